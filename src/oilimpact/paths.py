@@ -1,0 +1,46 @@
+"""Where the project's folders are: seeds/, data/, notebooks/, reports/.
+
+The root is ``$OILIMPACT_ROOT`` when set, else the checkout this package was installed from
+(an editable install, as ``make`` does), else the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The folder holding seeds/, data/ and notebooks/."""
+    env = os.environ.get("OILIMPACT_ROOT")
+    if env:
+        return Path(env).resolve()
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "data").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout
+    return Path.cwd().resolve()
+
+
+def seeds_dir() -> Path:
+    return project_root() / "seeds"
+
+
+def data_dir() -> Path:
+    return project_root() / "data"
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def reports_dir() -> Path:
+    return project_root() / "reports"
+
+
+def relative_to_root(path: str | Path) -> str:
+    """A path as the user knows it: relative to the project root when inside it."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(project_root()).as_posix()
+    except ValueError:
+        return str(path)
