@@ -1,0 +1,218 @@
+"""External numbers the model uses, each with its source: ``data/assumptions.yaml``.
+
+Every entry is validated on load against one schema (:class:`AssumptionEntry`); a bad entry stops with
+``data/assumptions.yaml:LINE: assumption KEY: ...`` naming what would be accepted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from oilimpact.errors import OilImpactError
+from oilimpact.paths import data_dir, relative_to_root
+from oilimpact.provenance import Source
+
+_ACCESSED = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class SourceEntry(BaseModel):
+    """Where an assumption was read: a title, the page address(es) and when."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    where: str
+    accessed: str
+
+    @field_validator("title", "where")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return " ".join(value.split())
+
+    @field_validator("accessed")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        if not _ACCESSED.match(value):
+            raise ValueError(f"must be a date YYYY-MM or YYYY-MM-DD, got {value!r}")
+        return value
+
+
+class AssumptionEntry(BaseModel):
+    """The schema of one entry of ``data/assumptions.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+    value: float | dict[str, float]
+    unit: str
+    period: str
+    source: SourceEntry
+    confidence: Literal["V", "I", "S"]
+    note: str = ""
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _numbers(cls, value: object) -> object:
+        items = value.items() if isinstance(value, Mapping) else [("value", value)]
+        if isinstance(value, Mapping) and not value:
+            raise ValueError("a series must have at least one entry")
+        for label, number in items:
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                raise ValueError(f"{label}: must be a number, got {number!r}")
+            if not math.isfinite(number):
+                raise ValueError(f"{label}: must be finite, got {number!r}")
+        if isinstance(value, Mapping):
+            return {str(label): float(number) for label, number in value.items()}
+        return value
+
+    @field_validator("unit", "period", mode="before")
+    @classmethod
+    def _not_blank(cls, value: object) -> str:
+        # YAML reads a bare 2025 as a number; a period or unit is text either way.
+        if isinstance(value, int | float | str) and not isinstance(value, bool) and str(value).strip():
+            return str(value)
+        raise ValueError(f"must be non-empty text, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One external number (or series) with its unit, period, source and confidence (V/I/S)."""
+
+    key: str
+    value: float | dict[str, float]
+    unit: str
+    period: str
+    source: Source
+    confidence: str
+    note: str = ""
+
+    def at(self, label: str) -> float:
+        """One element of a series (``label`` as written in the file, e.g. ``"2025-12"``)."""
+        if not isinstance(self.value, dict):
+            raise OilImpactError(f"assumption {self.key}: is a single number, not a series (asked for {label!r})")
+        if label not in self.value:
+            raise OilImpactError(
+                f"assumption {self.key}: has no entry {label!r}; it has {', '.join(self.value)}"
+            )
+        return self.value[label]
+
+    def series(self) -> dict[str, float]:
+        """The series (a single number comes back as ``{period: value}``)."""
+        return dict(self.value) if isinstance(self.value, dict) else {self.period: float(self.value)}
+
+    def number(self) -> float:
+        """The single number (error for a series)."""
+        if isinstance(self.value, dict):
+            raise OilImpactError(f"assumption {self.key}: is a series ({', '.join(self.value)}), not one number")
+        return float(self.value)
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """All assumptions of one file, in file order."""
+
+    path: Path
+    entries: dict[str, Assumption] = field(default_factory=dict)
+
+    def get(self, key: str) -> Assumption:
+        if key not in self.entries:
+            raise OilImpactError(
+                f"no assumption {key!r}; known keys: {', '.join(sorted(self.entries))}",
+                where=relative_to_root(self.path),
+            )
+        return self.entries[key]
+
+    def value(self, key: str, label: str | None = None) -> float:
+        """The number of a single-valued entry, or one element of a series."""
+        entry = self.get(key)
+        return entry.number() if label is None else entry.at(label)
+
+    def sources(self, keys: Iterable[str]) -> list[Source]:
+        """The distinct sources of ``keys``, in first-seen order."""
+        found: dict[Source, None] = {}
+        for key in keys:
+            found.setdefault(self.get(key).source, None)
+        return list(found)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.entries
+
+    def __iter__(self):
+        return iter(self.entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def default_path() -> Path:
+    return data_dir() / "assumptions.yaml"
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """1-based line of each top-level key (yaml nodes carry their start mark)."""
+    node = yaml.compose(text)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {key.value: key.start_mark.line + 1 for key, _ in node.value}
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    place = ".".join(str(part) for part in error["loc"] if part not in ("float", "dict[str,float]"))
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{place}: {message}" if place else message
+
+
+def parse_assumptions(text: str, where: Path) -> Assumptions:
+    """Validate the YAML text of an assumptions file (``where`` names it in errors)."""
+    shown = relative_to_root(where)
+    try:
+        raw = yaml.safe_load(text)
+        lines = _key_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise OilImpactError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}", where=shown, line=mark.line + 1 if mark else None
+        ) from None
+    if not isinstance(raw, dict) or not raw:
+        raise OilImpactError("must be a mapping of assumption keys to entries", where=shown)
+    entries: dict[str, Assumption] = {}
+    for key, body in raw.items():
+        line = lines.get(str(key))
+        if not isinstance(key, str) or not _KEY.match(key):
+            raise OilImpactError(f"assumption key {key!r} must be snake_case", where=shown, line=line)
+        if not isinstance(body, dict):
+            raise OilImpactError(
+                f"assumption {key}: must be a mapping with value, unit, period, source, confidence",
+                where=shown,
+                line=line,
+            )
+        try:
+            entry = AssumptionEntry.model_validate(body)
+        except ValidationError as exc:
+            raise OilImpactError(f"assumption {key}: {_first_error(exc)}", where=shown, line=line) from None
+        source = Source(
+            "assumption", entry.source.title, entry.source.where, quote="", accessed=entry.source.accessed
+        )
+        entries[key] = Assumption(
+            key, entry.value, entry.unit, entry.period, source, entry.confidence, entry.note
+        )
+    return Assumptions(where, entries)
+
+
+def load_assumptions(path: str | Path | None = None) -> Assumptions:
+    """Read and validate ``data/assumptions.yaml`` (or ``path``)."""
+    file = Path(path) if path is not None else default_path()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OilImpactError(f"cannot read assumptions: {exc.strerror}", where=relative_to_root(file)) from None
+    return parse_assumptions(text, file)
