@@ -6,6 +6,7 @@ Every entry is validated on load against one schema (:class:`AssumptionEntry`); 
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -76,7 +77,9 @@ class AssumptionEntry(BaseModel):
     @field_validator("unit", "period", mode="before")
     @classmethod
     def _not_blank(cls, value: object) -> str:
-        # YAML reads a bare 2025 as a number; a period or unit is text either way.
+        # YAML reads a bare 2025 as a number and 2026-03-06 as a date; a period or unit is text.
+        if isinstance(value, datetime.date):
+            return value.isoformat()
         if isinstance(value, int | float | str) and not isinstance(value, bool) and str(value).strip():
             return str(value)
         raise ValueError(f"must be non-empty text, got {value!r}")
