@@ -1,0 +1,212 @@
+"""Named scenario presets, ``data/scenarios.yaml``: each parameter value traced to where it comes from.
+
+A value in the file is one of
+  ``{assumption: KEY}``                   a number in data/assumptions.yaml
+  ``{assumption: KEY, at: LABEL}``        one element of a series there
+  ``{assumption: KEY, mean: [FROM, TO]}`` the mean of a series' elements FROM..TO (inclusive)
+  ``{figure: {metric: M, qualifier: Q}}`` an article figure in data/figures.csv (exactly one row)
+  ``{value: V, why: TEXT}``               a genuine scenario choice, with the reason
+and any number may carry ``minus: <another value>`` (e.g. a discount = Brent − Urals). The loader
+attaches a :class:`~oilimpact.provenance.Source` to each: the assumption's page, or the article quote.
+``checks`` compare a parameter with an article figure (``relation: equal | below | above``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from oilimpact.assumptions import Assumptions, load_assumptions
+from oilimpact.errors import OilImpactError
+from oilimpact.paths import data_dir, relative_to_root
+from oilimpact.provenance import Source
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A preset: parameter values and, for each, the sources it was traced to."""
+
+    name: str
+    title: str
+    description: str
+    values: dict[str, Any]
+    sources: dict[str, Source]
+    traces: dict[str, list[Source]] = field(default_factory=dict)
+
+    def all_sources(self) -> list[Source]:
+        seen: dict[Source, None] = {}
+        for sources in self.traces.values():
+            for source in sources:
+                seen.setdefault(source, None)
+        return list(seen)
+
+
+def default_path() -> Path:
+    return data_dir() / "scenarios.yaml"
+
+
+def figures_path() -> Path:
+    return data_dir() / "figures.csv"
+
+
+def _load_figures(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise OilImpactError(
+            "article figures not found; run `oilimpact figures seeds --write data` first",
+            where=relative_to_root(path),
+        )
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _figure(frame: pd.DataFrame, selector: dict[str, Any], fail: Callable[[str], OilImpactError]):
+    if not isinstance(selector, dict) or "metric" not in selector:
+        raise fail("figure: needs at least {metric: NAME}")
+    rows = frame
+    for column, wanted in selector.items():
+        if column not in frame.columns:
+            raise fail(f"figure: data/figures.csv has no column {column!r}")
+        if column == "value":
+            numbers = pd.to_numeric(rows[column], errors="coerce")
+            rows = rows[(numbers - float(wanted)).abs() < 1e-9]
+        else:
+            rows = rows[rows[column] == str(wanted)]
+    if len(rows) != 1:
+        found = "no row" if rows.empty else f"{len(rows)} rows"
+        raise fail(f"figure {selector}: matches {found} of data/figures.csv (exactly one needed)")
+    row = rows.iloc[0]
+    try:
+        value = float(row["value"])
+    except ValueError:
+        raise fail(f"figure {selector}: value {row['value']!r} is not a number") from None
+    quote = row.get("sentence") or row.get("text") or ""
+    source = Source("article", row.get("article_date", ""), row.get("source", ""), quote=" ".join(quote.split()))
+    return value, [source]
+
+
+def _resolve(spec: Any, assumptions: Assumptions, figures: Callable[[], pd.DataFrame],
+             fail: Callable[[str], OilImpactError]) -> tuple[Any, list[Source]]:
+    if not isinstance(spec, dict):
+        raise fail("must be {assumption: KEY}, {figure: {...}} or {value: V, why: TEXT}; "
+                   f"a bare value needs a why, got {spec!r}")
+    kinds = [k for k in ("assumption", "figure", "value") if k in spec]
+    if len(kinds) != 1:
+        raise fail("needs exactly one of assumption, figure, value")
+    kind = kinds[0]
+    if kind == "value":
+        if not str(spec.get("why", "")).strip():
+            raise fail("a literal value needs a why: note")
+        value, sources = spec["value"], [Source("parameter", f"{spec['why']}".strip())]
+    elif kind == "assumption":
+        key = spec["assumption"]
+        if key not in assumptions:
+            raise fail(f"no assumption {key!r} in data/assumptions.yaml")
+        entry = assumptions.get(key)
+        try:
+            if "at" in spec:
+                value = entry.at(str(spec["at"]))
+            elif "mean" in spec:
+                low, high = (str(x) for x in spec["mean"])
+                chosen = [v for label, v in entry.series().items() if low <= label <= high]
+                if not chosen:
+                    raise fail(f"assumption {key}: no entries from {low} to {high}")
+                value = sum(chosen) / len(chosen)
+            else:
+                value = entry.number()
+        except OilImpactError as exc:
+            raise fail(str(exc)) from None
+        sources = [entry.source]
+    else:
+        value, sources = _figure(figures(), spec["figure"], fail)
+    if "minus" in spec:
+        other, more = _resolve(spec["minus"], assumptions, figures, fail)
+        value, sources = value - other, sources + more
+    return value, sources
+
+
+def parse_scenarios(text: str, where: Path, assumptions: Assumptions | None = None,
+                    figures: pd.DataFrame | Path | None = None) -> dict[str, Scenario]:
+    """Scenarios from YAML text; ``figures`` a frame or CSV path (default data/figures.csv, read lazily)."""
+    from oilimpact.params import validate_overrides
+
+    shown = relative_to_root(where)
+    assumptions = assumptions if assumptions is not None else load_assumptions()
+    cache: dict[str, pd.DataFrame] = {}
+
+    def figure_frame() -> pd.DataFrame:
+        if "frame" not in cache:
+            cache["frame"] = figures if isinstance(figures, pd.DataFrame) else _load_figures(
+                Path(figures) if figures is not None else figures_path())
+        return cache["frame"]
+
+    try:
+        raw = yaml.safe_load(text)
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise OilImpactError(f"not valid YAML: {getattr(exc, 'problem', exc)}", where=shown,
+                             line=mark.line + 1 if mark else None) from None
+    if not isinstance(raw, dict) or not raw:
+        raise OilImpactError("must be a mapping of scenario names to presets", where=shown)
+    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+
+    scenarios: dict[str, Scenario] = {}
+    for name, body in raw.items():
+        line = lines.get(str(name))
+
+        def fail(message: str, _name: str = str(name), _line: int | None = line, _p: str = "") -> OilImpactError:
+            return OilImpactError(f"scenario {_name}: {message}", where=shown, line=_line)
+
+        if not isinstance(body, dict) or not isinstance(body.get("values"), dict):
+            raise fail("needs title, description and values: {parameter: source}")
+        values: dict[str, Any] = {}
+        traces: dict[str, list[Source]] = {}
+        for param, spec in body["values"].items():
+            def fail_param(message: str, _param: str = str(param)) -> OilImpactError:
+                return fail(f"{_param}: {message}")
+
+            value, sources = _resolve(spec, assumptions, figure_frame, fail_param)
+            values[param] = round(value, 6) if isinstance(value, float) else value
+            traces[param] = sources
+        try:
+            values = validate_overrides(values)
+        except OilImpactError as exc:
+            raise fail(str(exc)) from None
+        for check in body.get("checks", []) or []:
+            param, relation = check.get("parameter"), check.get("relation", "equal")
+            if param not in values:
+                raise fail(f"check on {param!r}: the scenario does not set it")
+            figure, sources = _resolve({"figure": check.get("figure")}, assumptions, figure_frame, fail)
+            ok = {"equal": abs(values[param] - figure) < 1e-6, "below": values[param] < figure,
+                  "above": values[param] > figure}.get(relation)
+            if ok is None:
+                raise fail(f"check on {param}: relation must be equal, below or above, got {relation!r}")
+            if not ok:
+                raise fail(f"check on {param}: {values[param]:g} is not {relation} the article's {figure:g}")
+            traces[param] = traces[param] + sources
+        scenarios[str(name)] = Scenario(
+            str(name), str(body.get("title", name)), " ".join(str(body.get("description", "")).split()),
+            values, {p: s[0] for p, s in traces.items()}, traces,
+        )
+    return scenarios
+
+
+def load_scenarios(path: str | Path | None = None, *, figures: pd.DataFrame | Path | None = None,
+                   assumptions: Assumptions | None = None) -> dict[str, Scenario]:
+    """The presets of ``data/scenarios.yaml`` (or ``path``), in file order, values traced to sources."""
+    file = Path(path) if path is not None else default_path()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OilImpactError(f"cannot read scenarios: {exc.strerror}", where=relative_to_root(file)) from None
+    return parse_scenarios(text, file, assumptions, figures)
+
+
+def scenario_names() -> list[str]:
+    """Preset names in file order (read without resolving sources)."""
+    raw = yaml.safe_load(default_path().read_text(encoding="utf-8"))
+    return [str(name) for name in raw]
