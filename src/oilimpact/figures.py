@@ -1,0 +1,775 @@
+"""Economic figures pulled from news articles, each with the exact words and sentence it came from.
+
+An article file is a space, ``date YYYY-MM-DD``, a space, then the text. :func:`read_article` parses
+it; :func:`extract_figures` finds every figure by rules over number formats and context words, with
+no knowledge of any particular article, so a new file dropped in ``seeds/`` is read as it is.
+
+A figure is a number (``72``, ``2,500``, ``1.29``, ``three``, ``a tenth``, ``half``) with what sits
+around it:
+
+- unit: a currency before or after it (``$ € £ ₽``, ``USD``, ``roubles`` …; ``USD/bbl`` when it is
+  an unscaled amount in a passage about oil, or says "a barrel"), ``percent`` (``%``, ``per cent``,
+  fractions), ``pp``, ``bbl/day``, ``bbl``, ``t``, ``bcm``, ``days``/``weeks``/``months``/``years``
+  (``30-day``, ``three years``), else ``count``;
+- scale: ``thousand``, ``million`` (``m``, ``mn``), ``billion`` (``bn``), ``trillion`` (``trn``,
+  ``tn``) — ``value`` stays as written (``€500m`` is 500 with scale million);
+- qualifier: ``exact``, ``less_than`` (less than, under, below), ``more_than`` (more than, over,
+  above, in excess of), ``about`` (about, around, some, roughly, nearly, almost …), ``up_to`` (up to,
+  as much as, at most), ``at_least`` (at least, no less than). "over" before a duration is a span
+  ("delivered over three years"), not a qualifier;
+- sign: a percentage with a falling word next to it ("50% lower", "fell 12%") is negative;
+- period: the date/period phrase right after the number (or, failing that, right before it) in the
+  same sentence, with no other figure in between — see :mod:`oilimpact.events` for labels;
+- metric: the first rule of :data:`METRIC_RULES` whose words appear around it, else ``other``.
+
+Not figures: page furniture (``308 views``, ``28.02.26, 16:20`` stamps, malformed numbers such as the
+``$43.210.00`` ticker, lines with no words), dates and years, ordinals, model names (``F-35``,
+``S-400``) and decades (``2010s``).
+
+Size: one article is at most :data:`MAX_ARTICLE_BYTES`; a bigger file is refused with an error
+(news articles are 2–50 kB, so a bigger file is almost certainly not an article).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from oilimpact.errors import OilImpactError
+from oilimpact.events import Event, Sentence, When, extract_events, find_whens, sentences, with_duration
+from oilimpact.provenance import Source
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MAX_ARTICLE_BYTES = 1_000_000
+
+FIGURE_COLUMNS = (
+    "source", "article_date", "metric", "value", "unit", "scale", "qualifier", "period",
+    "period_start", "period_end", "text", "start", "end", "sentence",
+)
+EVENT_COLUMNS = ("source", "article_date", "date", "label", "quote", "start", "end")
+
+# --- reading an article ---------------------------------------------------------------------
+
+_HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<date>\S+)[ \t]?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article file: ``text`` is the whole decoded file, the body starts at ``body_start``."""
+
+    path: Path
+    name: str
+    date: dt.date
+    text: str
+    body_start: int
+
+
+def read_article(path: str | Path) -> Article:
+    """Read and check one article file; a bad file raises OilImpactError naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise OilImpactError("no such article file", where=path)
+    size = path.stat().st_size
+    if size == 0:
+        raise OilImpactError("empty file; an article starts with ' date YYYY-MM-DD ' then its text", where=path)
+    if size > MAX_ARTICLE_BYTES:
+        raise OilImpactError(
+            f"file is {size / 1e6:.1f} MB, over the {MAX_ARTICLE_BYTES / 1e6:.0f} MB limit for one article "
+            "(news articles are 2-50 kB); split it or check that it is an article",
+            where=path,
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise OilImpactError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the article as UTF-8",
+            where=path, line=line,
+        ) from None
+    header = _HEADER.match(text)
+    if header is None:
+        first = text.split("\n", 1)[0][:40]
+        raise OilImpactError(
+            f"no date header (starts with {first!r}); an article starts with ' date YYYY-MM-DD ' then its text",
+            where=path, line=1,
+        )
+    raw_date = header.group("date")
+    try:
+        if not _ISO_DATE.match(raw_date):
+            raise ValueError
+        date = dt.date.fromisoformat(raw_date)
+    except ValueError:
+        raise OilImpactError(
+            f"bad date {raw_date!r} in the header; expected a real calendar date as YYYY-MM-DD",
+            where=path, line=1,
+        ) from None
+    return Article(path, path.name, date, text, header.end())
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: ``Path(seeds/source).read_text()[start:end] == text``."""
+
+    source: str
+    article_date: dt.date
+    metric: str
+    value: float
+    unit: str
+    scale: str
+    qualifier: str
+    period: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    text: str
+    start: int
+    end: int
+    sentence: str
+
+    @property
+    def amount(self) -> float:
+        """The value with its scale applied (``€500m`` → 500e6)."""
+        return self.value * SCALES[self.scale]
+
+    def to_source(self) -> Source:
+        return Source("article", self.article_date.isoformat(), f"seeds/{self.source}", self.text)
+
+
+SCALES = {"": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE_WORDS = {
+    "k": "thousand", "thousand": "thousand", "m": "million", "mn": "million", "million": "million",
+    "bn": "billion", "billion": "billion", "trn": "trillion", "tn": "trillion", "trillion": "trillion",
+}
+_CURRENCY_SIGNS = {
+    "$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
+    "₽": "RUB", "rub": "RUB", "cny": "CNY",
+}
+_CURRENCY_WORDS = {
+    "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB", "rub": "RUB",
+    "dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
+    "yuan": "CNY", "cny": "CNY",
+}
+CURRENCIES = frozenset(_CURRENCY_SIGNS.values())
+_WORD_VALUES = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+}
+_FRACTION_VALUES = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0,
+                    "hundredth": 1.0}
+
+_NUMBER = re.compile(
+    r"(?P<cur>US\$|\$|€|£|₽|\b(?:USD|EUR|RUB|GBP|CNY)\s)?"
+    r"(?<![\w.,:/-])(?P<num>\d[\d.,]*\d|\d)(?P<suffix>trn|tn|bn|mn|m|k)?(?!\w)"
+)
+_VALID_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\Z")
+_WORD_NUMBER = re.compile(
+    r"\b(?P<word>" + "|".join(_WORD_VALUES) + r"|a\s+dozen)"
+    r"(?=[\s-](?:days?|weeks?|months?|years?|per\s?cent|percent|million|billion|trillion|barrels?)\b)",
+    re.IGNORECASE,
+)
+_FRACTION = re.compile(
+    r"\b(?:(?:a|one)\s+(?P<frac>half|third|quarter|fifth|tenth|hundredth)"
+    r"|(?P<multi>two|three|four|nine)[\s-](?P<fracs>thirds|quarters|fifths|tenths)"
+    r"|(?P<half>half))(?=\s+of\b)",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(
+    r"(?P<scale>\s?(?:trillion|trn|tn|billion|bn|million|mn|thousand)\b)?"
+    r"(?P<unit>\s?(?:%|per\s?cent\b|percent\b)"
+    r"|\s?percentage\s+points?\b|\s?pp\b"
+    r"|\s(?:roubles?|rubles?|RUB|(?:US\s)?dollars?|USD|euros?|EUR|yuan|CNY)\b"
+    r"|\s(?:(?:barrels?\s+(?:a|per)\s+day)|b/d|bpd)\b"
+    r"|\s(?:barrels?|bbl)\b|\s(?:tonnes?|tons?)\b|\s(?:cubic\s+metres?|bcm)\b"
+    r"|[\s-](?:days?|weeks?|months?|years?)\b)?"
+    r"(?P<per>\s(?:a|per)\s+barrel\b|/bbl\b)?"
+    r"(?P<direction>\s(?:lower|higher|down|up|less|more)\b)?",
+    re.IGNORECASE,
+)
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:\b(?P<q>less\s+than|fewer\s+than|under|below|more\s+than|over|above|in\s+excess\s+of|upwards\s+of"
+    r"|exceeding|about|around|some|roughly|approximately|nearly|almost|close\s+to|circa|an\s+estimated"
+    r"|up\s+to|as\s+much\s+as|as\s+many\s+as|as\s+high\s+as|no\s+more\s+than|at\s+most|at\s+least"
+    r"|no\s+less\s+than)\s+|(?P<tilde>~)\s*)\Z",
+    re.IGNORECASE,
+)
+_QUALIFIERS = {
+    "less than": "less_than", "fewer than": "less_than", "under": "less_than", "below": "less_than",
+    "more than": "more_than", "over": "more_than", "above": "more_than", "in excess of": "more_than",
+    "upwards of": "more_than", "exceeding": "more_than", "about": "about", "around": "about",
+    "some": "about", "roughly": "about", "approximately": "about", "nearly": "about", "almost": "about",
+    "close to": "about", "circa": "about", "an estimated": "about", "up to": "up_to",
+    "as much as": "up_to", "as many as": "up_to", "as high as": "up_to", "no more than": "up_to",
+    "at most": "up_to", "at least": "at_least", "no less than": "at_least",
+}
+_FALLING_BEFORE = re.compile(
+    r"\b(?:fell|fall|falls|dropped|drops|drop|declined|declines|decreased|slumped|plunged|shrank|shrunk"
+    r"|down|lost|slid|tumbled)\s+(?:by\s+)?\Z",
+    re.IGNORECASE,
+)
+_FALLING_AFTER = {"lower", "down", "less"}
+_FURNITURE_AFTER = re.compile(
+    r"\s*(?:views?|comments?|likes?|shares?|reads?|subscribers?|followers?|reactions?|replies)\b"
+    r"|:\d{2}\b",
+    re.IGNORECASE,
+)
+_MONTH_BEFORE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\Z"
+)
+_MONTH_AFTER = re.compile(
+    r"\s+(?:of\s+)?(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b"
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_OIL = re.compile(r"\b(?:barrels?|oil|crude|urals|brent|wti|espo|bbl)\b", re.IGNORECASE)
+_PAIR_BETWEEN = re.compile(r"\s*\(\s*\Z")
+_PAIR_AFTER = re.compile(r"\s*\)")
+_COMPARISON_BEFORE = re.compile(
+    r"\b(?:(?:well|far|slightly|much|way)\s+)?(?:above|below|higher\s+than|lower\s+than|more\s+than"
+    r"|less\s+than|short\s+of|compared\s+(?:with|to)|against|versus|vs\.?)\s+(?:the\s+|its\s+)?\Z",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class MetricRule:
+    """A metric applies when the figure's unit is one of ``units`` and every pattern is found
+    in ``scope``: ``segment`` (the words between the neighbouring figures), ``sentence``, or
+    ``passage`` (the sentence and up to two before it in the same paragraph)."""
+
+    metric: str
+    units: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+    scope: str = "sentence"
+
+
+def _rule(metric: str, units: str, *patterns: str, scope: str = "sentence") -> MetricRule:
+    unit_set = {
+        "price": {f"{c}/bbl" for c in CURRENCIES}, "money": set(CURRENCIES), "percent": {"percent", "pp"},
+    }.get(units, {units})
+    return MetricRule(metric, frozenset(unit_set), tuple(re.compile(p, re.IGNORECASE) for p in patterns), scope)
+
+
+_RUSSIAN_OIL = r"\burals\b|russian\s+(?:oil|crude)|russia[’']s\s+(?:oil|crude)"
+_YOY = r"year-on-year|year\s+on\s+year|\by/y\b|\byoy\b|(?:from|than)\s+a\s+year\s+(?:earlier|ago)"
+_ARMS = (r"missile|weapon|\barms\b|\bjets?\b|fighter|drone|air[- ]defen[cs]e|helicopter|\btanks?\b|munition"
+         r"|artillery|\bshells\b")
+
+#: The metric vocabulary, first match wins; anything else is ``other``.
+METRIC_RULES: tuple[MetricRule, ...] = (
+    _rule("sanctions_waiver_days", "days", r"waiver|licen[cs]e|exemption|carve-?out|reprieve", scope="segment"),
+    _rule("price_cap", "price", r"\bcap\b|price\s+cap", scope="segment"),
+    _rule("budget_oil_price_assumption", "price", r"assum|budget|base\s+price|cut-?off", scope="segment"),
+    _rule("urals_price", "price", _RUSSIAN_OIL),
+    _rule("brent_price", "price", r"\bbrent\b"),
+    _rule("urals_price", "price", _RUSSIAN_OIL, scope="passage"),
+    _rule("brent_price", "price", r"\bbrent\b", scope="passage"),
+    _rule("oil_price", "price", r"."),
+    _rule("oil_gas_revenue_yoy_change", "percent", r"revenue|receipts|income", r"\boil\b|\bgas\b|energy", _YOY),
+    _rule("oil_gas_revenue", "money", r"revenue|receipts|income", r"\boil\b|\bgas\b|energy"),
+    _rule("budget_deficit", "money", r"deficit"),
+    _rule("budget_deficit", "percent", r"deficit"),
+    _rule("arms_deal_value", "money", r"\bdeal\b|contract|\bpay\b|\bsold\b|\bsell\b|purchase|order|\bbuy\b", _ARMS),
+    _rule("lng_supply_share", "percent", r"\blng\b|liquefied\s+natural\s+gas", r"suppl|share|import|of\s+europe"),
+    _rule("oil_exports", "bbl/day", r"export"),
+    _rule("oil_output", "bbl/day", r"output|produc"),
+    _rule("national_wealth_fund", "money", r"national\s+wealth\s+fund|\bnwf\b"),
+)
+
+
+@dataclass
+class _Raw:
+    """A figure found but not yet placed in its context."""
+
+    value: float
+    unit: str
+    scale: str
+    qualifier: str
+    start: int
+    end: int
+    number_start: int
+    sentence: Sentence
+    sentence_index: int
+    partner: int | None = None  # index of the figure this one restates in another currency
+    period: When | None = None
+    metric: str = "other"
+
+
+def extract_figures(article: Article) -> list[Figure]:
+    """Every economic figure of the article, in text order (an article with none gives [])."""
+    text = article.text
+    spans = sentences(text, article.body_start)
+    starts = [s.start for s in spans]
+    raws = sorted(_find_numbers(text, article.body_start, spans, starts), key=lambda r: r.start)
+    _link_pairs(text, raws)
+    for i, raw in enumerate(raws):
+        if raw.partner is None:
+            raw.period = _period_of(text, raws, i, article.date)
+            raw.unit = _per_barrel(text, raw, spans)
+            raw.metric = _metric_of(text, raws, i, spans)
+    for raw in raws:
+        if raw.partner is not None:
+            partner = raws[raw.partner]
+            raw.period, raw.metric = partner.period, partner.metric
+    return [_figure(article, raw) for raw in raws]
+
+
+def _figure(article: Article, raw: _Raw) -> Figure:
+    period = raw.period
+    sentence = article.text[raw.sentence.start:raw.sentence.end]
+    return Figure(
+        article.name, article.date, raw.metric, raw.value, raw.unit, raw.scale, raw.qualifier,
+        period.label if period else "", period.first if period else None, period.last if period else None,
+        article.text[raw.start:raw.end], raw.start, raw.end, " ".join(sentence.split()),
+    )
+
+
+def _sentence_at(spans: list[Sentence], starts: list[int], pos: int) -> int | None:
+    i = bisect_right(starts, pos) - 1
+    return i if i >= 0 and spans[i].start <= pos < spans[i].end else None
+
+
+def _find_numbers(text: str, body_start: int, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
+    found: list[_Raw] = []
+    for m in _NUMBER.finditer(text, body_start):
+        raw_number = m.group("num")
+        if not _VALID_NUMBER.match(raw_number):
+            continue  # "$43.210.00", "28.02.26": a ticker or a stamp, not an amount
+        value = float(raw_number.replace(",", ""))
+        currency = _CURRENCY_SIGNS.get((m.group("cur") or "").strip().lower(), "")
+        scale = _SCALE_WORDS.get((m.group("suffix") or "").lower(), "")
+        if _FURNITURE_AFTER.match(text, m.end()) or _is_date_or_year(text, m, value, currency, scale):
+            continue
+        found += _with_context(text, m.start(), m.start("num"), m.end(), value, currency, scale, spans, starts)
+    for m in _WORD_NUMBER.finditer(text, body_start):
+        value = float(_WORD_VALUES[" ".join(m.group("word").lower().split()[-1:])])
+        found += _with_context(text, m.start(), m.start(), m.end(), value, "", "", spans, starts)
+    for m in _FRACTION.finditer(text, body_start):
+        if m.group("frac"):
+            value = _FRACTION_VALUES[m.group("frac").lower()]
+        elif m.group("multi"):
+            value = _WORD_VALUES[m.group("multi").lower()] * _FRACTION_VALUES[m.group("fracs").lower()[:-1]]
+        else:
+            value = 50.0
+        found += _with_context(text, m.start(), m.start(), m.end(), round(value, 4), "", "", spans, starts,
+                               unit="percent")
+    return found
+
+
+def _is_date_or_year(text: str, m: re.Match[str], value: float, currency: str, scale: str) -> bool:
+    if currency or scale:
+        return False
+    if _MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return True  # "March 4", "on March 1"
+    if value <= 31 and _MONTH_AFTER.match(text, m.end()):
+        return True  # "4 March"
+    if _AFTER.match(text, m.end()).group("unit"):
+        return False
+    return value.is_integer() and 1800 <= value <= 2100 and "," not in m.group("num")
+
+
+def _with_context(
+    text: str, start: int, number_start: int, end: int, value: float, currency: str, scale: str,
+    spans: list[Sentence], starts: list[int], unit: str = "",
+) -> list[_Raw]:
+    index = _sentence_at(spans, starts, number_start)
+    if index is None:
+        return []
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if not _WORD.search(text, line_start, line_end):
+        return []  # a line of bare numbers and symbols is page furniture
+    after = _AFTER.match(text, end)
+    if after.group("scale") and not scale:
+        scale = _SCALE_WORDS[after.group("scale").strip().lower()]
+    unit_word = (after.group("unit") or "").strip(" -").lower()
+    if not unit:
+        unit = _unit_of(unit_word, currency)
+    if not unit:
+        return []  # a currency word with no currency: not ours
+    if after.group("per") and unit in CURRENCIES:
+        unit = f"{unit}/bbl"
+    stop = after.end("unit") if after.group("unit") else after.end("scale") if after.group("scale") else end
+    if after.group("per"):
+        stop = after.end("per")
+    direction = (after.group("direction") or "").strip().lower()
+    if unit in ("percent", "pp") and direction:
+        stop = after.end("direction")
+    qualifier = "exact"
+    q = _QUALIFIER_BEFORE.search(text, max(0, start - 30), start)
+    if q:
+        word = " ".join((q.group("q") or "about").lower().split())
+        span_word = word == "over" and unit in ("days", "weeks", "months", "years")
+        if not span_word:
+            qualifier = _QUALIFIERS.get(word, "about")
+            start = q.start()
+    if unit in ("percent", "pp"):
+        falling = direction in _FALLING_AFTER or _FALLING_BEFORE.search(text, max(0, start - 25), start)
+        if falling:
+            value = -abs(value)
+    return [_Raw(value, unit, scale, qualifier, start, stop, number_start, spans[index], index)]
+
+
+def _unit_of(unit_word: str, currency: str) -> str:
+    if currency:
+        return currency
+    if not unit_word:
+        return "count"
+    if unit_word in ("%", "percent") or unit_word.replace(" ", "") == "percent":
+        return "percent"
+    if unit_word.startswith("percentage") or unit_word == "pp":
+        return "pp"
+    words = unit_word.split()
+    if words[-1] in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS[words[-1]]
+    if (words[0].startswith("barrel") and words[-1] == "day") or unit_word in ("b/d", "bpd"):
+        return "bbl/day"
+    if words[0].startswith("barrel") or unit_word == "bbl":
+        return "bbl"
+    if words[0].startswith("ton"):
+        return "t"
+    if words[0].startswith("cubic") or unit_word == "bcm":
+        return "bcm"
+    return words[0].rstrip("s") + "s"  # days, weeks, months, years
+
+
+def _link_pairs(text: str, raws: list[_Raw]) -> None:
+    """'€500m ($580m)': the bracketed amount restates the first one in another currency."""
+    for i in range(1, len(raws)):
+        first, second = raws[i - 1], raws[i]
+        if (first.unit in CURRENCIES and second.unit in CURRENCIES and first.unit != second.unit
+                and _PAIR_BETWEEN.match(text[first.end:second.start] + "")
+                and _PAIR_AFTER.match(text, second.end)):
+            second.partner = i - 1
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()—–]")
+
+
+def _near(text: str, start: int, end: int) -> bool:
+    """A period phrase belongs to a figure within a few words of it, in the same clause."""
+    return len(text[start:end].split()) <= _PERIOD_WINDOW_WORDS and not _CLAUSE_BREAK.search(text, start, end)
+
+
+_PERIOD_WINDOW_WORDS = 8
+
+
+def _period_of(text: str, raws: list[_Raw], i: int, article_date: dt.date) -> When | None:
+    """The period phrase right after the figure, else right before it, in its sentence."""
+    raw = raws[i]
+    sentence = raw.sentence
+    whens = [w for w in find_whens(text, sentence.start, sentence.end, article_date)
+             if not any(r.start < w.end and w.start < r.end for r in raws)]
+    others = [r for j, r in enumerate(raws) if j != i and r.sentence_index == raw.sentence_index
+              and r.partner != i]
+    after = [w for w in whens if w.start >= raw.end
+             and _near(text, raw.end, w.start)
+             and not any(raw.end <= r.start < w.start for r in others)]
+    if after:
+        chosen = after[0]
+    else:
+        before = [w for w in whens if w.end <= raw.start
+                  and _near(text, w.end, raw.start)
+                  and not any(w.end <= r.start < raw.start for r in others)]
+        if not before:
+            return None
+        chosen = before[-1]
+    if raw.unit in ("days", "weeks", "months", "years"):
+        return with_duration(chosen, raw.value, raw.unit)
+    return chosen
+
+
+def _per_barrel(text: str, raw: _Raw, spans: list[Sentence]) -> str:
+    """An unscaled amount of money in a passage about oil is a price per barrel."""
+    if raw.unit not in CURRENCIES or raw.scale or not 1 <= raw.value <= 500:
+        return raw.unit
+    return f"{raw.unit}/bbl" if _OIL.search(_passage(text, raw, spans)) else raw.unit
+
+
+def _passage(text: str, raw: _Raw, spans: list[Sentence]) -> str:
+    first = raw.sentence_index
+    while first > 0 and raw.sentence_index - first < 2 and spans[first - 1].paragraph == raw.sentence.paragraph:
+        first -= 1
+    return text[spans[first].start:raw.sentence.end]
+
+
+def _metric_of(text: str, raws: list[_Raw], i: int, spans: list[Sentence]) -> str:
+    raw = raws[i]
+    neighbours = [r for r in raws if r.sentence_index == raw.sentence_index and r is not raw]
+    seg_start = max([r.end for r in neighbours if r.end <= raw.start], default=raw.sentence.start)
+    seg_end = min([r.start for r in neighbours if r.start >= raw.end], default=raw.sentence.end)
+    scopes = {
+        "segment": text[seg_start:seg_end],
+        "sentence": text[raw.sentence.start:raw.sentence.end],
+    }
+    for rule in METRIC_RULES:
+        if raw.unit not in rule.units:
+            continue
+        if rule.scope == "passage" and "passage" not in scopes:
+            scopes["passage"] = _passage(text, raw, spans)
+        if all(p.search(scopes[rule.scope]) for p in rule.patterns):
+            return rule.metric
+    return "other"
+
+
+# --- cross-checks ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """A number implied by two figures: an exchange rate, or the gap between two compared figures."""
+
+    kind: str  # implied_fx_rate | gap
+    value: float
+    unit: str
+    quote: str
+    figures: tuple[Figure, Figure]
+
+    @property
+    def source(self) -> str:
+        return self.figures[0].source
+
+    def to_sources(self) -> list[Source]:
+        return [f.to_source() for f in self.figures]
+
+
+def cross_checks(figures: Sequence[Figure], texts: dict[str, str] | None = None) -> list[CrossCheck]:
+    """Implied rates from amounts stated in two currencies and gaps from compared figures.
+
+    ``texts`` maps a source to its article text (to read the words between figures); without it
+    the figures' sentences are used.
+    """
+    checks: list[CrossCheck] = []
+    ordered = sorted(figures, key=lambda f: (f.source, f.start))
+    for k in range(1, len(ordered)):
+        first, second = ordered[k - 1], ordered[k]
+        if first.source != second.source:
+            continue
+        between = _between(first, second, texts)
+        if (between is not None and first.unit in CURRENCIES and second.unit in CURRENCIES
+                and first.unit != second.unit and _PAIR_BETWEEN.match(between) and first.amount):
+            rate = round(second.amount / first.amount, 4)
+            quote = f"{first.text}{between}{second.text})"
+            checks.append(CrossCheck("implied_fx_rate", rate, f"{second.unit} per {first.unit}", quote,
+                                     (first, second)))
+    for k, figure in enumerate(ordered):
+        lead = _comparison_lead(figure, texts)
+        if lead is None:
+            continue
+        earlier = [f for f in ordered[:k] if f.source == figure.source and f.unit == figure.unit
+                   and f.scale == figure.scale and f.qualifier == "exact" and f.start < figure.start]
+        if not earlier:
+            continue
+        reference = earlier[-1]
+        gap = round(reference.value - figure.value, 6)
+        quote = f"{reference.text} … {lead}{figure.text}"
+        checks.append(CrossCheck("gap", gap, figure.unit, quote, (reference, figure)))
+    return checks
+
+
+def _between(first: Figure, second: Figure, texts: dict[str, str] | None) -> str | None:
+    if texts and first.source in texts:
+        return texts[first.source][first.end:second.start]
+    if first.sentence == second.sentence:
+        a = first.sentence.find(first.text)
+        b = first.sentence.find(second.text, a + len(first.text)) if a >= 0 else -1
+        if b >= 0:
+            return first.sentence[a + len(first.text):b]
+    return None
+
+
+def _comparison_lead(figure: Figure, texts: dict[str, str] | None) -> str | None:
+    if texts and figure.source in texts:
+        before = texts[figure.source][max(0, figure.start - 40):figure.start]
+    else:
+        at = figure.sentence.find(figure.text)
+        if at < 0:
+            return None
+        before = figure.sentence[max(0, at - 40):at]
+    m = _COMPARISON_BEFORE.search(before)
+    return m.group() if m else None
+
+
+# --- a corpus of articles -------------------------------------------------------------------
+
+
+@dataclass
+class Corpus:
+    articles: list[Article] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    cross_checks: list[CrossCheck] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_corpus(paths: Iterable[str | Path] | str | Path | None = None) -> Corpus:
+    """Read articles from files and folders (default: seeds/).
+
+    In a folder every ``*.txt`` file is read; a bad one becomes a warning naming it and the others
+    are still read. A file named explicitly must be good, or OilImpactError is raised.
+    """
+    from oilimpact.paths import seeds_dir
+
+    if paths is None:
+        paths = [seeds_dir()]
+    elif isinstance(paths, (str, Path)):
+        paths = [paths]
+    corpus = Corpus()
+    for path in map(Path, paths):
+        if path.is_dir():
+            files = sorted(p for p in path.glob("*.txt") if not p.name.startswith("."))
+            if not files:
+                corpus.warnings.append(f"{path}: no *.txt articles in this folder")
+            for file in files:
+                try:
+                    corpus.articles.append(read_article(file))
+                except OilImpactError as exc:
+                    corpus.warnings.append(f"{exc} (skipped)")
+        elif path.exists():
+            corpus.articles.append(read_article(path))
+        else:
+            raise OilImpactError("no such file or folder; give article files or a folder of them", where=path)
+    for article in corpus.articles:
+        corpus.figures += extract_figures(article)
+        corpus.events += extract_events(article)
+    texts = {a.name: a.text for a in corpus.articles}
+    corpus.cross_checks = cross_checks(corpus.figures, texts)
+    return corpus
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def figures_frame(figures: Iterable[Figure]) -> pd.DataFrame:
+    """Figures as a table with :data:`FIGURE_COLUMNS`, sorted by (source, start)."""
+    import pandas as pd
+
+    rows = sorted(([getattr(f, c) for c in FIGURE_COLUMNS] for f in figures), key=lambda r: (r[0], r[11]))
+    return pd.DataFrame(rows, columns=list(FIGURE_COLUMNS))
+
+
+def events_frame(events: Iterable[Event]) -> pd.DataFrame:
+    """Events as a table with :data:`EVENT_COLUMNS`, sorted by (source, start, date)."""
+    import pandas as pd
+
+    rows = sorted(([getattr(e, c) for c in EVENT_COLUMNS] for e in events), key=lambda r: (r[0], r[5], r[2]))
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+
+
+def frame_csv(frame: pd.DataFrame) -> str:
+    """The CSV text written to data/ (dates ISO, missing values empty, LF line ends)."""
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def load_figures(path: str | Path | None = None) -> pd.DataFrame:
+    """data/figures.csv (or ``path``) as written by ``oilimpact figures --write``."""
+    return _load(path, "figures.csv", FIGURE_COLUMNS, ("article_date", "period_start", "period_end"),
+                 {"value": float, "start": int, "end": int})
+
+
+def load_events(path: str | Path | None = None) -> pd.DataFrame:
+    """data/events.csv (or ``path``) as written by ``oilimpact figures --write``."""
+    return _load(path, "events.csv", EVENT_COLUMNS, ("article_date",), {"start": int, "end": int})
+
+
+def _load(path: str | Path | None, name: str, columns: tuple[str, ...], date_columns: tuple[str, ...],
+          numeric: dict[str, type]) -> pd.DataFrame:
+    import pandas as pd
+
+    from oilimpact.paths import data_dir
+
+    path = Path(path) if path is not None else data_dir() / name
+    if not path.is_file():
+        raise OilImpactError(f"missing; run 'make figures' (oilimpact figures seeds --write data) to create {name}",
+                             where=path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise OilImpactError(f"not a readable CSV ({str(exc).splitlines()[0]})", where=path) from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise OilImpactError(f"missing columns {', '.join(missing)}; expected {', '.join(columns)}", where=path)
+    frame = frame[list(columns)].copy()
+    for row, record in enumerate(frame.itertuples(index=False), start=2):
+        for column in date_columns:
+            cell = getattr(record, column)
+            if cell and not _ISO_DATE.match(cell):
+                raise OilImpactError(f"{column} {cell!r} is not a YYYY-MM-DD date", where=path, line=row)
+        for column, kind in numeric.items():
+            try:
+                kind(getattr(record, column))
+            except ValueError:
+                raise OilImpactError(f"{column} {getattr(record, column)!r} is not a number", where=path,
+                                     line=row) from None
+    for column in date_columns:
+        frame[column] = [dt.date.fromisoformat(v) if v else None for v in frame[column]]
+    for column, kind in numeric.items():
+        frame[column] = frame[column].map(kind)
+    return frame
+
+
+# --- picking one figure ---------------------------------------------------------------------
+
+_WEEK_ALIAS = re.compile(r"(\d{4}-\d{2}-\d{2})/week\Z")
+
+
+def _as_figures(frame_or_figures: Any) -> list[Figure]:
+    if hasattr(frame_or_figures, "figures") and not hasattr(frame_or_figures, "columns"):
+        frame_or_figures = frame_or_figures.figures
+    if hasattr(frame_or_figures, "to_dict"):
+        names = {f.name for f in fields(Figure)}
+        out = []
+        for record in frame_or_figures.to_dict("records"):
+            values = {k: (None if isinstance(v, float) and math.isnan(v) and k != "value" else v)
+                      for k, v in record.items() if k in names}
+            for key in ("article_date", "period_start", "period_end"):
+                if isinstance(values.get(key), str):
+                    values[key] = dt.date.fromisoformat(values[key]) if values[key] else None
+            values["period"] = values.get("period") or ""
+            out.append(Figure(**values))
+        return out
+    return list(frame_or_figures)
+
+
+def find_figure(
+    frame_or_figures: Any, metric: str, *, period: str | None = None, qualifier: str | None = None,
+    source: str | None = None, unit: str | None = None,
+) -> Figure:
+    """The one figure with this metric (and period, qualifier, source, unit when given).
+
+    ``period`` is a label such as ``2025-12``, ``2026``, ``2026-W10`` (``2026-03-08/week`` means the
+    ISO week holding that day); ``source`` is a file name or its start (``"003"``). Raises
+    OilImpactError when none or several match, listing what there is.
+    """
+    if period and (alias := _WEEK_ALIAS.match(period)):
+        year, week, _ = dt.date.fromisoformat(alias.group(1)).isocalendar()
+        period = f"{year}-W{week:02d}"
+    figures = [f for f in _as_figures(frame_or_figures) if f.metric == metric]
+    wanted = {"period": period, "qualifier": qualifier, "unit": unit}
+    matches = [f for f in figures
+               if all(v is None or getattr(f, k) == v for k, v in wanted.items())
+               and (source is None or f.source == source or f.source.startswith(source))]
+    criteria = ", ".join(f"{k} {v!r}" for k, v in {"metric": metric, **wanted, "source": source}.items() if v)
+    if len(matches) == 1:
+        return matches[0]
+    listing = "; ".join(f"{f.text!r} period {f.period or '-'} {f.unit} in {f.source}" for f in (matches or figures))
+    if not matches:
+        raise OilImpactError(f"no figure with {criteria}; " + (f"there is: {listing}" if figures else
+                                                                "no figure has that metric"))
+    raise OilImpactError(f"{len(matches)} figures with {criteria}: {listing}; narrow it with period=, "
+                         "qualifier=, unit= or source=")
+
