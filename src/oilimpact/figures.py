@@ -60,6 +60,7 @@ EVENT_COLUMNS = ("source", "article_date", "date", "label", "quote", "start", "e
 
 _HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<date>\S+)[ \t]?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_EXPECTED = "an article starts with ' date YYYY-MM-DD ' then its text"
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def read_article(path: str | Path) -> Article:
         raise OilImpactError("no such article file", where=path)
     size = path.stat().st_size
     if size == 0:
-        raise OilImpactError("empty file; an article starts with ' date YYYY-MM-DD ' then its text", where=path)
+        raise OilImpactError(f"empty file; {_EXPECTED}", where=path)
     if size > MAX_ARTICLE_BYTES:
         raise OilImpactError(
             f"file is {size / 1e6:.1f} MB, over the {MAX_ARTICLE_BYTES / 1e6:.0f} MB limit for one article "
@@ -100,7 +101,7 @@ def read_article(path: str | Path) -> Article:
     if header is None:
         first = text.split("\n", 1)[0][:40]
         raise OilImpactError(
-            f"no date header (starts with {first!r}); an article starts with ' date YYYY-MM-DD ' then its text",
+            f"no date header (starts with {first!r}); {_EXPECTED}",
             where=path, line=1,
         )
     raw_date = header.group("date")
@@ -260,17 +261,23 @@ def _rule(metric: str, units: str, *patterns: str, scope: str = "sentence") -> M
     unit_set = {
         "price": {f"{c}/bbl" for c in CURRENCIES}, "money": set(CURRENCIES), "percent": {"percent", "pp"},
     }.get(units, {units})
-    return MetricRule(metric, frozenset(unit_set), tuple(re.compile(p, re.IGNORECASE) for p in patterns), scope)
+    compiled = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+    return MetricRule(metric, frozenset(unit_set), compiled, scope)
 
 
 _RUSSIAN_OIL = r"\burals\b|russian\s+(?:oil|crude)|russia[’']s\s+(?:oil|crude)"
+_REVENUE = r"revenue|receipts|income"
+_OIL_GAS = r"\boil\b|\bgas\b|energy"
+_DEAL = r"\bdeal\b|contract|\bpay\b|\bsold\b|\bsell\b|purchase|order|\bbuy\b"
+_LNG = r"\blng\b|liquefied\s+natural\s+gas"
 _YOY = r"year-on-year|year\s+on\s+year|\by/y\b|\byoy\b|(?:from|than)\s+a\s+year\s+(?:earlier|ago)"
 _ARMS = (r"missile|weapon|\barms\b|\bjets?\b|fighter|drone|air[- ]defen[cs]e|helicopter|\btanks?\b|munition"
          r"|artillery|\bshells\b")
 
 #: The metric vocabulary, first match wins; anything else is ``other``.
 METRIC_RULES: tuple[MetricRule, ...] = (
-    _rule("sanctions_waiver_days", "days", r"waiver|licen[cs]e|exemption|carve-?out|reprieve", scope="segment"),
+    _rule("sanctions_waiver_days", "days", r"waiver|licen[cs]e|exemption|carve-?out|reprieve",
+          scope="segment"),
     _rule("price_cap", "price", r"\bcap\b|price\s+cap", scope="segment"),
     _rule("budget_oil_price_assumption", "price", r"assum|budget|base\s+price|cut-?off", scope="segment"),
     _rule("urals_price", "price", _RUSSIAN_OIL),
@@ -278,12 +285,12 @@ METRIC_RULES: tuple[MetricRule, ...] = (
     _rule("urals_price", "price", _RUSSIAN_OIL, scope="passage"),
     _rule("brent_price", "price", r"\bbrent\b", scope="passage"),
     _rule("oil_price", "price", r"."),
-    _rule("oil_gas_revenue_yoy_change", "percent", r"revenue|receipts|income", r"\boil\b|\bgas\b|energy", _YOY),
-    _rule("oil_gas_revenue", "money", r"revenue|receipts|income", r"\boil\b|\bgas\b|energy"),
+    _rule("oil_gas_revenue_yoy_change", "percent", _REVENUE, _OIL_GAS, _YOY),
+    _rule("oil_gas_revenue", "money", _REVENUE, _OIL_GAS),
     _rule("budget_deficit", "money", r"deficit"),
     _rule("budget_deficit", "percent", r"deficit"),
-    _rule("arms_deal_value", "money", r"\bdeal\b|contract|\bpay\b|\bsold\b|\bsell\b|purchase|order|\bbuy\b", _ARMS),
-    _rule("lng_supply_share", "percent", r"\blng\b|liquefied\s+natural\s+gas", r"suppl|share|import|of\s+europe"),
+    _rule("arms_deal_value", "money", _DEAL, _ARMS),
+    _rule("lng_supply_share", "percent", _LNG, r"suppl|share|import|of\s+europe"),
     _rule("oil_exports", "bbl/day", r"export"),
     _rule("oil_output", "bbl/day", r"output|produc"),
     _rule("national_wealth_fund", "money", r"national\s+wealth\s+fund|\bnwf\b"),
@@ -353,7 +360,8 @@ def _find_numbers(text: str, body_start: int, spans: list[Sentence], starts: lis
         scale = _SCALE_WORDS.get((m.group("suffix") or "").lower(), "")
         if _FURNITURE_AFTER.match(text, m.end()) or _is_date_or_year(text, m, value, currency, scale):
             continue
-        found += _with_context(text, m.start(), m.start("num"), m.end(), value, currency, scale, spans, starts)
+        found += _with_context(text, m.start(), m.start("num"), m.end(), value, currency, scale, spans,
+                               starts)
     for m in _WORD_NUMBER.finditer(text, body_start):
         value = float(_WORD_VALUES[" ".join(m.group("word").lower().split()[-1:])])
         found += _with_context(text, m.start(), m.start(), m.end(), value, "", "", spans, starts)
@@ -502,7 +510,8 @@ def _per_barrel(text: str, raw: _Raw, spans: list[Sentence]) -> str:
 
 def _passage(text: str, raw: _Raw, spans: list[Sentence]) -> str:
     first = raw.sentence_index
-    while first > 0 and raw.sentence_index - first < 2 and spans[first - 1].paragraph == raw.sentence.paragraph:
+    paragraph = raw.sentence.paragraph
+    while first > 0 and raw.sentence_index - first < 2 and spans[first - 1].paragraph == paragraph:
         first -= 1
     return text[spans[first].start:raw.sentence.end]
 
@@ -694,15 +703,17 @@ def _load(path: str | Path | None, name: str, columns: tuple[str, ...], date_col
 
     path = Path(path) if path is not None else data_dir() / name
     if not path.is_file():
-        raise OilImpactError(f"missing; run 'make figures' (oilimpact figures seeds --write data) to create {name}",
-                             where=path)
+        raise OilImpactError(
+            f"missing; run 'make figures' (oilimpact figures seeds --write data) to create {name}", where=path
+        )
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (ValueError, pd.errors.ParserError) as exc:
         raise OilImpactError(f"not a readable CSV ({str(exc).splitlines()[0]})", where=path) from None
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise OilImpactError(f"missing columns {', '.join(missing)}; expected {', '.join(columns)}", where=path)
+        raise OilImpactError(f"missing columns {', '.join(missing)}; expected {', '.join(columns)}",
+                             where=path)
     frame = frame[list(columns)].copy()
     for row, record in enumerate(frame.itertuples(index=False), start=2):
         for column in date_columns:
@@ -766,10 +777,70 @@ def find_figure(
     criteria = ", ".join(f"{k} {v!r}" for k, v in {"metric": metric, **wanted, "source": source}.items() if v)
     if len(matches) == 1:
         return matches[0]
-    listing = "; ".join(f"{f.text!r} period {f.period or '-'} {f.unit} in {f.source}" for f in (matches or figures))
+    listing = "; ".join(f"{f.text!r} period {f.period or '-'} {f.unit} in {f.source}"
+                        for f in (matches or figures))
     if not matches:
         raise OilImpactError(f"no figure with {criteria}; " + (f"there is: {listing}" if figures else
                                                                 "no figure has that metric"))
     raise OilImpactError(f"{len(matches)} figures with {criteria}: {listing}; narrow it with period=, "
                          "qualifier=, unit= or source=")
 
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def write_data(corpus: Corpus, folder: str | Path) -> list[Path]:
+    """Write ``folder/figures.csv`` and ``folder/events.csv``, each atomically (temp file, then rename)."""
+    import os
+    import tempfile
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise OilImpactError("no such folder to write figures.csv and events.csv into", where=folder)
+    written = []
+    frames = {"figures.csv": figures_frame(corpus.figures), "events.csv": events_frame(corpus.events)}
+    for name, frame in frames.items():
+        target = folder / name
+        handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(frame_csv(frame))
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (dates as ISO strings, missing as null)."""
+    out = []
+    for row in frame.to_dict("records"):
+        out.append({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()})
+    return out
+
+
+def _value_text(value: float, scale: str) -> str:
+    number = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return f"{number} {scale}" if scale else number
+
+
+def text_table(frame: pd.DataFrame, events: bool = False) -> str:
+    """A readable fixed-width table of figures (or events) for the terminal."""
+    if events:
+        header = ("date", "label", "quote", "file")
+        rows = [(r["date"], r["label"], _clip(r["quote"], 70), r["source"]) for r in frame.to_dict("records")]
+    else:
+        header = ("value", "unit", "qualifier", "period", "metric", "text", "file")
+        rows = [(_value_text(r["value"], r["scale"]), r["unit"], r["qualifier"], r["period"] or "-",
+                 r["metric"], f"\"{r['text']}\"", r["source"]) for r in frame.to_dict("records")]
+    widths = [max([len(h)] + [len(str(row[i])) for row in rows]) for i, h in enumerate(header)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in [header, tuple("-" * w for w in widths), *rows]]
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
