@@ -1,0 +1,132 @@
+"""Oil and gas budget revenues: the extraction tax formula and reduced-form terms calibrated to 2025.
+
+For tax-base month t (Urals tax price P_t in USD/bbl, rate X_t in RUB/USD, volume index v_t):
+
+    Kc_t = (P_t − 15) · X_t / 261                       (floored at 0)
+    G_t  = 919 · Kc_t · Q · v_t · days_t / 7.3 / 10⁹    bn RUB: 919·Kc per tonne on the reference output
+                                                         Q = 9.326 mb/d (December 2025)
+
+Revenue received in month m (taxes are paid by the 28th of the next month):
+
+    R_m = c₀ + c₁·G_{m−1} + c₂·[m ∈ Apr, Jul, Oct]·Σ G over the previous quarter
+              + c₃·[m = Mar]·Σ G over Oct–Dec of the previous year + L_year(m)
+
+c₁·G is the extraction tax net of the Kc-proportional part of the deduction Dm; c₂ and c₃ the
+quarterly and annual additional income tax (NDD); c₀ the level of gas, other O&G taxes and the average
+damper; c₀…c₃ by least squares on the 2025 monthly actuals. L_year is the level term that makes the
+law's own assumptions reproduce its O&G plan (see :mod:`oilimpact.budget`); it is zero in 2025.
+All functions take arrays shaped (paths, months) so Monte Carlo, grids and decompositions are one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from oilimpact.assumptions import Assumptions
+
+
+@dataclass(frozen=True)
+class TaxConstants:
+    base_rate: float  # RUB/t
+    threshold: float  # USD/bbl
+    divisor: float
+    barrels_per_tonne: float
+    reference_output_mb_d: float
+    export_share: float
+
+    @classmethod
+    def from_assumptions(cls, assumptions: Assumptions) -> TaxConstants:
+        output = assumptions.value("crude_output", "2025-12")
+        return cls(
+            assumptions.value("extraction_tax_base_rate"),
+            assumptions.value("extraction_tax_kc_threshold"),
+            assumptions.value("extraction_tax_kc_divisor"),
+            assumptions.value("barrels_per_tonne"),
+            output,
+            assumptions.value("crude_exports", "2025-10") / output,
+        )
+
+    KEYS = ("extraction_tax_base_rate", "extraction_tax_kc_threshold", "extraction_tax_kc_divisor",
+            "barrels_per_tonne", "crude_output", "crude_exports")
+
+
+def kc(urals: np.ndarray | float, rub_usd: np.ndarray | float, threshold: float = 15.0,
+       divisor: float = 261.0) -> np.ndarray:
+    """The extraction-tax price coefficient Kc = (Urals − 15) × RUB/USD ÷ 261 (not floored)."""
+    return (np.asarray(urals, dtype=float) - threshold) * np.asarray(rub_usd, dtype=float) / divisor
+
+
+def gross_extraction_tax(urals: np.ndarray, rub_usd: np.ndarray, volume: np.ndarray, days: np.ndarray,
+                         constants: TaxConstants) -> np.ndarray:
+    """919·Kc per tonne on the reference output, bn RUB a month (Kc floored at 0)."""
+    coefficient = np.maximum(kc(urals, rub_usd, constants.threshold, constants.divisor), 0.0)
+    tonnes = constants.reference_output_mb_d * 1e6 * days * volume / constants.barrels_per_tonne
+    return constants.base_rate * coefficient * tonnes / 1e9
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which tax-base months feed each receipt month (as 0/1 weight matrices, receipts × base months)."""
+
+    receipts: pd.PeriodIndex
+    base: pd.PeriodIndex
+    extraction: np.ndarray
+    ndd_quarter: np.ndarray
+    ndd_annual: np.ndarray
+
+
+def layout(receipts: pd.PeriodIndex, base: pd.PeriodIndex) -> Layout:
+    position = {month: i for i, month in enumerate(base)}
+    shape = (len(receipts), len(base))
+    extraction, quarter, annual = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    for r, month in enumerate(receipts):
+        extraction[r, position[month - 1]] = 1.0
+        if month.month in (4, 7, 10):
+            for lag in (1, 2, 3):
+                quarter[r, position[month - lag]] = 1.0
+        if month.month == 3:
+            for lag in (3, 4, 5):
+                annual[r, position[month - lag]] = 1.0
+    return Layout(receipts, base, extraction, quarter, annual)
+
+
+def regressors(gross: np.ndarray, lay: Layout) -> np.ndarray:
+    """(paths, receipts, 4): constant, G_{m−1}, quarterly NDD base, annual NDD base."""
+    gross = np.atleast_2d(gross)
+    stacked = [np.ones((gross.shape[0], len(lay.receipts))), gross @ lay.extraction.T,
+               gross @ lay.ndd_quarter.T, gross @ lay.ndd_annual.T]
+    return np.stack(stacked, axis=-1)
+
+
+COMPONENTS = ("other_og_bn_rub", "extraction_tax_bn_rub", "ndd_quarterly_bn_rub", "ndd_annual_bn_rub")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Least-squares coefficients c₀…c₃ and the window they were fitted on."""
+
+    coefficients: np.ndarray
+    window: tuple[str, str]
+    fitted: pd.Series
+    actual: pd.Series
+
+    def components(self, gross: np.ndarray, lay: Layout) -> np.ndarray:
+        """(paths, receipts, 4) revenue components, bn RUB."""
+        return regressors(gross, lay) * self.coefficients
+
+    def revenue(self, gross: np.ndarray, lay: Layout) -> np.ndarray:
+        return regressors(gross, lay) @ self.coefficients
+
+
+def calibrate(gross: np.ndarray, lay: Layout, actual: pd.Series, start: str, end: str) -> Calibration:
+    """Fit c₀…c₃ by least squares on the receipt months ``start``..``end`` with an actual revenue."""
+    window = [m for m in lay.receipts if pd.Period(start, "M") <= m <= pd.Period(end, "M") and m in actual]
+    rows = [lay.receipts.get_loc(m) for m in window]
+    design = regressors(gross, lay)[0, rows, :]
+    target = actual.loc[window].to_numpy(dtype=float)
+    coefficients, *_ = np.linalg.lstsq(design, target, rcond=None)
+    fitted = pd.Series(design @ coefficients, index=pd.PeriodIndex(window))
+    return Calibration(coefficients, (start, end), fitted, actual.loc[window])
