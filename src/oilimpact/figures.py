@@ -718,8 +718,12 @@ def _load(path: str | Path | None, name: str, columns: tuple[str, ...], date_col
     for row, record in enumerate(frame.itertuples(index=False), start=2):
         for column in date_columns:
             cell = getattr(record, column)
-            if cell and not _ISO_DATE.match(cell):
-                raise OilImpactError(f"{column} {cell!r} is not a YYYY-MM-DD date", where=path, line=row)
+            try:
+                if cell and not (_ISO_DATE.match(cell) and dt.date.fromisoformat(cell)):
+                    raise ValueError
+            except ValueError:
+                message = f"{column} {cell!r} is not a YYYY-MM-DD date"
+                raise OilImpactError(message, where=path, line=row) from None
         for column, kind in numeric.items():
             try:
                 kind(getattr(record, column))
