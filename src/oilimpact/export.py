@@ -1,0 +1,558 @@
+"""From an executed notebook to files people open and send: HTML, PDF and the reports index.
+
+Reads an executed notebook (plain dict, as ``json.load`` gives it) and writes:
+
+- HTML: one self-contained file from our own small template (``resources/page.html`` and
+  ``report.css``) — no code, no injected parameters, images as data URIs, no external URL at all
+  (nbconvert's templates pull MathJax, require.js and widget scripts from CDNs, so we do not use
+  them). Article text and notebook HTML are escaped or sanitised: a ``<script>`` shows as text.
+- PDF: pandoc's ipynb reader (``--ipynb-output=all``) with ``resources/ipynb.lua`` to Typst, then the
+  ``typst`` wheel with its bundled fonts. A4, title block, page numbers, real tables, SVG charts
+  stay vector.
+- ``index.html``: every report with its links and status, and the key results
+  (:mod:`oilimpact.results`) of each notebook across scenarios.
+
+Everything is deterministic: no clock is read, the PDF's dates come from the data's date.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import html
+import json
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any, Literal
+
+from oilimpact.results import MIME_TYPE as RESULT_MIME
+
+Target = Literal["html", "pdf"]
+
+# One representation per output, best first. Our result MIME and widget/JS payloads never show.
+_PRIORITY: dict[str, tuple[str, ...]] = {
+    "html": ("image/svg+xml", "image/png", "image/jpeg", "image/gif", "text/html", "text/markdown",
+             "text/latex", "text/plain"),
+    "pdf": ("image/svg+xml", "image/png", "image/jpeg", "text/html", "text/markdown", "text/plain"),
+}
+_HIDDEN_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove-cell", "remove_cell"}
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_SCHEME = re.compile(r"(?i)\bhttps?://")
+_EXTERNAL = re.compile(r"(?i)https?://|(?:src|href|url)\s*[=(]\s*[\"']?//")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+class ExportError(RuntimeError):
+    """A converter failed or produced something we refuse to ship (e.g. an external URL)."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One row of a report's parameters table."""
+
+    name: str
+    value: Any
+    help: str = ""
+    overridden: bool = False
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What the header of a report says about it."""
+
+    title: str
+    notebook: str
+    scenario: str | None = None
+    parameters: tuple[Parameter, ...] = ()
+    data_date: str | None = None
+    failed: bool = False
+    subject: str = ""
+
+    @property
+    def description(self) -> str:
+        if self.subject:
+            return self.subject
+        scenario = f", scenario {self.scenario}" if self.scenario else ""
+        return f"{self.title} ({self.notebook}{scenario})"
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One report as the index lists it; ``outputs`` are paths relative to the reports folder."""
+
+    notebook: str
+    title: str
+    scenario: str | None
+    status: str
+    outputs: tuple[str, ...] = ()
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+# --- reading the notebook ------------------------------------------------------------------------
+
+
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _tags(cell: dict[str, Any]) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def notebook_title(nb: dict[str, Any], fallback: str = "") -> str:
+    """The notebook's title: ``metadata.oilimpact.title``, else its first level-1 Markdown heading,
+    else its first heading of any level, else ``fallback``."""
+    meta_title = nb.get("metadata", {}).get("oilimpact", {}).get("title")
+    if meta_title:
+        return str(meta_title)
+    headings = [
+        (len(m.group(1)), m.group(2))
+        for cell in nb.get("cells", [])
+        if cell.get("cell_type") == "markdown"
+        for m in _HEADING.finditer(_source(cell))
+    ]
+    level_one = [text for level, text in headings if level == 1]
+    text = level_one[0] if level_one else (headings[0][1] if headings else fallback)
+    return re.sub(r"[*_`]", "", text).strip()
+
+
+def notebook_subject(nb: dict[str, Any]) -> str:
+    """``metadata.oilimpact.description`` when the notebook has one (used as PDF subject)."""
+    return str(nb.get("metadata", {}).get("oilimpact", {}).get("description", ""))
+
+
+def _drop_title(cells: list[dict[str, Any]], title: str) -> None:
+    """Remove the Markdown heading that became the report's title (it is shown in the header)."""
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            continue
+        src = cell["source"]
+        for m in _HEADING.finditer(src):
+            if re.sub(r"[*_`]", "", m.group(2)).strip() == title:
+                cell["source"] = (src[: m.start()] + src[m.end():]).strip("\n")
+                return
+
+
+def _best_data(data: dict[str, Any], target: Target) -> dict[str, Any]:
+    for mime in _PRIORITY[target]:
+        if mime in data:
+            value = data[mime]
+            return {mime: "".join(value) if isinstance(value, list) else value}
+    return {}
+
+
+def _clean_outputs(outputs: list[dict[str, Any]], target: Target) -> list[dict[str, Any]]:
+    cleaned: list[dict[str, Any]] = []
+    for output in outputs:
+        kind = output.get("output_type")
+        if kind == "stream":
+            if output.get("name") != "stdout":
+                continue  # stderr carries warnings and logs, not the story
+            text = output.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            if cleaned and cleaned[-1]["output_type"] == "stream":
+                cleaned[-1]["text"] += text
+            else:
+                cleaned.append({"output_type": "stream", "name": "stdout", "text": text})
+        elif kind == "error":
+            traceback = "\n".join(_ANSI.sub("", line) for line in output.get("traceback", []))
+            cleaned.append({"output_type": "error", "ename": output.get("ename", ""),
+                            "evalue": output.get("evalue", ""), "traceback": traceback.split("\n")})
+        elif kind in ("display_data", "execute_result"):
+            data = _best_data(output.get("data", {}), target)
+            if data and RESULT_MIME not in output.get("data", {}):
+                cleaned.append({"output_type": "display_data", "data": data, "metadata": {}})
+    return cleaned
+
+
+def clean_notebook(nb: dict[str, Any], target: Target, title: str | None = None) -> dict[str, Any]:
+    """The notebook as a reader sees it: no code, no parameters cells, no stderr, no result records,
+    one representation per output, no timing metadata, stable cell ids; the title heading removed."""
+    cells: list[dict[str, Any]] = []
+    for cell in nb.get("cells", []):
+        kind = cell.get("cell_type")
+        if _tags(cell) & _HIDDEN_TAGS or kind not in ("markdown", "code"):
+            continue
+        if kind == "markdown":
+            new = {"cell_type": "markdown", "source": _source(cell), "metadata": {}}
+            if cell.get("attachments"):
+                new["attachments"] = copy.deepcopy(cell["attachments"])
+        else:
+            outputs = [] if "remove-output" in _tags(cell) else _clean_outputs(cell.get("outputs", []), target)
+            if not outputs:
+                continue
+            new = {"cell_type": "code", "source": "", "metadata": {}, "execution_count": None,
+                   "outputs": outputs}
+        new["id"] = f"c{len(cells)}"
+        cells.append(new)
+    if title:
+        _drop_title(cells, title)
+    language = nb.get("metadata", {}).get("language_info", {}).get("name", "python")
+    return {"nbformat": 4, "nbformat_minor": 5, "cells": cells,
+            "metadata": {"language_info": {"name": language}}}
+
+
+# --- HTML ------------------------------------------------------------------------------------------
+
+
+def _resource(name: str) -> str:
+    return (resources.files("oilimpact") / "resources" / name).read_text(encoding="utf-8")
+
+
+def _markdown_renderer():  # mistune is imported here: the fast path of `render` never needs it
+    import mistune
+
+    class _Renderer(mistune.HTMLRenderer):
+        """Raw HTML escaped (mistune's escape=True); links shown as text plus their address without
+        a scheme, so the file holds no URL; only embedded (data:) images are kept."""
+
+        def link(self, text: str, url: str, title: str | None = None) -> str:
+            if url.startswith("#"):
+                return super().link(text, url, title)
+            address = html.escape(_SCHEME.sub("", url))
+            if _SCHEME.sub("", text) == address:
+                return f'<span class="addr">{address}</span>'
+            return f'{text} <span class="addr">({address})</span>'
+
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            if url.startswith("data:image/"):
+                return f'<img src="{html.escape(url)}" alt="{html.escape(text)}">'
+            return f'<span class="addr">[image: {text}]</span>'
+
+    return mistune.create_markdown(escape=True, renderer=_Renderer(escape=True),
+                                   plugins=["table", "strikethrough"])
+
+
+_SAFE_TAGS = frozenset({
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col", "div", "span",
+    "p", "br", "b", "i", "em", "strong", "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5",
+    "h6", "sub", "sup", "small", "hr", "blockquote",
+})
+_SAFE_ATTRIBUTES = {"*": ["class"], "th": ["class", "colspan", "rowspan"], "td": ["class", "colspan", "rowspan"]}
+
+
+def sanitize_html(fragment: str) -> str:
+    """A notebook's HTML output with only table and text markup left; anything else (``<script>``,
+    links, styles, event handlers) is shown as escaped text or dropped."""
+    import bleach
+
+    fragment = re.sub(r"(?is)<style\b[^>]*>.*?</style>", "", fragment)
+    return bleach.clean(fragment, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, protocols=[],
+                        strip=False, strip_comments=True)
+
+
+def _data_uri(mime: str, payload: str) -> str:
+    if mime == "image/svg+xml":
+        payload = base64.b64encode(payload.encode("utf-8")).decode("ascii")
+    return f"data:{mime};base64,{''.join(payload.split())}"
+
+
+def _output_html(output: dict[str, Any], markdown) -> str:
+    kind = output["output_type"]
+    if kind == "stream":
+        return f'<pre class="stream">{html.escape(output["text"])}</pre>'
+    if kind == "error":
+        return f'<pre class="error">{html.escape(chr(10).join(output["traceback"]))}</pre>'
+    ((mime, payload),) = output["data"].items()
+    if mime.startswith("image/"):
+        return f'<img src="{_data_uri(mime, payload)}" alt="">'
+    if mime == "text/html":
+        return sanitize_html(payload)
+    if mime == "text/markdown":
+        return markdown(payload)
+    return f"<pre>{html.escape(payload)}</pre>"
+
+
+def _inline_attachments(cell: dict[str, Any]) -> str:
+    source = cell["source"]
+    for name, bundle in cell.get("attachments", {}).items():
+        for mime, payload in bundle.items():
+            if mime.startswith("image/"):
+                source = source.replace(f"attachment:{name}", _data_uri(mime, payload))
+                break
+    return source
+
+
+def format_value(value: Any) -> str:
+    """A parameter or result as a reader wants to see it."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        text = f"{value:,.2f}" if abs(value) < 1e15 else f"{value:.3g}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def _facts(info: ReportInfo) -> str:
+    facts = []
+    if info.scenario:
+        facts.append(f"Scenario <b>{html.escape(info.scenario)}</b>")
+    if info.data_date:
+        facts.append(f"data as of {html.escape(info.data_date)}")
+    facts.append(f"notebook <code>{html.escape(info.notebook)}</code>")
+    return " · ".join(facts)
+
+
+def _parameters_table(parameters: Sequence[Parameter]) -> str:
+    if not parameters:
+        return ""
+    rows = "\n".join(
+        f'<tr{" class=set" if p.overridden else ""}><td><code>{html.escape(p.name)}</code></td>'
+        f"<td>{html.escape(format_value(p.value))}</td><td>{html.escape(p.help)}</td></tr>"
+        for p in parameters
+    )
+    return (
+        '<table class="parameters"><thead><tr><th>Parameter</th><th>Value</th><th>Meaning</th></tr>'
+        f"</thead>\n<tbody>\n{rows}\n</tbody></table>"
+    )
+
+
+def _page(title: str, body: str) -> str:
+    return Template(_resource("page.html")).substitute(
+        title=html.escape(title), css=_resource("report.css").strip(), body=body
+    )
+
+
+def check_self_contained(text: str, where: str | Path) -> None:
+    """Refuse a page that would load or point at anything outside itself."""
+    found = _EXTERNAL.search(text)
+    if found:
+        start = max(found.start() - 40, 0)
+        raise ExportError(f"{where}: external URL in generated HTML near {text[start:found.end() + 40]!r}")
+
+
+def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
+    """The report as one self-contained HTML page."""
+    markdown = _markdown_renderer()
+    parts: list[str] = []
+    for cell in clean_notebook(nb, "html", title=info.title)["cells"]:
+        if cell["cell_type"] == "markdown":
+            parts.append(markdown(_inline_attachments(cell)))
+        else:
+            outputs = "\n".join(_output_html(output, markdown) for output in cell["outputs"])
+            parts.append(f'<div class="output">\n{outputs}\n</div>')
+    content = _SCHEME.sub("", "\n".join(parts))
+    banner = (
+        '<p class="banner"><b>This report failed.</b> The notebook stopped with an error; the '
+        "traceback is shown where it happened and the figures below it are missing.</p>"
+        if info.failed else ""
+    )
+    header = (
+        f"<header>\n<h1>{html.escape(info.title)}</h1>\n<p class=\"facts\">{_facts(info)}</p>\n{banner}\n"
+        f"{_parameters_table(info.parameters)}\n</header>"
+    )
+    footer = f"<footer>{html.escape(info.description)}. Rendered by oilimpact.</footer>"
+    page = _page(info.title, f"{header}\n<article>\n{content}\n</article>\n{footer}")
+    check_self_contained(page, info.notebook)
+    return page
+
+
+# --- PDF -------------------------------------------------------------------------------------------
+
+
+def _typst_string(value: Any) -> str:
+    text = value if isinstance(value, str) else format_value(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return f'"{escaped}"'
+
+
+def _typst_date(day: dt.date | None) -> str:
+    return "none" if day is None else f"datetime(year: {day.year}, month: {day.month}, day: {day.day})"
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _typst_title_call(info: ReportInfo) -> str:
+    rows = ", ".join(
+        f"({_typst_string(p.name)}, {_typst_string(format_value(p.value))}, {_typst_string(p.help)})"
+        for p in info.parameters
+    )
+    return (
+        "#show: report.with(\n"
+        f"  title: {_typst_string(info.title)},\n"
+        f"  subject: {_typst_string(info.description)},\n"
+        f"  scenario: {_typst_string(info.scenario) if info.scenario else 'none'},\n"
+        f"  notebook: {_typst_string(info.notebook)},\n"
+        f"  data-date: {_typst_string(info.data_date) if info.data_date else 'none'},\n"
+        f"  date: {_typst_date(_parse_date(info.data_date))},\n"
+        f"  parameters: ({rows}{',' if len(info.parameters) == 1 else ''}),\n"
+        ")\n"
+    )
+
+
+def _pandoc() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
+    """Typst source of the report; media pandoc extracts land in ``workdir/media``."""
+    lua = workdir / "ipynb.lua"
+    lua.write_text(_resource("ipynb.lua"), encoding="utf-8")
+    notebook = json.dumps(clean_notebook(nb, "pdf", title=info.title), ensure_ascii=False)
+    proc = subprocess.run(
+        [_pandoc(), "--from", "ipynb", "--to", "typst", "--ipynb-output=all", "--wrap=none",
+         "--lua-filter", lua.name, "--extract-media=media"],
+        input=notebook.encode("utf-8"), cwd=workdir, capture_output=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise ExportError(f"pandoc failed on {info.notebook}: {proc.stderr.decode(errors='replace').strip()}")
+    body = proc.stdout.decode("utf-8")
+    return f"{_resource('report.typ')}\n{_typst_title_call(info)}\n{body}"
+
+
+def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
+    """The report as a PDF (A4, Typst's bundled fonts only, creation date = the data's date)."""
+    import typst
+
+    day = _parse_date(info.data_date)
+    timestamp = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()) if day else 0
+    with tempfile.TemporaryDirectory(prefix="oilimpact-pdf-") as tmp:
+        workdir = Path(tmp)
+        main = workdir / "report.typ"
+        main.write_text(typst_source(nb, info, workdir), encoding="utf-8")
+        try:
+            pdf, warnings = typst.compile_with_warnings(
+                str(main), root=str(workdir), ignore_system_fonts=True, format="pdf", timestamp=timestamp
+            )
+        except RuntimeError as exc:  # typst.TypstError
+            raise ExportError(f"typst failed on {info.notebook}: {exc}") from exc
+    if warnings:
+        raise ExportError(f"typst warned on {info.notebook}: {'; '.join(str(w.message) for w in warnings)}")
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+# --- index -----------------------------------------------------------------------------------------
+
+
+def _link(path: str, label: str) -> str:
+    return f'<a href="{html.escape(path)}">{html.escape(label)}</a>'
+
+
+def _files(entry: IndexEntry) -> str:
+    labels = {".html": "HTML", ".pdf": "PDF", ".ipynb": "notebook"}
+    ordered = sorted(entry.outputs, key=lambda p: list(labels).index(Path(p).suffix)
+                     if Path(p).suffix in labels else 9)
+    return " · ".join(_link(p, labels.get(Path(p).suffix, Path(p).name)) for p in ordered)
+
+
+def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[str]:
+    by_column = {e.scenario: e for e in entries}
+    names: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        for name, result in entry.results.items():
+            names.setdefault(name, result)
+    rows = []
+    for name, result in names.items():
+        unit = f" ({html.escape(str(result.get('unit')))})" if result.get("unit") else ""
+        cells = []
+        for column in columns:
+            entry = by_column.get(column)
+            if entry is None:
+                cells.append("<td></td>")
+            elif name in entry.results:
+                cells.append(f'<td class="num">{html.escape(format_value(entry.results[name]["value"]))}</td>')
+            else:
+                cells.append(f'<td class="num {entry.status}">{"failed" if entry.status == "failed" else "—"}</td>')
+        rows.append(f"<tr><td>{html.escape(str(result.get('label') or name))}{unit}</td>{''.join(cells)}</tr>")
+    return rows
+
+
+def index_html(entries: Iterable[IndexEntry], data_date: str | None = None) -> str:
+    """``reports/index.html``: the key results across scenarios, then every report with its links."""
+    entries = list(entries)
+    notebooks: dict[str, list[IndexEntry]] = {}
+    for entry in entries:
+        notebooks.setdefault(entry.notebook, []).append(entry)
+    scenarios: list[str | None] = []
+    for entry in entries:
+        if entry.scenario is not None and entry.scenario not in scenarios:
+            scenarios.append(entry.scenario)
+
+    head = "".join(f'<th class="num">{html.escape(s)}</th>' for s in scenarios if s)
+    result_rows: list[str] = []
+    single_rows: list[str] = []
+    for group in notebooks.values():
+        title = html.escape(group[0].title)
+        if any(e.scenario for e in group):
+            rows = _results_rows(group, scenarios)
+            if rows:
+                result_rows.append(f'<tr><th colspan="{len(scenarios) + 1}">{title}</th></tr>')
+                result_rows += rows
+        else:
+            rows = _results_rows(group, [None])
+            if rows:
+                single_rows.append(f'<tr><th colspan="2">{title}</th></tr>')
+                single_rows += rows
+    sections = []
+    if result_rows:
+        sections.append(
+            "<h2>Key results across scenarios</h2>\n"
+            f"<table class=\"results\"><thead><tr><th>Result</th>{head}</tr></thead>\n<tbody>\n"
+            + "\n".join(result_rows) + "\n</tbody></table>"
+        )
+    if single_rows:
+        sections.append(
+            "<h2>Key results of notebooks without scenarios</h2>\n"
+            '<table class="results"><thead><tr><th>Result</th><th class="num">value</th></tr></thead>\n'
+            "<tbody>\n" + "\n".join(single_rows) + "\n</tbody></table>"
+        )
+    report_rows = "\n".join(
+        f"<tr><td>{html.escape(e.title)}</td><td>{html.escape(e.scenario or '—')}</td>"
+        f'<td class="status-{html.escape(e.status)}">{html.escape(e.status)}</td><td>{_files(e)}</td></tr>'
+        for e in entries
+    )
+    sections.append(
+        "<h2>Reports</h2>\n<table><thead><tr><th>Report</th><th>Scenario</th><th>Status</th><th>Files</th>"
+        f"</tr></thead>\n<tbody>\n{report_rows}\n</tbody></table>"
+    )
+    failed = sum(e.status == "failed" for e in entries)
+    facts = [f"{len(entries)} reports", f"{len(notebooks)} notebooks"]
+    if failed:
+        facts.append(f'<span class="failed">{failed} failed</span>')
+    if data_date:
+        facts.append(f"data as of {html.escape(data_date)}")
+    header = (
+        "<header>\n<h1>Oil price, sanctions and Russia's budget — reports</h1>\n"
+        f"<p class=\"facts\">{' · '.join(facts)}</p>\n</header>"
+    )
+    page = _page("oilimpact reports", header + "\n" + "\n".join(sections))
+    check_self_contained(page, "index.html")
+    return page
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``path`` through a temporary file in the same folder, so it is never half-written."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
