@@ -65,4 +65,91 @@ def figures_command(paths: tuple[Path, ...], fmt: str, show_events: bool, write_
 
 # --- scenarios and model (src/oilimpact/model*.py, scenarios.py) ------------------------------
 
+
+@main.command("scenarios")
+def scenarios_command() -> None:
+    """List the scenario presets with their parameters and sources."""
+    from oilimpact.scenarios import load_scenarios
+
+    for name, preset in load_scenarios().items():
+        click.echo(f"{name}: {preset.title}")
+        click.echo(f"  {preset.description}")
+        for param, value in preset.values.items():
+            cites = "; ".join(source.cite() for source in preset.traces[param])
+            click.echo(f"  {param} = {value}  [{cites}]")
+        click.echo("")
+
+
+_MONTHLY_COLUMNS = {
+    "urals_usd_bbl": "Urals", "brent_usd_bbl": "Brent", "discount_usd_bbl": "disc", "rub_usd": "RUB/USD",
+    "export_volume_index": "vol", "og_revenue_used_bn_rub": "O&G bn", "extraction_tax_bn_rub": "of which NDPI",
+    "base_revenue_bn_rub": "base bn", "nwf_flow_bn_rub": "NWF flow",
+}
+
+
+@main.command("model")
+@click.argument("scenario")
+@click.option("-p", "--param", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="Override a parameter (repeatable), e.g. -p urals_price=80")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
+    """Run SCENARIO: monthly table and the annual summary (revenue, deficit, NWF, checks)."""
+    import json
+
+    from oilimpact import model
+    from oilimpact.params import parse_overrides, resolve_parameters
+    from oilimpact.provenance import caption
+
+    params = resolve_parameters(scenario, **parse_overrides(pairs))
+    result = model.run_scenario(params)
+    backtest = model.backtest()
+    check = model.calibration_check()
+    if fmt == "json":
+        monthly = result.monthly.copy()
+        monthly.index = monthly.index.astype(str)
+        payload = {
+            "parameters": params.as_dict(),
+            "monthly": json.loads(monthly.to_json(orient="index")),
+            "annual": {k: (v.item() if hasattr(v, "item") else v) for k, v in result.annual.items()},
+            "decomposition": result.decomposition.to_dict(),
+            "backtest": json.loads(backtest.set_axis(backtest.index.astype(str)).to_json(orient="index")),
+            "calibration_check": check,
+            "sources": [source.cite() for source in result.sources],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    table = result.monthly[list(_MONTHLY_COLUMNS)].rename(columns=_MONTHLY_COLUMNS)
+    click.echo(f"Scenario {scenario}: monthly (receipt month; prices are the month before)")
+    click.echo(table.to_string(float_format=lambda x: f"{x:,.1f}"))
+    annual = result.annual
+    click.echo(f"\nAnnual {annual['year']}")
+    lines = [
+        ("O&G revenue", f"{annual['og_revenue_bn_rub']:,.0f} bn RUB"),
+        ("gap to the law's plan", f"{annual['og_gap_to_plan_bn_rub']:+,.0f} bn RUB (plan {annual['og_plan_bn_rub']:,.0f})"),
+        ("deficit", f"{annual['deficit_bn_rub']:,.0f} bn RUB = {annual['deficit_pct_gdp']:.2f} % of GDP "
+                    f"(law {annual['law_deficit_bn_rub']:,.1f})"),
+        ("NWF end balance", f"{annual['nwf_end_balance_bn_rub']:,.0f} bn RUB"),
+        ("Urals average", f"{annual['urals_average_usd_bbl']:.2f} USD/bbl; months above the US cap "
+                          f"{annual['months_above_us_cap_share']:.0%}, the EU cap {annual['months_above_eu_cap_share']:.0%}"),
+        ("per +$1 Urals", f"{annual['sensitivity_per_usd_full_year_bn_rub']:,.0f} bn full year, "
+                          f"{annual['sensitivity_per_usd_rest_of_year_bn_rub']:,.0f} bn rest of year"),
+        ("per +1 RUB/USD", f"{annual['sensitivity_per_rub_full_year_bn_rub']:,.0f} bn full year, "
+                           f"{annual['sensitivity_per_rub_rest_of_year_bn_rub']:,.0f} bn rest of year"),
+    ]
+    for name, value in result.decomposition.items():
+        lines.append((name.removesuffix("_bn_rub").replace("_", " "), f"{value:+,.0f} bn RUB"))
+    for month, row in backtest.iterrows():
+        lines.append((f"backtest {month}", f"predicted {row['predicted_bn_rub']:,.1f} vs actual "
+                                           f"{row['actual_bn_rub']:,.1f} ({row['error_pct']:+.1f} %)"))
+    lines.append(("January y/y", f"actual {backtest['yoy_actual_pct'].iloc[-1]:+.1f} %, "
+                                 f"model {backtest['yoy_predicted_pct'].iloc[-1]:+.1f} %"))
+    lines.append(("calibration check", f"law case {check['model_bn_rub']:,.0f} vs {check['law_og_revenue_bn_rub']:,.0f} "
+                                       f"({check['error_pct']:+.2f} %); without the level term "
+                                       f"{check['model_without_level_bn_rub']:,.0f} ({check['gap_without_level_pct']:+.2f} %), "
+                                       f"level {check['level_term_bn_rub_month']:+.1f} bn/month"))
+    width = max(len(name) for name, _ in lines)
+    for name, value in lines:
+        click.echo(f"  {name:<{width}}  {value}")
+    click.echo("\n" + caption(result.sources))
+
 # --- render (src/oilimpact/render.py, export.py) ----------------------------------------------

@@ -46,7 +46,14 @@ import pandas as pd
 from oilimpact.assumptions import Assumptions, load_assumptions
 from oilimpact.errors import OilImpactError
 from oilimpact.params import Parameters, resolve_parameters
-from oilimpact.paths_model import History, Paths, base_months, build_history, mean_reverting_urals, scenario_paths
+from oilimpact.paths_model import (
+    History,
+    Paths,
+    base_months,
+    build_history,
+    mean_reverting_urals,
+    scenario_paths,
+)
 from oilimpact.provenance import Source
 from oilimpact.revenue import (
     COMPONENTS,
@@ -182,6 +189,7 @@ class Engine:
         base_path = self.base_price if base_price is None else base_price
         base = self.revenue(np.broadcast_to(base_path, urals.shape), fx, volume)
         rule = ~np.isnan(self.plan)
+        base = np.where(rule, base, np.nan)
         flow = np.where(rule, used - base, np.nan)
         in_fund = self.receipts >= pd.Period("2026-01", "M")
         balance = np.where(in_fund, self.context.nwf_start + np.cumsum(np.where(in_fund, flow, 0.0), axis=1),
