@@ -70,6 +70,11 @@ _WHEN = re.compile(
     re.VERBOSE,
 )
 
+# Every phrase _WHEN can match contains one of these words.
+_WHEN_HINT = re.compile(
+    rf"{_MABBR}|{_W}|\d{{4}}|(?i:\b(?:week|month|quarter|year|today|yesterday|tomorrow)\b)"
+)
+
 
 @dataclass(frozen=True)
 class When:
@@ -207,7 +212,9 @@ def _resolve(m: re.Match[str], article_date: dt.date) -> When | None:
 
 def find_whens(text: str, start: int, end: int, article_date: dt.date) -> list[When]:
     """Every date or period phrase in ``text[start:end]``, resolved against ``article_date``."""
-    found = []
+    found: list[When] = []
+    if not _WHEN_HINT.search(text, start, end):
+        return found  # most sentences name no date; skip the slower full pattern
     for m in _WHEN.finditer(text, start, end):
         when = _resolve(m, article_date)
         if when is not None:

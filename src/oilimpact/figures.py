@@ -575,18 +575,17 @@ def cross_checks(figures: Sequence[Figure], texts: dict[str, str] | None = None)
             quote = f"{first.text}{between}{second.text})"
             checks.append(CrossCheck("implied_fx_rate", rate, f"{second.unit} per {first.unit}", quote,
                                      (first, second)))
-    for k, figure in enumerate(ordered):
+    last_exact: dict[tuple[str, str, str], Figure] = {}
+    for figure in ordered:
+        key = (figure.source, figure.unit, figure.scale)
         lead = _comparison_lead(figure, texts)
-        if lead is None:
-            continue
-        earlier = [f for f in ordered[:k] if f.source == figure.source and f.unit == figure.unit
-                   and f.scale == figure.scale and f.qualifier == "exact" and f.start < figure.start]
-        if not earlier:
-            continue
-        reference = earlier[-1]
-        gap = round(reference.value - figure.value, 6)
-        quote = f"{reference.text} … {lead}{figure.text}"
-        checks.append(CrossCheck("gap", gap, figure.unit, quote, (reference, figure)))
+        reference = last_exact.get(key)
+        if lead is not None and reference is not None:
+            gap = round(reference.value - figure.value, 6)
+            quote = f"{reference.text} … {lead}{figure.text}"
+            checks.append(CrossCheck("gap", gap, figure.unit, quote, (reference, figure)))
+        if figure.qualifier == "exact":
+            last_exact[key] = figure
     return checks
 
 
