@@ -153,3 +153,43 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
     click.echo("\n" + caption(result.sources))
 
 # --- render (src/oilimpact/render.py, export.py) ----------------------------------------------
+
+
+@main.command("render")
+@click.option("-n", "--notebook", "notebooks", multiple=True, metavar="NOTEBOOK",
+              help="Render only this notebook (stem, file name or number prefix; repeatable).")
+@click.option("-s", "--scenario", "scenarios", multiple=True, metavar="SCENARIO",
+              help="Render only this scenario preset (repeatable; default: all presets).")
+@click.option("-p", "--param", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="Override a notebook parameter (repeatable), e.g. -p urals_price=60")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Reports rendered at once, each with its own warm kernel [default: CPU count].")
+@click.option("--force", is_flag=True, help="Render every selected report, even if unchanged.")
+@click.option("--output", "output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Reports folder [default: reports/].")
+@click.option("--notebooks-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Notebooks folder [default: notebooks/].")
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF (executed notebook and HTML only).")
+def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs: tuple[str, ...],
+                   jobs: int | None, force: bool, output: Path | None, notebooks_dir: Path | None,
+                   no_pdf: bool) -> None:
+    """Render notebooks x scenarios to reports/<scenario>/<notebook>.{ipynb,html,pdf} and index.html.
+
+    Unchanged reports (same notebook, parameters, data/, seeds/, package) are skipped. Notebooks
+    without a `scenario` parameter render once into reports/default/. Exit status: 0 all fine,
+    1 a report failed (the others are still rendered), 2 bad input (nothing written), 130 Ctrl-C.
+    """
+    from oilimpact import paths, render
+
+    known = render.preset_names()
+    reports = render.plan(notebooks_dir, notebooks=notebooks, scenarios=scenarios, overrides=pairs,
+                          presets=known)
+    reports_dir = (output or paths.reports_dir()).resolve()
+    try:
+        summary = render.render(reports, reports_dir, jobs=jobs, force=force, pdf=not no_pdf,
+                                progress=sys.stderr.isatty(), presets=known)
+    except KeyboardInterrupt:  # Ctrl-C outside the batch loop (which handles its own)
+        click.echo("interrupted: run the same command again to resume", err=True)
+        sys.exit(130)
+    click.echo(render.summary_table(summary, reports_dir))
+    sys.exit(summary.exit_code)

@@ -75,6 +75,8 @@ class ReportInfo:
     data_date: str | None = None
     failed: bool = False
     subject: str = ""
+    scenario_title: str = ""
+    scenario_description: str = ""
 
     @property
     def description(self) -> str:
@@ -187,7 +189,8 @@ def clean_notebook(nb: dict[str, Any], target: Target, title: str | None = None)
             if cell.get("attachments"):
                 new["attachments"] = copy.deepcopy(cell["attachments"])
         else:
-            outputs = [] if "remove-output" in _tags(cell) else _clean_outputs(cell.get("outputs", []), target)
+            removed = "remove-output" in _tags(cell)
+            outputs = [] if removed else _clean_outputs(cell.get("outputs", []), target)
             if not outputs:
                 continue
             new = {"cell_type": "code", "source": "", "metadata": {}, "execution_count": None,
@@ -237,7 +240,8 @@ _SAFE_TAGS = frozenset({
     "p", "br", "b", "i", "em", "strong", "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5",
     "h6", "sub", "sup", "small", "hr", "blockquote",
 })
-_SAFE_ATTRIBUTES = {"*": ["class"], "th": ["class", "colspan", "rowspan"], "td": ["class", "colspan", "rowspan"]}
+_SPAN = ["class", "colspan", "rowspan"]
+_SAFE_ATTRIBUTES = {"*": ["class"], "th": _SPAN, "td": _SPAN}
 
 
 def sanitize_html(fragment: str) -> str:
@@ -298,7 +302,10 @@ def format_value(value: Any) -> str:
 
 def _facts(info: ReportInfo) -> str:
     facts = []
-    if info.scenario:
+    if info.scenario and info.scenario_title:
+        title, name = html.escape(info.scenario_title), html.escape(info.scenario)
+        facts.append(f"Scenario <b>{title}</b> (<code>{name}</code>)")
+    elif info.scenario:
         facts.append(f"Scenario <b>{html.escape(info.scenario)}</b>")
     if info.data_date:
         facts.append(f"data as of {html.escape(info.data_date)}")
@@ -350,8 +357,10 @@ def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
         "traceback is shown where it happened and the figures below it are missing.</p>"
         if info.failed else ""
     )
+    described = f"<p>{html.escape(info.scenario_description)}</p>\n" if info.scenario_description else ""
     header = (
-        f"<header>\n<h1>{html.escape(info.title)}</h1>\n<p class=\"facts\">{_facts(info)}</p>\n{banner}\n"
+        f"<header>\n<h1>{html.escape(info.title)}</h1>\n<p class=\"facts\">{_facts(info)}</p>\n"
+        f"{described}{banner}\n"
         f"{_parameters_table(info.parameters)}\n</header>"
     )
     footer = f"<footer>{html.escape(info.description)}. Rendered by oilimpact.</footer>"
@@ -390,6 +399,8 @@ def _typst_title_call(info: ReportInfo) -> str:
         f"  title: {_typst_string(info.title)},\n"
         f"  subject: {_typst_string(info.description)},\n"
         f"  scenario: {_typst_string(info.scenario) if info.scenario else 'none'},\n"
+        f"  scenario-title: {_typst_string(info.scenario_title or info.scenario or '')},\n"
+        f"  scenario-description: {_typst_string(info.scenario_description)},\n"
         f"  notebook: {_typst_string(info.notebook)},\n"
         f"  data-date: {_typst_string(info.data_date) if info.data_date else 'none'},\n"
         f"  date: {_typst_date(_parse_date(info.data_date))},\n"
@@ -471,10 +482,13 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[
             if entry is None:
                 cells.append("<td></td>")
             elif name in entry.results:
-                cells.append(f'<td class="num">{html.escape(format_value(entry.results[name]["value"]))}</td>')
+                value = html.escape(format_value(entry.results[name]["value"]))
+                cells.append(f'<td class="num">{value}</td>')
             else:
-                cells.append(f'<td class="num {entry.status}">{"failed" if entry.status == "failed" else "—"}</td>')
-        rows.append(f"<tr><td>{html.escape(str(result.get('label') or name))}{unit}</td>{''.join(cells)}</tr>")
+                missing = "failed" if entry.status == "failed" else "—"
+                cells.append(f'<td class="num {entry.status}">{missing}</td>')
+        label = html.escape(str(result.get("label") or name))
+        rows.append(f"<tr><td>{label}{unit}</td>{''.join(cells)}</tr>")
     return rows
 
 

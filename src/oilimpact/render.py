@@ -28,6 +28,7 @@ HTML page showing the traceback; it gets no PDF, is marked ``failed`` and the ot
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import io
 import json
@@ -115,8 +116,10 @@ def parse_parameters(source: str, where: str = "parameters cell") -> tuple[Noteb
     found: dict[str, NotebookParameter] = {}
     for node in tree.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            name, annotation, value = node.target.id, ast.get_source_segment(source, node.annotation), node.value
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, value = node.target.id, node.value
+            annotation = ast.get_source_segment(source, node.annotation)
+        elif (isinstance(node, ast.Assign) and len(node.targets) == 1
+              and isinstance(node.targets[0], ast.Name)):
             name, annotation, value = node.targets[0].id, None, node.value
         else:
             continue
@@ -186,7 +189,7 @@ def coerce(parameter: NotebookParameter, raw: str, where: str) -> Any:
         except (ValueError, SyntaxError):
             return raw
     raise OilImpactError(
-        f"parameter {parameter.name}: {raw!r} is not a {parameter.type_name.replace('|', ' | ')}",
+        f"parameter {parameter.name}: {raw!r} is not of type {parameter.type_name.replace('|', ' | ')}",
         where=where,
     )
 
@@ -215,10 +218,26 @@ def _optional_module(name: str):
         raise
 
 
+def presets() -> dict[str, dict[str, str]]:
+    """The scenario presets of ``data/scenarios.yaml`` in file order, with their ``title`` and
+    ``description`` — read as :func:`oilimpact.scenarios.scenario_names` does, without importing the
+    scenario model (it pulls in pandas, and a no-op ``render`` must take well under a second)."""
+    file = paths.data_dir() / "scenarios.yaml"
+    if not file.is_file():
+        return {}
+    import yaml
+
+    raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return {
+        str(name): {key: " ".join(str(spec.get(key, "")).split()) for key in ("title", "description")}
+        if isinstance(spec, dict) else {"title": "", "description": ""}
+        for name, spec in raw.items()
+    }
+
+
 def preset_names() -> list[str]:
-    """The scenario presets, in their file's order; empty when the scenario model is not there."""
-    scenarios = _optional_module("scenarios")
-    return list(scenarios.scenario_names()) if scenarios is not None else []
+    """The scenario presets' names, in file order; empty when there is no scenarios file."""
+    return list(presets())
 
 
 def _validate_project_parameters(raw: dict[str, str]) -> dict[str, Any]:
@@ -325,8 +344,10 @@ def plan(
     reports: list[Report] = []
     for nb in selected:
         where = str(nb.path.name)
-        values = {name: project_values[name] if name in project_values else coerce(nb.parameter(name), value, where)
-                  for name, value in raw.items() if nb.parameter(name)}
+        values = {
+            name: project_values[name] if name in project_values else coerce(nb.parameter(name), value, where)
+            for name, value in raw.items() if nb.parameter(name)
+        }
         scenario_param = nb.parameter("scenario")
         if scenario_param is None:
             if scenarios and not notebooks:
@@ -536,18 +557,14 @@ class WarmKernel:
     def interrupt(self) -> None:
         pid = self.pid
         if pid:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGINT)
-            except ProcessLookupError:
-                pass
 
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
 
-        try:
+        with contextlib.suppress(Exception):  # already gone: nothing to clean up
             run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:  # already gone: nothing to clean up
-            pass
 
 
 def _register_engine() -> None:
@@ -586,7 +603,8 @@ class Outcome:
     results: dict[str, Any] = field(default_factory=dict)
 
 
-def _report_info(report: Report, nb: dict[str, Any], date: str | None, failed: bool):
+def _report_info(report: Report, nb: dict[str, Any], date: str | None, failed: bool,
+                 preset: dict[str, str] | None = None):
     from oilimpact.export import Parameter, ReportInfo, notebook_subject, notebook_title
 
     injected = dict(report.parameters)
@@ -597,12 +615,14 @@ def _report_info(report: Report, nb: dict[str, Any], date: str | None, failed: b
     return ReportInfo(
         title=notebook_title(nb, report.notebook.name), notebook=report.notebook.path.name,
         scenario=report.scenario, parameters=parameters, data_date=date, failed=failed,
-        subject=notebook_subject(nb),
+        subject=notebook_subject(nb), scenario_title=(preset or {}).get("title", ""),
+        scenario_description=(preset or {}).get("description", ""),
     )
 
 
 def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, pdf: bool = True,
-               date: str | None = None, stop: threading.Event | None = None) -> Outcome:
+               date: str | None = None, stop: threading.Event | None = None,
+               preset: dict[str, str] | None = None) -> Outcome:
     """Execute one report with papermill and export it; never raises for a notebook's own error."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -634,11 +654,12 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, Exception) and not (stop is not None and stop.is_set()):
-            return Outcome(report, "failed", time.perf_counter() - started, message=f"{type(exc).__name__}: {exc}")
+            return Outcome(report, "failed", time.perf_counter() - started,
+                           message=f"{type(exc).__name__}: {exc}")
         return Outcome(report, "interrupted", time.perf_counter() - started)
 
     failed = bool(message)
-    info = _report_info(report, nb, date, failed)
+    info = _report_info(report, nb, date, failed, preset)
     outputs = [target]
     try:
         html_path = report.output(reports_dir, ".html")
@@ -765,6 +786,7 @@ def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, 
     kernels: list[WarmKernel] = []
     lock = threading.Lock()
     cwd = todo[0].notebook.path.parent
+    preset_info = presets()
     preload = notebook_imports(sorted({r.notebook.path for r in todo}))
 
     def worker() -> None:
@@ -782,7 +804,8 @@ def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, 
                         kernel = WarmKernel(KERNEL_NAME, cwd, preload)
                         with lock:
                             kernels.append(kernel)
-                    outcome = render_one(report, reports_dir, kernel, pdf=pdf, date=date, stop=stop)
+                    outcome = render_one(report, reports_dir, kernel, pdf=pdf, date=date, stop=stop,
+                                         preset=preset_info.get(report.scenario or ""))
                 except Exception as exc:  # kernel would not start: this report fails, the rest go on
                     outcome = Outcome(report, "failed", 0.0, message=f"{type(exc).__name__}: {exc}")
                 finished.put(outcome)
@@ -805,7 +828,8 @@ def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, 
                 continue
             outcomes.append(outcome)
             if outcome.status in ("ok", "failed"):
-                manifest[outcome.report.name] = _manifest_entry(outcome, keys[outcome.report.name], reports_dir)
+                key = keys[outcome.report.name]
+                manifest[outcome.report.name] = _manifest_entry(outcome, key, reports_dir)
                 write_manifest(reports_dir, manifest)
             bar.set_postfix_str(f"{outcome.report.name} {outcome.status}", refresh=False)
             bar.update(1)
@@ -822,3 +846,38 @@ def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, 
     finally:
         bar.close()
     return outcomes, interrupted
+
+
+def _display(path: Path) -> str:
+    return paths.relative_to_root(path) if path.is_absolute() else str(path)
+
+
+def summary_table(summary: Summary, reports_dir: Path) -> str:
+    """The end-of-run table: report, status, time, outputs; then totals and where the index is."""
+    rows = []
+    for outcome in summary.outcomes:
+        if outcome.outputs:
+            stem = outcome.outputs[0].with_suffix("")
+            suffixes = ",".join(p.suffix.lstrip(".") for p in outcome.outputs)
+            many = len(outcome.outputs) > 1
+            where = f"{_display(stem)}.{{{suffixes}}}" if many else _display(outcome.outputs[0])
+        else:
+            where = ""
+        seconds = "-" if outcome.status == "skipped" else f"{outcome.seconds:.1f}s"
+        rows.append((outcome.report.name, outcome.status, seconds, where, outcome.message))
+    header = ("report", "status", "time", "outputs")
+    widths = [max([len(header[i])] + [len(r[i]) for r in rows]) for i in range(3)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header[:3], widths, strict=True)) + "  " + header[3]]
+    for row in rows:
+        line = "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        lines.append(line.rstrip())
+        if row[4]:
+            lines.append(f"    {row[4]}")
+    statuses = ("ok", "skipped", "failed", "interrupted")
+    counts = [f"{summary.count(s)} {s}" for s in statuses if summary.count(s)]
+    lines.append(f"{len(summary.outcomes)} reports: {', '.join(counts)} in {summary.seconds:.1f}s")
+    if summary.interrupted:
+        lines.append("interrupted: run the same command again to resume")
+    if summary.index is not None:
+        lines.append(f"index: {_display(summary.index)}")
+    return "\n".join(lines)
