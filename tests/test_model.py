@@ -1,0 +1,166 @@
+"""The scenario model on published numbers: Kc, calibration, backtest, budget, decomposition, CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oilimpact import model
+from oilimpact.assumptions import load_assumptions
+from oilimpact.cli import main
+from oilimpact.params import resolve_parameters
+from oilimpact.revenue import kc
+
+
+@pytest.fixture(scope="module")
+def war():
+    return model.run_scenario(resolve_parameters("war_premium"))
+
+
+def test_kc_matches_the_three_published_values():
+    facts = load_assumptions()
+    published = facts.get("extraction_tax_kc_published").series()
+    prices = {"2024-12": 63.44, "2025-03": 58.99, "2025-05": 52.08}
+    rates = facts.get("rub_usd_monthly_average").series()
+    for month, value in published.items():
+        assert round(float(kc(prices[month], rates[month])), 4) == value
+    assert published == {"2024-12": 19.0185, "2025-03": 14.5114, "2025-05": 11.4309}
+
+
+def test_calibration_fits_2025_and_reproduces_the_law():
+    table = model.calibration_table()
+    assert list(table.index.astype(str)) == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert table.loc[pd.Period("2025-01", "M"), "actual_bn_rub"] == 789.3
+    assert table["error_bn_rub"].sum() == pytest.approx(0.0, abs=1e-6)  # least squares with a constant
+    assert table["error_pct"].abs().max() < 12.0
+    check = model.calibration_check()
+    assert abs(check["error_pct"]) < 0.5
+    assert check["law_og_revenue_bn_rub"] == 8918
+    assert check["model_without_level_bn_rub"] == pytest.approx(9082.5, abs=1.0)
+    assert check["level_term_bn_rub_month"] == pytest.approx((8918 - check["model_without_level_bn_rub"]) / 12)
+
+
+def test_backtest_out_of_sample_and_the_articles_minus_50_percent():
+    table = model.backtest()
+    assert list(table["actual_bn_rub"]) == [447.8, 393.3]
+    assert table["predicted_bn_rub"].round(1).tolist() == [366.2, 311.4]
+    assert table["yoy_actual_pct"].iloc[-1] == pytest.approx(-50.2, abs=0.05)
+    assert table["yoy_predicted_pct"].iloc[-1] < -50
+
+
+def test_budget_law_scenario_differs_from_plan_only_by_actual_months():
+    law = model.run_scenario(resolve_parameters("budget_law"))
+    months = law.monthly.loc["2026-05":"2026-12"]  # April still carries Q1 NDD on actual prices
+    assert np.allclose(months["og_revenue_bn_rub"], months["plan_bn_rub"])
+    assert law.annual["og_plan_bn_rub"] == pytest.approx(8918)
+    gap = law.annual["og_gap_to_plan_bn_rub"]
+    assert law.annual["deficit_bn_rub"] == pytest.approx(3786.4 - gap)
+    assert law.annual["deficit_pct_gdp"] == pytest.approx(100 * law.annual["deficit_bn_rub"] / 235067)
+
+
+def test_war_premium_history_then_scenario(war):
+    monthly = war.monthly
+    assert monthly.loc[pd.Period("2026-01", "M"), "urals_usd_bbl"] == 39.18  # January receipts: December price
+    assert monthly.loc[pd.Period("2026-01", "M"), "og_revenue_used_bn_rub"] == 393.3
+    assert (monthly.loc["2026-04":, "urals_usd_bbl"] == 72).all()
+    january = monthly.loc[pd.Period("2026-01", "M")]
+    assert january["nwf_balance_bn_rub"] == pytest.approx(4080 + january["nwf_flow_bn_rub"])
+    annual = war.annual
+    assert annual["nwf_end_balance_bn_rub"] == pytest.approx(4080 + annual["nwf_flow_bn_rub"])
+    assert 0 < annual["months_above_us_cap_share"] <= 1
+
+
+@pytest.mark.parametrize("scenario", ["budget_law", "pre_war", "war_premium", "hormuz_prolonged", "de_escalation"])
+def test_decomposition_sums_exactly_to_the_total(scenario):
+    parts = model.run_scenario(resolve_parameters(scenario, export_volume_change=-10)).decomposition
+    assert parts.drop("total_vs_plan_bn_rub").sum() == pytest.approx(parts["total_vs_plan_bn_rub"], abs=1e-6)
+    assert parts["volume_effect_bn_rub"] < 0
+
+
+def test_scenarios_rank_as_the_story_says():
+    revenue = {name: model.run_scenario(resolve_parameters(name)).annual["og_revenue_bn_rub"]
+               for name in ("pre_war", "de_escalation", "war_premium", "hormuz_prolonged")}
+    assert revenue["pre_war"] < revenue["de_escalation"] < revenue["war_premium"] < revenue["hormuz_prolonged"]
+
+
+def test_sensitivity_is_near_the_rule_of_thumb_and_scales_with_the_rouble(war):
+    per_usd = war.sensitivity.loc["per_usd_urals", "full_year_bn_rub"]
+    assert 120 < per_usd < 200
+    assert war.sensitivity.loc["per_usd_urals", "rest_of_year_bn_rub"] < per_usd
+    weaker = model.sensitivities(resolve_parameters("war_premium", rub_usd=100))
+    assert weaker.loc["per_usd_urals", "rest_of_year_bn_rub"] > war.sensitivity.loc["per_usd_urals",
+                                                                                    "rest_of_year_bn_rub"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(price=st.floats(20, 150), extra=st.floats(0.5, 30), rate=st.floats(50, 150), weaker=st.floats(0.5, 30))
+def test_monotone_more_price_and_weaker_rouble_bring_more_roubles(price, extra, rate, weaker):
+    base = resolve_parameters("budget_law", urals_price=price, rub_usd=rate)
+    revenue = model.deficit_grid([price, price + extra], [rate, rate + weaker], base, value="og_revenue_bn_rub")
+    assert revenue.iloc[1, 0] > revenue.iloc[0, 0]
+    assert revenue.iloc[0, 1] > revenue.iloc[0, 0]
+
+
+def test_deficit_grid_matches_a_single_run():
+    params = resolve_parameters("budget_law", urals_price=70, rub_usd=80)
+    grid = model.deficit_grid([60, 70], [80, 90], params)
+    assert grid.loc[70.0, 80.0] == pytest.approx(model.run_scenario(params).annual["deficit_bn_rub"])
+    assert grid.loc[60.0, 80.0] > grid.loc[70.0, 80.0]
+
+
+def test_monte_carlo_is_seeded_and_centred_on_the_path():
+    params = resolve_parameters("war_premium", mc_paths=4000, seed=7)
+    first, again = model.monte_carlo(params), model.monte_carlo(params)
+    assert np.array_equal(first.deficit, again.deficit)
+    deterministic = model.run_scenario(params).annual["deficit_bn_rub"]
+    assert first.deficit_percentiles[50] == pytest.approx(deterministic, rel=0.05)
+    assert first.fan_urals.loc[pd.Period("2026-06", "M"), "p50"] == pytest.approx(72, rel=0.03)
+    assert 0 < first.p_deficit_above_law < 1 and 0 < first.p_urals_above_law < 1
+    calm = model.monte_carlo(params.replace(mc_volatility=0.0))
+    assert np.allclose(calm.deficit, deterministic)
+
+
+def test_tornado_orders_levers_by_swing():
+    table = model.tornado(resolve_parameters("budget_law"))
+    assert list(table.index)[0] == "urals_price"
+    assert table.loc["urals_price", "revenue_high_bn_rub"] > 0 > table.loc["urals_price", "revenue_low_bn_rub"]
+    assert table.loc["urals_discount", "revenue_high_bn_rub"] < 0
+
+
+def test_equations_are_the_module_docstring():
+    text = model.equations_markdown()
+    assert "(*P* − 15) · *X* / 261" in text and text in model.__doc__
+    assert "150–200" in model.SENSITIVITY_NOTE_MD
+
+
+def test_cli_scenarios_lists_presets_with_sources(cli):
+    result = cli.invoke(main, ["scenarios"])
+    assert result.exit_code == 0
+    assert "war_premium: War premium held" in result.output
+    assert 'urals_price = 72.0  [003_db86b3df408a027f.txt (2026-03-08) "' in result.output
+
+
+def test_cli_model_table_and_json(cli):
+    result = cli.invoke(main, ["model", "war_premium"])
+    assert result.exit_code == 0, result.output
+    assert "2026-01   39.2   65.7  26.5     78.4  1.0   393.3" in result.output and "calibration check" in result.output
+    assert "backtest 2026-01        predicted 311.4 vs actual 393.3 (-20.8 %)" in result.output
+    result = cli.invoke(main, ["model", "war_premium", "-p", "urals_price=80", "--format", "json"])
+    payload = json.loads(result.output)
+    assert payload["parameters"]["urals_price"] == 80
+    assert payload["monthly"]["2026-12"]["urals_usd_bbl"] == 80
+    assert payload["annual"]["og_revenue_bn_rub"] > 8429
+
+
+@pytest.mark.parametrize("args", [["model", "war_premium", "-p", "urals_price=abc"],
+                                  ["model", "war_premium", "-p", "colour=red"],
+                                  ["model", "nope"]])
+def test_cli_model_bad_input_exits_2_in_one_line(cli, args):
+    result = cli.invoke(main, args)
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ") and result.output.count("\n") == 1
