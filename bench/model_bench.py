@@ -26,16 +26,24 @@ def main() -> None:
     for name in scenario_names():
         params = resolve_parameters(name)
         engine, paths, base_price = model._inputs(params, model.default_context())
-        engine_only = best_of(50, lambda e=engine, x=paths, b=base_price: e.budget(x.urals, x.rub_usd, x.volume, b))
+        engine_only = best_of(
+            50, lambda e=engine, x=paths, b=base_price: e.budget(x.urals, x.rub_usd, x.volume, b)
+        )
         full = best_of(5, lambda p=params: model.run_scenario(p))
-        print(f"scenario {name:<17} revenue+budget pass {1000 * engine_only:6.2f} ms; "
-              f"run_scenario (with decomposition, sensitivities) {1000 * full:6.1f} ms")
-    params = resolve_parameters("war_premium", mc_paths=100_000, horizon_start="2025-01", horizon_end="2026-12")
+        print(
+            f"scenario {name:<17} revenue+budget pass {1000 * engine_only:6.2f} ms; "
+            f"run_scenario (with decomposition, sensitivities) {1000 * full:6.1f} ms"
+        )
+    params = resolve_parameters(
+        "war_premium", mc_paths=100_000, horizon_start="2025-01", horizon_end="2026-12"
+    )
     model.monte_carlo(params.replace(mc_paths=1000))
     seconds = best_of(3, lambda: model.monte_carlo(params))
     result = model.monte_carlo(params)
-    print(f"monte carlo {params.mc_paths:,} paths x 24 months: {seconds:.3f} s (best of 3); "
-          f"P(deficit > law) {result.p_deficit_above_law:.3f}")
+    print(
+        f"monte carlo {params.mc_paths:,} paths x 24 months: {seconds:.3f} s (best of 3); "
+        f"P(deficit > law) {result.p_deficit_above_law:.3f}"
+    )
     grid = best_of(3, lambda: model.deficit_grid(range(30, 101), range(70, 111)))
     print(f"deficit grid 71 x 41 points: {1000 * grid:.1f} ms")
 

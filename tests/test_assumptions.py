@@ -22,7 +22,7 @@ budget_law_urals_price:
 def test_every_entry_of_the_real_file_fits_the_schema():
     raw = yaml.safe_load((data_dir() / "assumptions.yaml").read_text(encoding="utf-8"))
     assert len(raw) >= 40
-    for key, body in raw.items():
+    for body in raw.values():
         AssumptionEntry.model_validate(body)  # raises on the first bad entry, naming it
     loaded = load_assumptions()
     assert loaded.value("budget_law_urals_price") == 59
@@ -33,18 +33,23 @@ def test_every_entry_of_the_real_file_fits_the_schema():
 def test_sources_are_distinct_and_ordered():
     loaded = load_assumptions()
     sources = loaded.sources(["budget_law_deficit", "budget_law_gdp", "budget_law_deficit"])
-    assert [s.title for s in sources] == ["Rambler Finance; TASS (federal budget 2026)",
-                                          "Rambler Finance (federal budget 2026)"]
+    assert [s.title for s in sources] == [
+        "Rambler Finance; TASS (federal budget 2026)",
+        "Rambler Finance (federal budget 2026)",
+    ]
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (("value: 59", "value: abc"), "budget_law_urals_price: value: value: must be a number, got 'abc'"),
-    (("value: 59", "value: .nan"), "must be finite"),
-    (("confidence: V", "confidence: X"), "confidence"),
-    (('accessed: "2026-03"', "accessed: March"), "must be a date YYYY-MM or YYYY-MM-DD"),
-    (("  unit: USD/bbl\n", ""), "unit: Field required"),
-    (("confidence: V", "confidence: V\n  colour: red"), "colour: Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("value: 59", "value: abc"), "budget_law_urals_price: value: value: must be a number, got 'abc'"),
+        (("value: 59", "value: .nan"), "must be finite"),
+        (("confidence: V", "confidence: X"), "confidence"),
+        (('accessed: "2026-03"', "accessed: March"), "must be a date YYYY-MM or YYYY-MM-DD"),
+        (("  unit: USD/bbl\n", ""), "unit: Field required"),
+        (("confidence: V", "confidence: V\n  colour: red"), "colour: Extra inputs are not permitted"),
+    ],
+)
 def test_bad_entry_names_file_line_and_key(tmp_path, change, message):
     path = tmp_path / "assumptions.yaml"
     path.write_text("# header\n" + GOOD.replace(*change), encoding="utf-8")

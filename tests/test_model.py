@@ -42,7 +42,9 @@ def test_calibration_fits_2025_and_reproduces_the_law():
     assert abs(check["error_pct"]) < 0.5
     assert check["law_og_revenue_bn_rub"] == 8918
     assert check["model_without_level_bn_rub"] == pytest.approx(9082.5, abs=1.0)
-    assert check["level_term_bn_rub_month"] == pytest.approx((8918 - check["model_without_level_bn_rub"]) / 12)
+    assert check["level_term_bn_rub_month"] == pytest.approx(
+        (8918 - check["model_without_level_bn_rub"]) / 12
+    )
 
 
 def test_backtest_out_of_sample_and_the_articles_minus_50_percent():
@@ -65,7 +67,9 @@ def test_budget_law_scenario_differs_from_plan_only_by_actual_months():
 
 def test_war_premium_history_then_scenario(war):
     monthly = war.monthly
-    assert monthly.loc[pd.Period("2026-01", "M"), "urals_usd_bbl"] == 39.18  # January receipts: December price
+    assert (
+        monthly.loc[pd.Period("2026-01", "M"), "urals_usd_bbl"] == 39.18
+    )  # January receipts: December price
     assert monthly.loc[pd.Period("2026-01", "M"), "og_revenue_used_bn_rub"] == 393.3
     assert (monthly.loc["2026-04":, "urals_usd_bbl"] == 72).all()
     january = monthly.loc[pd.Period("2026-01", "M")]
@@ -75,7 +79,9 @@ def test_war_premium_history_then_scenario(war):
     assert 0 < annual["months_above_us_cap_share"] <= 1
 
 
-@pytest.mark.parametrize("scenario", ["budget_law", "pre_war", "war_premium", "hormuz_prolonged", "de_escalation"])
+@pytest.mark.parametrize(
+    "scenario", ["budget_law", "pre_war", "war_premium", "hormuz_prolonged", "de_escalation"]
+)
 def test_decomposition_sums_exactly_to_the_total(scenario):
     parts = model.run_scenario(resolve_parameters(scenario, export_volume_change=-10)).decomposition
     assert parts.drop("total_vs_plan_bn_rub").sum() == pytest.approx(parts["total_vs_plan_bn_rub"], abs=1e-6)
@@ -83,9 +89,13 @@ def test_decomposition_sums_exactly_to_the_total(scenario):
 
 
 def test_scenarios_rank_as_the_story_says():
-    revenue = {name: model.run_scenario(resolve_parameters(name)).annual["og_revenue_bn_rub"]
-               for name in ("pre_war", "de_escalation", "war_premium", "hormuz_prolonged")}
-    assert revenue["pre_war"] < revenue["de_escalation"] < revenue["war_premium"] < revenue["hormuz_prolonged"]
+    revenue = {
+        name: model.run_scenario(resolve_parameters(name)).annual["og_revenue_bn_rub"]
+        for name in ("pre_war", "de_escalation", "war_premium", "hormuz_prolonged")
+    }
+    assert (
+        revenue["pre_war"] < revenue["de_escalation"] < revenue["war_premium"] < revenue["hormuz_prolonged"]
+    )
 
 
 def test_sensitivity_is_near_the_rule_of_thumb_and_scales_with_the_rouble(war):
@@ -93,15 +103,19 @@ def test_sensitivity_is_near_the_rule_of_thumb_and_scales_with_the_rouble(war):
     assert 120 < per_usd < 200
     assert war.sensitivity.loc["per_usd_urals", "rest_of_year_bn_rub"] < per_usd
     weaker = model.sensitivities(resolve_parameters("war_premium", rub_usd=100))
-    assert weaker.loc["per_usd_urals", "rest_of_year_bn_rub"] > war.sensitivity.loc["per_usd_urals",
-                                                                                    "rest_of_year_bn_rub"]
+    assert (
+        weaker.loc["per_usd_urals", "rest_of_year_bn_rub"]
+        > war.sensitivity.loc["per_usd_urals", "rest_of_year_bn_rub"]
+    )
 
 
 @settings(max_examples=15, deadline=None)
 @given(price=st.floats(20, 150), extra=st.floats(0.5, 30), rate=st.floats(50, 150), weaker=st.floats(0.5, 30))
 def test_monotone_more_price_and_weaker_rouble_bring_more_roubles(price, extra, rate, weaker):
     base = resolve_parameters("budget_law", urals_price=price, rub_usd=rate)
-    revenue = model.deficit_grid([price, price + extra], [rate, rate + weaker], base, value="og_revenue_bn_rub")
+    revenue = model.deficit_grid(
+        [price, price + extra], [rate, rate + weaker], base, value="og_revenue_bn_rub"
+    )
     assert revenue.iloc[1, 0] > revenue.iloc[0, 0]
     assert revenue.iloc[0, 1] > revenue.iloc[0, 0]
 
@@ -128,7 +142,9 @@ def test_monte_carlo_is_seeded_and_centred_on_the_path():
 def test_tornado_orders_levers_by_swing():
     table = model.tornado(resolve_parameters("budget_law"))
     assert list(table.index)[0] == "urals_price"
-    assert table.loc["urals_price", "revenue_high_bn_rub"] > 0 > table.loc["urals_price", "revenue_low_bn_rub"]
+    assert (
+        table.loc["urals_price", "revenue_high_bn_rub"] > 0 > table.loc["urals_price", "revenue_low_bn_rub"]
+    )
     assert table.loc["urals_discount", "revenue_high_bn_rub"] < 0
 
 
@@ -148,7 +164,10 @@ def test_cli_scenarios_lists_presets_with_sources(cli):
 def test_cli_model_table_and_json(cli):
     result = cli.invoke(main, ["model", "war_premium"])
     assert result.exit_code == 0, result.output
-    assert "2026-01   39.2   65.7  26.5     78.4  1.0   393.3" in result.output and "calibration check" in result.output
+    assert (
+        "2026-01   39.2   65.7  26.5     78.4  1.0   393.3" in result.output
+        and "calibration check" in result.output
+    )
     assert "backtest 2026-01        predicted 311.4 vs actual 393.3 (-20.8 %)" in result.output
     result = cli.invoke(main, ["model", "war_premium", "-p", "urals_price=80", "--format", "json"])
     payload = json.loads(result.output)
@@ -157,9 +176,14 @@ def test_cli_model_table_and_json(cli):
     assert payload["annual"]["og_revenue_bn_rub"] > 8429
 
 
-@pytest.mark.parametrize("args", [["model", "war_premium", "-p", "urals_price=abc"],
-                                  ["model", "war_premium", "-p", "colour=red"],
-                                  ["model", "nope"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["model", "war_premium", "-p", "urals_price=abc"],
+        ["model", "war_premium", "-p", "colour=red"],
+        ["model", "nope"],
+    ],
+)
 def test_cli_model_bad_input_exits_2_in_one_line(cli, args):
     result = cli.invoke(main, args)
     assert result.exit_code == 2

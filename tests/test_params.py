@@ -10,8 +10,21 @@ from oilimpact.errors import OilImpactError
 from oilimpact.params import PARAMETER_SPECS, parse_overrides, resolve_parameters, validate_overrides
 from oilimpact.scenarios import load_scenarios, scenario_names
 
-REQUIRED = ("scenario", "urals_price", "brent_price", "urals_discount", "rub_usd", "export_volume_change",
-            "path_shape", "target_month", "half_life_months", "horizon_end", "mc_paths", "mc_volatility", "seed")
+REQUIRED = (
+    "scenario",
+    "urals_price",
+    "brent_price",
+    "urals_discount",
+    "rub_usd",
+    "export_volume_change",
+    "path_shape",
+    "target_month",
+    "half_life_months",
+    "horizon_end",
+    "mc_paths",
+    "mc_volatility",
+    "seed",
+)
 
 
 def test_spec_table_has_every_required_parameter_with_help():
@@ -20,21 +33,28 @@ def test_spec_table_has_every_required_parameter_with_help():
 
 
 def test_parse_overrides_types_values():
-    assert parse_overrides(["urals_price=72.5", "mc_paths=1000", "path_shape=glide", "target_price=None"]) == {
-        "urals_price": 72.5, "mc_paths": 1000, "path_shape": "glide", "target_price": None}
+    assert parse_overrides(
+        ["urals_price=72.5", "mc_paths=1000", "path_shape=glide", "target_price=None"]
+    ) == {"urals_price": 72.5, "mc_paths": 1000, "path_shape": "glide", "target_price": None}
 
 
-@pytest.mark.parametrize(("pairs", "message"), [
-    (["urals_price=abc"], "parameter urals_price: must be a number > 0 and <= 300, got 'abc'"),
-    (["urals_price=nan"], "parameter urals_price: must be a number > 0 and <= 300, got 'nan'"),
-    (["urals_price=-5"], "parameter urals_price: must be a number > 0 and <= 300, got '-5'"),
-    (["rub_usd=0"], "parameter rub_usd: must be a number > 0 and <= 500, got '0'"),
-    (["mc_paths=2.5"], "parameter mc_paths: must be an integer >= 1 and <= 2e+06, got '2.5'"),
-    (["path_shape=zigzag"], "parameter path_shape: must be one of flat, glide, shock_decay, got 'zigzag'"),
-    (["horizon_end=2026-13"], "parameter horizon_end: must be a month YYYY-MM from 2025-01 to 2030-12"),
-    (["colour=red"], "unknown parameter 'colour'; known parameters: scenario, horizon_start"),
-    (["urals_price"], "parameter 'urals_price': write it as name=value"),
-])
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        (["urals_price=abc"], "parameter urals_price: must be a number > 0 and <= 300, got 'abc'"),
+        (["urals_price=nan"], "parameter urals_price: must be a number > 0 and <= 300, got 'nan'"),
+        (["urals_price=-5"], "parameter urals_price: must be a number > 0 and <= 300, got '-5'"),
+        (["rub_usd=0"], "parameter rub_usd: must be a number > 0 and <= 500, got '0'"),
+        (["mc_paths=2.5"], "parameter mc_paths: must be an integer >= 1 and <= 2e+06, got '2.5'"),
+        (
+            ["path_shape=zigzag"],
+            "parameter path_shape: must be one of flat, glide, shock_decay, got 'zigzag'",
+        ),
+        (["horizon_end=2026-13"], "parameter horizon_end: must be a month YYYY-MM from 2025-01 to 2030-12"),
+        (["colour=red"], "unknown parameter 'colour'; known parameters: scenario, horizon_start"),
+        (["urals_price"], "parameter 'urals_price': write it as name=value"),
+    ],
+)
 def test_bad_override_is_one_line_naming_parameter_and_range(pairs, message):
     with pytest.raises(OilImpactError) as err:
         parse_overrides(pairs)
@@ -49,7 +69,9 @@ def test_validate_overrides_rejects_nan_and_bool():
 
 
 def test_horizon_that_ends_before_it_starts():
-    with pytest.raises(OilImpactError, match="parameter horizon_end: must not be before horizon_start 2026-01"):
+    with pytest.raises(
+        OilImpactError, match="parameter horizon_end: must not be before horizon_start 2026-01"
+    ):
         resolve_parameters("budget_law", horizon_start="2026-01", horizon_end="2025-06")
 
 

@@ -100,7 +100,9 @@ class Assumption:
     def at(self, label: str) -> float:
         """One element of a series (``label`` as written in the file, e.g. ``"2025-12"``)."""
         if not isinstance(self.value, dict):
-            raise OilImpactError(f"assumption {self.key}: is a single number, not a series (asked for {label!r})")
+            raise OilImpactError(
+                f"assumption {self.key}: is a single number, not a series (asked for {label!r})"
+            )
         if label not in self.value:
             raise OilImpactError(
                 f"assumption {self.key}: has no entry {label!r}; it has {', '.join(self.value)}"
@@ -114,7 +116,9 @@ class Assumption:
     def number(self) -> float:
         """The single number (error for a series)."""
         if isinstance(self.value, dict):
-            raise OilImpactError(f"assumption {self.key}: is a series ({', '.join(self.value)}), not one number")
+            raise OilImpactError(
+                f"assumption {self.key}: is a series ({', '.join(self.value)}), not one number"
+            )
         return float(self.value)
 
 
@@ -183,7 +187,9 @@ def parse_assumptions(text: str, where: Path) -> Assumptions:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise OilImpactError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}", where=shown, line=mark.line + 1 if mark else None
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            where=shown,
+            line=mark.line + 1 if mark else None,
         ) from None
     if not isinstance(raw, dict) or not raw:
         raise OilImpactError("must be a mapping of assumption keys to entries", where=shown)
@@ -217,5 +223,7 @@ def load_assumptions(path: str | Path | None = None) -> Assumptions:
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise OilImpactError(f"cannot read assumptions: {exc.strerror}", where=relative_to_root(file)) from None
+        raise OilImpactError(
+            f"cannot read assumptions: {exc.strerror}", where=relative_to_root(file)
+        ) from None
     return parse_assumptions(text, file)

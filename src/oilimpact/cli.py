@@ -82,7 +82,8 @@ def scenarios_command() -> None:
 
 _MONTHLY_COLUMNS = {
     "urals_usd_bbl": "Urals", "brent_usd_bbl": "Brent", "discount_usd_bbl": "disc", "rub_usd": "RUB/USD",
-    "export_volume_index": "vol", "og_revenue_used_bn_rub": "O&G bn", "extraction_tax_bn_rub": "of which NDPI",
+    "export_volume_index": "vol", "og_revenue_used_bn_rub": "O&G bn",
+    "extraction_tax_bn_rub": "of which NDPI",
     "base_revenue_bn_rub": "base bn", "nwf_flow_bn_rub": "NWF flow",
 }
 
@@ -125,12 +126,14 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
     click.echo(f"\nAnnual {annual['year']}")
     lines = [
         ("O&G revenue", f"{annual['og_revenue_bn_rub']:,.0f} bn RUB"),
-        ("gap to the law's plan", f"{annual['og_gap_to_plan_bn_rub']:+,.0f} bn RUB (plan {annual['og_plan_bn_rub']:,.0f})"),
+        ("gap to the law's plan",
+         f"{annual['og_gap_to_plan_bn_rub']:+,.0f} bn RUB (plan {annual['og_plan_bn_rub']:,.0f})"),
         ("deficit", f"{annual['deficit_bn_rub']:,.0f} bn RUB = {annual['deficit_pct_gdp']:.2f} % of GDP "
                     f"(law {annual['law_deficit_bn_rub']:,.1f})"),
         ("NWF end balance", f"{annual['nwf_end_balance_bn_rub']:,.0f} bn RUB"),
         ("Urals average", f"{annual['urals_average_usd_bbl']:.2f} USD/bbl; months above the US cap "
-                          f"{annual['months_above_us_cap_share']:.0%}, the EU cap {annual['months_above_eu_cap_share']:.0%}"),
+                          f"{annual['months_above_us_cap_share']:.0%}, "
+                          f"the EU cap {annual['months_above_eu_cap_share']:.0%}"),
         ("per +$1 Urals", f"{annual['sensitivity_per_usd_full_year_bn_rub']:,.0f} bn full year, "
                           f"{annual['sensitivity_per_usd_rest_of_year_bn_rub']:,.0f} bn rest of year"),
         ("per +1 RUB/USD", f"{annual['sensitivity_per_rub_full_year_bn_rub']:,.0f} bn full year, "
@@ -143,10 +146,11 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
                                            f"{row['actual_bn_rub']:,.1f} ({row['error_pct']:+.1f} %)"))
     lines.append(("January y/y", f"actual {backtest['yoy_actual_pct'].iloc[-1]:+.1f} %, "
                                  f"model {backtest['yoy_predicted_pct'].iloc[-1]:+.1f} %"))
-    lines.append(("calibration check", f"law case {check['model_bn_rub']:,.0f} vs {check['law_og_revenue_bn_rub']:,.0f} "
-                                       f"({check['error_pct']:+.2f} %); without the level term "
-                                       f"{check['model_without_level_bn_rub']:,.0f} ({check['gap_without_level_pct']:+.2f} %), "
-                                       f"level {check['level_term_bn_rub_month']:+.1f} bn/month"))
+    lines.append(("calibration check",
+                  f"law case {check['model_bn_rub']:,.0f} vs {check['law_og_revenue_bn_rub']:,.0f} "
+                  f"({check['error_pct']:+.2f} %); without the level term "
+                  f"{check['model_without_level_bn_rub']:,.0f} ({check['gap_without_level_pct']:+.2f} %), "
+                  f"level {check['level_term_bn_rub_month']:+.1f} bn/month"))
     width = max(len(name) for name, _ in lines)
     for name, value in lines:
         click.echo(f"  {name:<{width}}  {value}")

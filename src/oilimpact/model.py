@@ -104,10 +104,21 @@ class Context:
     caps: dict[str, float]
 
     def sources(self) -> list[Source]:
-        keys = list(self.history.keys) + list(TaxConstants.KEYS) + [
-            "budget_law_urals_price", "budget_law_rub_usd", "budget_law_og_revenue", "budget_rule_base_price",
-            "budget_law_deficit", "budget_law_gdp", "nwf_liquid_assets", "price_cap_us", "price_cap_eu",
-        ]
+        keys = (
+            list(self.history.keys)
+            + list(TaxConstants.KEYS)
+            + [
+                "budget_law_urals_price",
+                "budget_law_rub_usd",
+                "budget_law_og_revenue",
+                "budget_rule_base_price",
+                "budget_law_deficit",
+                "budget_law_gdp",
+                "nwf_liquid_assets",
+                "price_cap_us",
+                "price_cap_eu",
+            ]
+        )
         return self.assumptions.sources(keys)
 
 
@@ -120,20 +131,30 @@ def build_context(assumptions: Assumptions, window: tuple[str, str] = CALIBRATIO
     constants = TaxConstants.from_assumptions(assumptions)
     frame = history.frame
     months = frame.index
-    gross = gross_extraction_tax(frame["urals_usd_bbl"].to_numpy(), frame["rub_usd"].to_numpy(),
-                                 np.ones(len(months)), _days(months), constants)
+    gross = gross_extraction_tax(
+        frame["urals_usd_bbl"].to_numpy(),
+        frame["rub_usd"].to_numpy(),
+        np.ones(len(months)),
+        _days(months),
+        constants,
+    )
     receipts = pd.period_range(months[0] + 3, months[-1] + 1, freq="M")
     fit = calibrate(gross[None, :], layout(receipts, months), history.revenue, *window)
-    caps = {"us": assumptions.value("price_cap_us"),
-            "eu": assumptions.value("price_cap_eu", "2026-02-01")}
+    caps = {"us": assumptions.value("price_cap_us"), "eu": assumptions.value("price_cap_eu", "2026-02-01")}
     return Context(
-        assumptions, history, constants, fit,
-        assumptions.value("budget_law_urals_price"), assumptions.value("budget_law_rub_usd"),
+        assumptions,
+        history,
+        constants,
+        fit,
+        assumptions.value("budget_law_urals_price"),
+        assumptions.value("budget_law_rub_usd"),
         assumptions.get("urals_discount").series() and _law_discount(assumptions),
         {int(y): v for y, v in assumptions.get("budget_law_og_revenue").series().items()},
         {int(y): v for y, v in assumptions.get("budget_rule_base_price").series().items()},
-        assumptions.value("budget_law_deficit"), assumptions.value("budget_law_gdp"),
-        assumptions.value("nwf_liquid_assets", "2026-01-01"), caps,
+        assumptions.value("budget_law_deficit"),
+        assumptions.value("budget_law_gdp"),
+        assumptions.value("nwf_liquid_assets", "2026-01-01"),
+        caps,
     )
 
 
@@ -150,6 +171,7 @@ def default_context() -> Context:
 
 
 # --- the vectorised engine --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Engine:
@@ -180,8 +202,9 @@ class Engine:
         """Actual revenue where published, the model elsewhere."""
         return np.where(np.isnan(self.actual), revenue, self.actual)
 
-    def budget(self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray,
-               base_price: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    def budget(
+        self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray, base_price: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
         """Revenue, base revenue, NWF flow/balance and the deficit of every year, for (paths, months)."""
         urals, fx, volume = (np.atleast_2d(a) for a in (urals, fx, volume))
         revenue = self.revenue(urals, fx, volume)
@@ -192,8 +215,9 @@ class Engine:
         base = np.where(rule, base, np.nan)
         flow = np.where(rule, used - base, np.nan)
         in_fund = self.receipts >= pd.Period("2026-01", "M")
-        balance = np.where(in_fund, self.context.nwf_start + np.cumsum(np.where(in_fund, flow, 0.0), axis=1),
-                           np.nan)
+        balance = np.where(
+            in_fund, self.context.nwf_start + np.cumsum(np.where(in_fund, flow, 0.0), axis=1), np.nan
+        )
         return {"revenue": revenue, "used": used, "base": base, "nwf_flow": flow, "nwf_balance": balance}
 
     def year_total(self, monthly: np.ndarray, year: int) -> np.ndarray:
@@ -235,7 +259,9 @@ def engine_for(start: str, end: str, context: Context | None = None) -> Engine:
     lay = layout(receipts, base)
     urals, _, fx = law_inputs(context, base)
     days = _days(base)[None, :]
-    gross = gross_extraction_tax(urals[None, :], fx[None, :], np.ones((1, len(base))), days, context.constants)
+    gross = gross_extraction_tax(
+        urals[None, :], fx[None, :], np.ones((1, len(base))), days, context.constants
+    )
     model_law = context.calibration.revenue(gross, lay)[0]
     level = np.zeros(len(receipts))
     plan = np.full(len(receipts), np.nan)
@@ -248,8 +274,18 @@ def engine_for(start: str, end: str, context: Context | None = None) -> Engine:
             level[mask] = level_by_year[year]
             plan[mask] = model_law[mask] + level_by_year[year]
     actual = context.history.revenue.reindex(receipts).to_numpy(dtype=float)
-    engine = Engine(context, receipts, base, lay, level, level_by_year, model_by_year, plan,
-                    _base_price_path(context, base), actual)
+    engine = Engine(
+        context,
+        receipts,
+        base,
+        lay,
+        level,
+        level_by_year,
+        model_by_year,
+        plan,
+        _base_price_path(context, base),
+        actual,
+    )
     if plan_end != pd.Period(end, "M"):
         return _trim(engine, pd.Period(end, "M"))
     return engine
@@ -258,14 +294,29 @@ def engine_for(start: str, end: str, context: Context | None = None) -> Engine:
 def _trim(engine: Engine, end: pd.Period) -> Engine:
     keep = np.asarray(engine.receipts <= end)
     base_keep = np.asarray(engine.base <= end)
-    lay = Layout(engine.receipts[keep], engine.base[base_keep], engine.lay.extraction[keep][:, base_keep],
-                 engine.lay.ndd_quarter[keep][:, base_keep], engine.lay.ndd_annual[keep][:, base_keep])
-    return Engine(engine.context, engine.receipts[keep], engine.base[base_keep], lay, engine.level[keep],
-                  engine.level_by_year, engine.model_at_law_by_year, engine.plan[keep],
-                  engine.base_price[base_keep], engine.actual[keep])
+    lay = Layout(
+        engine.receipts[keep],
+        engine.base[base_keep],
+        engine.lay.extraction[keep][:, base_keep],
+        engine.lay.ndd_quarter[keep][:, base_keep],
+        engine.lay.ndd_annual[keep][:, base_keep],
+    )
+    return Engine(
+        engine.context,
+        engine.receipts[keep],
+        engine.base[base_keep],
+        lay,
+        engine.level[keep],
+        engine.level_by_year,
+        engine.model_at_law_by_year,
+        engine.plan[keep],
+        engine.base_price[base_keep],
+        engine.actual[keep],
+    )
 
 
 # --- one scenario ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ScenarioResult:
@@ -293,8 +344,10 @@ def _cap_shares(urals: np.ndarray, months: pd.PeriodIndex, caps: dict[str, float
     mask = np.asarray(months.year == year)
     if not mask.any():
         return {"months_above_us_cap_share": math.nan, "months_above_eu_cap_share": math.nan}
-    return {"months_above_us_cap_share": float((urals[mask] > caps["us"]).mean()),
-            "months_above_eu_cap_share": float((urals[mask] > caps["eu"]).mean())}
+    return {
+        "months_above_us_cap_share": float((urals[mask] > caps["us"]).mean()),
+        "months_above_eu_cap_share": float((urals[mask] > caps["eu"]).mean()),
+    }
 
 
 def run_scenario(params: Parameters, year: int = 2026) -> ScenarioResult:
@@ -309,24 +362,30 @@ def run_scenario(params: Parameters, year: int = 2026) -> ScenarioResult:
     def lag(values: np.ndarray) -> np.ndarray:
         return values[lagged]
 
-    monthly = pd.DataFrame({
-        "urals_usd_bbl": lag(paths.urals), "brent_usd_bbl": lag(paths.brent),
-        "discount_usd_bbl": lag(paths.discount), "rub_usd": lag(paths.rub_usd),
-        "kc": lag(kc(paths.urals, paths.rub_usd)),
-        "export_volume_index": lag(paths.volume),
-        "crude_exports_mb_d": lag(paths.volume) * context.constants.export_share
-        * context.constants.reference_output_mb_d,
-        "og_revenue_bn_rub": out["revenue"][0],
-        **{name: parts[:, i] for i, name in enumerate(COMPONENTS)},
-        "level_term_bn_rub": engine.level,
-        "og_revenue_actual_bn_rub": engine.actual,
-        "og_revenue_used_bn_rub": out["used"][0],
-        "plan_bn_rub": engine.plan,
-        "base_revenue_bn_rub": out["base"][0],
-        "nwf_flow_bn_rub": out["nwf_flow"][0],
-        "nwf_balance_bn_rub": out["nwf_balance"][0],
-        "price_month_is_scenario": lag(paths.is_scenario),
-    }, index=pd.PeriodIndex(engine.receipts, name="month"))
+    monthly = pd.DataFrame(
+        {
+            "urals_usd_bbl": lag(paths.urals),
+            "brent_usd_bbl": lag(paths.brent),
+            "discount_usd_bbl": lag(paths.discount),
+            "rub_usd": lag(paths.rub_usd),
+            "kc": lag(kc(paths.urals, paths.rub_usd)),
+            "export_volume_index": lag(paths.volume),
+            "crude_exports_mb_d": lag(paths.volume)
+            * context.constants.export_share
+            * context.constants.reference_output_mb_d,
+            "og_revenue_bn_rub": out["revenue"][0],
+            **{name: parts[:, i] for i, name in enumerate(COMPONENTS)},
+            "level_term_bn_rub": engine.level,
+            "og_revenue_actual_bn_rub": engine.actual,
+            "og_revenue_used_bn_rub": out["used"][0],
+            "plan_bn_rub": engine.plan,
+            "base_revenue_bn_rub": out["base"][0],
+            "nwf_flow_bn_rub": out["nwf_flow"][0],
+            "nwf_balance_bn_rub": out["nwf_balance"][0],
+            "price_month_is_scenario": lag(paths.is_scenario),
+        },
+        index=pd.PeriodIndex(engine.receipts, name="month"),
+    )
     start = pd.Period(params.horizon_start, "M")
     monthly = monthly[monthly.index >= start]
 
@@ -334,16 +393,33 @@ def run_scenario(params: Parameters, year: int = 2026) -> ScenarioResult:
     result_sources = context.sources()
     decomposition = decompose(params, year)
     sensitivity = sensitivities(params, year)
-    annual = pd.concat([annual, pd.Series({
-        "sensitivity_per_usd_full_year_bn_rub": sensitivity.loc["per_usd_urals", "full_year_bn_rub"],
-        "sensitivity_per_usd_rest_of_year_bn_rub": sensitivity.loc["per_usd_urals", "rest_of_year_bn_rub"],
-        "sensitivity_per_rub_full_year_bn_rub": sensitivity.loc["per_rub_usd", "full_year_bn_rub"],
-        "sensitivity_per_rub_rest_of_year_bn_rub": sensitivity.loc["per_rub_usd", "rest_of_year_bn_rub"],
-    })])
+    annual = pd.concat(
+        [
+            annual,
+            pd.Series(
+                {
+                    "sensitivity_per_usd_full_year_bn_rub": sensitivity.loc[
+                        "per_usd_urals", "full_year_bn_rub"
+                    ],
+                    "sensitivity_per_usd_rest_of_year_bn_rub": sensitivity.loc[
+                        "per_usd_urals", "rest_of_year_bn_rub"
+                    ],
+                    "sensitivity_per_rub_full_year_bn_rub": sensitivity.loc[
+                        "per_rub_usd", "full_year_bn_rub"
+                    ],
+                    "sensitivity_per_rub_rest_of_year_bn_rub": sensitivity.loc[
+                        "per_rub_usd", "rest_of_year_bn_rub"
+                    ],
+                }
+            ),
+        ]
+    )
     return ScenarioResult(params, monthly, annual, result_sources, decomposition, sensitivity, paths)
 
 
-def _annual(engine: Engine, out: dict[str, np.ndarray], paths: Paths, context: Context, year: int) -> pd.Series:
+def _annual(
+    engine: Engine, out: dict[str, np.ndarray], paths: Paths, context: Context, year: int
+) -> pd.Series:
     used = engine.year_total(out["used"], year)[0]
     plan = float(np.nansum(engine.plan[np.asarray(engine.receipts.year == year)]))
     deficit = float(engine.deficit(out["used"], year)[0])
@@ -361,7 +437,9 @@ def _annual(engine: Engine, out: dict[str, np.ndarray], paths: Paths, context: C
         "deficit_pct_gdp": 100.0 * deficit / context.gdp,
         "law_deficit_bn_rub": context.law_deficit,
         "nwf_flow_bn_rub": float(np.nansum(out["nwf_flow"][0][mask])),
-        "nwf_end_balance_bn_rub": float(balance[-1]) if len(balance) and not np.isnan(balance[-1]) else math.nan,
+        "nwf_end_balance_bn_rub": float(balance[-1])
+        if len(balance) and not np.isnan(balance[-1])
+        else math.nan,
         "level_term_bn_rub_month": engine.level_by_year.get(year, 0.0),
         **_cap_shares(paths.urals, paths.months, context.caps, year),
     }
@@ -378,14 +456,19 @@ def decompose(params: Parameters, year: int = 2026) -> pd.Series:
     context = default_context()
     engine, paths, _ = _inputs(params, context)
     law_urals, law_discount, law_fx = law_inputs(context, engine.base)
-    law = {"brent": law_urals + law_discount, "discount": law_discount, "fx": law_fx,
-           "volume": np.ones(len(engine.base))}
+    law = {
+        "brent": law_urals + law_discount,
+        "discount": law_discount,
+        "fx": law_fx,
+        "volume": np.ones(len(engine.base)),
+    }
     scen = {"brent": paths.brent, "discount": paths.discount, "fx": paths.rub_usd, "volume": paths.volume}
     names = list(law)
     subsets = list(itertools.product((0, 1), repeat=len(names)))
     stack = {n: np.stack([scen[n] if s[i] else law[n] for s in subsets]) for i, n in enumerate(names)}
-    totals = engine.year_total(engine.revenue(stack["brent"] - stack["discount"], stack["fx"], stack["volume"]),
-                               year)
+    totals = engine.year_total(
+        engine.revenue(stack["brent"] - stack["discount"], stack["fx"], stack["volume"]), year
+    )
     value = dict(zip(subsets, totals, strict=True))
     n = len(names)
     effects = {}
@@ -402,13 +485,15 @@ def decompose(params: Parameters, year: int = 2026) -> pd.Series:
     model_scenario = value[(1,) * n]
     used = _annual_used(engine, paths.urals[None, :], paths.rub_usd[None, :], paths.volume[None, :], year)[0]
     plan = float(np.nansum(engine.plan[np.asarray(engine.receipts.year == year)]))
-    result = pd.Series({
-        "brent_price_effect_bn_rub": effects["brent"],
-        "discount_effect_bn_rub": effects["discount"],
-        "rub_usd_effect_bn_rub": effects["fx"],
-        "volume_effect_bn_rub": effects["volume"],
-        "actual_months_residual_bn_rub": float(used - model_scenario),
-    })
+    result = pd.Series(
+        {
+            "brent_price_effect_bn_rub": effects["brent"],
+            "discount_effect_bn_rub": effects["discount"],
+            "rub_usd_effect_bn_rub": effects["fx"],
+            "volume_effect_bn_rub": effects["volume"],
+            "actual_months_residual_bn_rub": float(used - model_scenario),
+        }
+    )
     result["total_vs_plan_bn_rub"] = float(used - plan)
     return result
 
@@ -420,8 +505,9 @@ def sensitivities(params: Parameters, year: int = 2026) -> pd.DataFrame:
     thumb); ``rest_of_year``: only the scenario's months (actual prices cannot move any more)."""
     context = default_context()
     engine, paths, _ = _inputs(params, context)
-    feeding = np.asarray((engine.base >= pd.Period(f"{year - 1}-10", "M")) & (engine.base <= pd.Period(
-        f"{year}-11", "M")))
+    feeding = np.asarray(
+        (engine.base >= pd.Period(f"{year - 1}-10", "M")) & (engine.base <= pd.Period(f"{year}-11", "M"))
+    )
     masks = {"full_year_bn_rub": feeding, "rest_of_year_bn_rub": feeding & paths.is_scenario}
     rows = {}
     for lever in ("per_usd_urals", "per_rub_usd"):
@@ -436,12 +522,15 @@ def sensitivities(params: Parameters, year: int = 2026) -> pd.DataFrame:
         rows[lever] = row
     frame = pd.DataFrame(rows).T
     thumb = context.assumptions.get("rule_of_thumb_per_usd").series()
-    frame["rule_of_thumb"] = [f"{thumb['low']:g}–{thumb['high']:g} bn (all revenue)",
-                              f"{context.assumptions.value('rule_of_thumb_per_rub'):g} bn (weak source)"]
+    frame["rule_of_thumb"] = [
+        f"{thumb['low']:g}–{thumb['high']:g} bn (all revenue)",
+        f"{context.assumptions.value('rule_of_thumb_per_rub'):g} bn (weak source)",
+    ]
     return frame
 
 
 # --- calibration, backtest -------------------------------------------------------------------------------
+
 
 def calibration_table() -> pd.DataFrame:
     """Fitted vs actual O&G revenue for the calibration months (2025), with the error."""
@@ -456,8 +545,9 @@ def calibration_table() -> pd.DataFrame:
 def coefficients() -> pd.Series:
     """c₀…c₃ of the calibration (c₀ in bn RUB a month, the others per bn RUB of gross tax base)."""
     fit = default_context().calibration
-    return pd.Series(fit.coefficients, index=["c0_level_bn_rub", "c1_extraction", "c2_ndd_quarterly",
-                                              "c3_ndd_annual"])
+    return pd.Series(
+        fit.coefficients, index=["c0_level_bn_rub", "c1_extraction", "c2_ndd_quarterly", "c3_ndd_annual"]
+    )
 
 
 def calibration_check(year: int = 2026) -> dict[str, float]:
@@ -466,14 +556,21 @@ def calibration_check(year: int = 2026) -> dict[str, float]:
     context = default_context()
     engine = engine_for(f"{year}-01", f"{year}-12")
     law_urals, _, law_fx = law_inputs(context, engine.base)
-    model = float(engine.year_total(engine.revenue(law_urals[None, :], law_fx[None, :],
-                                                   np.ones((1, len(engine.base)))), year)[0])
+    model = float(
+        engine.year_total(
+            engine.revenue(law_urals[None, :], law_fx[None, :], np.ones((1, len(engine.base)))), year
+        )[0]
+    )
     plan = context.law_plan[year]
     before = engine.model_at_law_by_year[year]
-    return {"law_og_revenue_bn_rub": plan, "model_without_level_bn_rub": before,
-            "gap_without_level_pct": 100.0 * (before - plan) / plan,
-            "level_term_bn_rub_month": engine.level_by_year[year], "model_bn_rub": model,
-            "error_pct": 100.0 * (model - plan) / plan}
+    return {
+        "law_og_revenue_bn_rub": plan,
+        "model_without_level_bn_rub": before,
+        "gap_without_level_pct": 100.0 * (before - plan) / plan,
+        "level_term_bn_rub_month": engine.level_by_year[year],
+        "model_bn_rub": model,
+        "error_pct": 100.0 * (model - plan) / plan,
+    }
 
 
 def backtest() -> pd.DataFrame:
@@ -482,8 +579,13 @@ def backtest() -> pd.DataFrame:
     context = build_context(load_assumptions(), BACKTEST_WINDOW)
     history = context.history
     frame = history.frame
-    gross = gross_extraction_tax(frame["urals_usd_bbl"].to_numpy(), frame["rub_usd"].to_numpy(),
-                                 np.ones(len(frame)), _days(frame.index), context.constants)
+    gross = gross_extraction_tax(
+        frame["urals_usd_bbl"].to_numpy(),
+        frame["rub_usd"].to_numpy(),
+        np.ones(len(frame)),
+        _days(frame.index),
+        context.constants,
+    )
     months = pd.PeriodIndex(["2025-12", "2026-01"], freq="M")
     receipts = pd.period_range(frame.index[0] + 3, frame.index[-1] + 1, freq="M")
     lay = layout(receipts, frame.index)
@@ -501,8 +603,14 @@ def backtest() -> pd.DataFrame:
 
 # --- risk: grid, Monte Carlo, tornado -----------------------------------------------------------------------
 
-def deficit_grid(urals: Iterable[float] = range(30, 101, 5), rub_usd: Iterable[float] = range(70, 111, 5),
-                 params: Parameters | None = None, year: int = 2026, value: str = "deficit_bn_rub") -> pd.DataFrame:
+
+def deficit_grid(
+    urals: Iterable[float] = range(30, 101, 5),
+    rub_usd: Iterable[float] = range(70, 111, 5),
+    params: Parameters | None = None,
+    year: int = 2026,
+    value: str = "deficit_bn_rub",
+) -> pd.DataFrame:
     """The year's deficit (or ``value``: deficit_pct_gdp, og_revenue_bn_rub) with Urals and RUB/USD flat
     over the scenario's months: rows Urals, columns RUB/USD (every grid point is one vectorised path)."""
     params = params or resolve_parameters("budget_law")
@@ -518,8 +626,11 @@ def deficit_grid(urals: Iterable[float] = range(30, 101, 5), rub_usd: Iterable[f
     vol = np.broadcast_to(paths.volume, u.shape)
     out = engine.budget(u, x, vol, base_price)
     deficit = engine.deficit(out["used"], year)
-    values = {"deficit_bn_rub": deficit, "deficit_pct_gdp": 100.0 * deficit / context.gdp,
-              "og_revenue_bn_rub": engine.year_total(out["used"], year)}
+    values = {
+        "deficit_bn_rub": deficit,
+        "deficit_pct_gdp": 100.0 * deficit / context.gdp,
+        "og_revenue_bn_rub": engine.year_total(out["used"], year),
+    }
     if value not in values:
         raise OilImpactError(f"deficit_grid: value must be one of {', '.join(values)}, got {value!r}")
     long = pd.DataFrame({"urals_usd_bbl": grid[:, 0], "rub_usd": grid[:, 1], value: values[value]})
@@ -541,9 +652,14 @@ class MonteCarloResult:
     urals_average: np.ndarray = field(repr=False)
 
     def summary(self) -> pd.Series:
-        return pd.Series({"paths": len(self.deficit), "p_urals_avg_above_law": self.p_urals_above_law,
-                          "p_deficit_above_law": self.p_deficit_above_law,
-                          **{f"deficit_p{int(k)}_bn_rub": v for k, v in self.deficit_percentiles.items()}})
+        return pd.Series(
+            {
+                "paths": len(self.deficit),
+                "p_urals_avg_above_law": self.p_urals_above_law,
+                "p_deficit_above_law": self.p_deficit_above_law,
+                **{f"deficit_p{int(k)}_bn_rub": v for k, v in self.deficit_percentiles.items()},
+            }
+        )
 
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -556,8 +672,9 @@ def monte_carlo(params: Parameters, year: int = 2026) -> MonteCarloResult:
     engine, paths, base_price = _inputs(params, context)
     scen = paths.is_scenario
     urals = np.repeat(paths.urals[None, :], params.mc_paths, axis=0)
-    urals[:, scen] = mean_reverting_urals(paths.urals[scen], params.mc_paths, params.mc_volatility,
-                                          params.mc_reversion, params.seed)
+    urals[:, scen] = mean_reverting_urals(
+        paths.urals[scen], params.mc_paths, params.mc_volatility, params.mc_reversion, params.seed
+    )
     fx = np.broadcast_to(paths.rub_usd, urals.shape)
     vol = np.broadcast_to(paths.volume, urals.shape)
     out = engine.budget(urals, fx, vol, base_price)
@@ -565,21 +682,35 @@ def monte_carlo(params: Parameters, year: int = 2026) -> MonteCarloResult:
     year_mask = np.asarray(paths.months.year == year)
     average = urals[:, year_mask].mean(axis=1)
     shown = np.asarray(engine.receipts >= pd.Period(params.horizon_start, "M"))
-    fan_urals = pd.DataFrame(np.percentile(urals, PERCENTILES, axis=0).T, index=paths.months,
-                             columns=[f"p{p}" for p in PERCENTILES])
-    fan_revenue = pd.DataFrame(np.percentile(out["used"][:, shown], PERCENTILES, axis=0).T,
-                               index=engine.receipts[shown], columns=[f"p{p}" for p in PERCENTILES])
+    fan_urals = pd.DataFrame(
+        np.percentile(urals, PERCENTILES, axis=0).T,
+        index=paths.months,
+        columns=[f"p{p}" for p in PERCENTILES],
+    )
+    fan_revenue = pd.DataFrame(
+        np.percentile(out["used"][:, shown], PERCENTILES, axis=0).T,
+        index=engine.receipts[shown],
+        columns=[f"p{p}" for p in PERCENTILES],
+    )
     balance = out["nwf_balance"][:, np.asarray(engine.receipts.year == year)][:, -1]
     return MonteCarloResult(
-        params, fan_urals, fan_revenue, deficit,
+        params,
+        fan_urals,
+        fan_revenue,
+        deficit,
         pd.Series(np.percentile(deficit, PERCENTILES), index=PERCENTILES, name="deficit_bn_rub"),
         pd.Series(np.percentile(balance, PERCENTILES), index=PERCENTILES, name="nwf_end_bn_rub"),
-        float((average > context.law_price).mean()), float((deficit > context.law_deficit).mean()), average,
+        float((average > context.law_price).mean()),
+        float((deficit > context.law_deficit).mean()),
+        average,
     )
 
 
 TORNADO_SHOCKS = {
-    "urals_price": 10.0, "rub_usd": 10.0, "urals_discount": 5.0, "export_volume_change": 10.0,
+    "urals_price": 10.0,
+    "rub_usd": 10.0,
+    "urals_discount": 5.0,
+    "export_volume_change": 10.0,
 }
 
 

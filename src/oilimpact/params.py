@@ -73,30 +73,93 @@ PARAMETER_SPECS: dict[str, ParamSpec] = {
         _spec("scenario", "str", "budget_law", "Scenario preset from data/scenarios.yaml"),
         _spec("horizon_start", "month", FIRST_MONTH, "First month shown (YYYY-MM)"),
         _spec("horizon_end", "month", "2026-12", "Last month modelled (YYYY-MM)"),
-        _spec("urals_price", "float", None, "Urals (tax price) from the first scenario month, USD/bbl",
-              low=0, high=300, low_open=True, optional=True),
-        _spec("brent_price", "float", None, "Brent from the first scenario month, USD/bbl",
-              low=0, high=300, low_open=True, optional=True),
-        _spec("urals_discount", "float", None, "Discount of Urals to Brent (sanctions tightness), USD/bbl",
-              low=-20, high=100, optional=True),
-        _spec("rub_usd", "float", None, "Roubles per US dollar from the first scenario month",
-              low=0, high=500, low_open=True, optional=True),
-        _spec("export_volume_change", "float", 0.0, "Change in crude export volumes, percent",
-              low=-100, high=100),
-        _spec("path_shape", "choice", "flat", "Price path: flat, glide (to target by a month), shock_decay",
-              choices=PATH_SHAPES),
-        _spec("target_price", "float", None, "Urals level the glide reaches / the shock decays to, USD/bbl",
-              low=0, high=300, low_open=True, optional=True),
+        _spec(
+            "urals_price",
+            "float",
+            None,
+            "Urals (tax price) from the first scenario month, USD/bbl",
+            low=0,
+            high=300,
+            low_open=True,
+            optional=True,
+        ),
+        _spec(
+            "brent_price",
+            "float",
+            None,
+            "Brent from the first scenario month, USD/bbl",
+            low=0,
+            high=300,
+            low_open=True,
+            optional=True,
+        ),
+        _spec(
+            "urals_discount",
+            "float",
+            None,
+            "Discount of Urals to Brent (sanctions tightness), USD/bbl",
+            low=-20,
+            high=100,
+            optional=True,
+        ),
+        _spec(
+            "rub_usd",
+            "float",
+            None,
+            "Roubles per US dollar from the first scenario month",
+            low=0,
+            high=500,
+            low_open=True,
+            optional=True,
+        ),
+        _spec(
+            "export_volume_change",
+            "float",
+            0.0,
+            "Change in crude export volumes, percent",
+            low=-100,
+            high=100,
+        ),
+        _spec(
+            "path_shape",
+            "choice",
+            "flat",
+            "Price path: flat, glide (to target by a month), shock_decay",
+            choices=PATH_SHAPES,
+        ),
+        _spec(
+            "target_price",
+            "float",
+            None,
+            "Urals level the glide reaches / the shock decays to, USD/bbl",
+            low=0,
+            high=300,
+            low_open=True,
+            optional=True,
+        ),
         _spec("target_month", "month", "2026-06", "Month the glide reaches its target (YYYY-MM)"),
-        _spec("half_life_months", "float", 6.0, "Half-life of a price shock, months",
-              low=0, high=120, low_open=True),
-        _spec("base_price", "float", None, "Budget-rule base price from the first scenario month, USD/bbl"
-              " (None: the law's path)", low=0, high=300, low_open=True, optional=True),
+        _spec(
+            "half_life_months",
+            "float",
+            6.0,
+            "Half-life of a price shock, months",
+            low=0,
+            high=120,
+            low_open=True,
+        ),
+        _spec(
+            "base_price",
+            "float",
+            None,
+            "Budget-rule base price from the first scenario month, USD/bbl (None: the law's path)",
+            low=0,
+            high=300,
+            low_open=True,
+            optional=True,
+        ),
         _spec("mc_paths", "int", 20_000, "Monte Carlo paths", low=1, high=2_000_000),
-        _spec("mc_volatility", "float", 0.35, "Monte Carlo annual volatility of log Urals",
-              low=0, high=3),
-        _spec("mc_reversion", "float", 1.0, "Monte Carlo mean-reversion speed, per year",
-              low=0, high=24),
+        _spec("mc_volatility", "float", 0.35, "Monte Carlo annual volatility of log Urals", low=0, high=3),
+        _spec("mc_reversion", "float", 1.0, "Monte Carlo mean-reversion speed, per year", low=0, high=24),
         _spec("seed", "int", 2026, "Random seed for the Monte Carlo", low=0, high=2**32 - 1),
     )
 }
@@ -144,9 +207,7 @@ def month_index(text: str) -> int:
 
 def _check_one(name: str, raw: Any) -> Any:
     if name not in PARAMETER_SPECS:
-        raise OilImpactError(
-            f"unknown parameter {name!r}; known parameters: {', '.join(PARAMETER_SPECS)}"
-        )
+        raise OilImpactError(f"unknown parameter {name!r}; known parameters: {', '.join(PARAMETER_SPECS)}")
     spec = PARAMETER_SPECS[name]
     if raw is None:
         return None
@@ -244,15 +305,14 @@ def _build(scenario: str, values: dict[str, Any], overrides: dict[str, Any]) -> 
         urals = brent - discount
     if urals <= 0:
         raise OilImpactError(
-            f"parameter urals_price: must be a number > 0 (Brent {brent:g} − discount {discount:g} = {urals:g})"
+            f"parameter urals_price: must be a number > 0"
+            f" (Brent {brent:g} − discount {discount:g} = {urals:g})"
         )
     if merged["rub_usd"] is None:
         raise OilImpactError(f"scenario {scenario}: sets no rub_usd; give -p rub_usd=VALUE (a number > 0)")
     start, end = merged["horizon_start"], merged["horizon_end"]
     if month_index(end) < month_index(start):
-        raise OilImpactError(
-            f"parameter horizon_end: must not be before horizon_start {start}, got {end!r}"
-        )
+        raise OilImpactError(f"parameter horizon_end: must not be before horizon_start {start}, got {end!r}")
     merged.update(urals_price=float(urals), brent_price=float(brent), urals_discount=float(discount))
     names = {f.name for f in fields(Parameters)}
     return Parameters(scenario=scenario, **{k: v for k, v in merged.items() if k in names})

@@ -82,18 +82,35 @@ def build_history(assumptions: Assumptions) -> History:
     discount_filled = discount.isna()
     discount = discount.interpolate().bfill().ffill()
 
-    frame = pd.DataFrame({
-        "urals_usd_bbl": filled, "rub_usd": fx, "discount_usd_bbl": discount,
-        "brent_usd_bbl": filled + discount,
-        "urals_filled": published.isna(), "rub_usd_filled": fx_filled, "discount_filled": discount_filled,
-    })
+    frame = pd.DataFrame(
+        {
+            "urals_usd_bbl": filled,
+            "rub_usd": fx,
+            "discount_usd_bbl": discount,
+            "brent_usd_bbl": filled + discount,
+            "urals_filled": published.isna(),
+            "rub_usd_filled": fx_filled,
+            "discount_filled": discount_filled,
+        }
+    )
     revenue = _series(assumptions, "og_revenue_monthly")
     march = pd.Period("2025-03", "M")
-    revenue[march] = assumptions.value("og_revenue_2025_q1") - revenue[pd.Period("2025-01", "M")] - revenue[
-        pd.Period("2025-02", "M")]
-    keys = ("urals_tax_price", "urals_tax_price_2026", "urals_tax_price_annual", "rub_usd_monthly_average",
-            "rub_usd_month_end", "rub_usd_2025_12_average", "urals_discount", "og_revenue_monthly",
-            "og_revenue_2025_q1")
+    revenue[march] = (
+        assumptions.value("og_revenue_2025_q1")
+        - revenue[pd.Period("2025-01", "M")]
+        - revenue[pd.Period("2025-02", "M")]
+    )
+    keys = (
+        "urals_tax_price",
+        "urals_tax_price_2026",
+        "urals_tax_price_annual",
+        "rub_usd_monthly_average",
+        "rub_usd_month_end",
+        "rub_usd_2025_12_average",
+        "urals_discount",
+        "og_revenue_monthly",
+        "og_revenue_2025_q1",
+    )
     return History(frame, months[-1], revenue.sort_index(), keys)
 
 
@@ -140,7 +157,7 @@ def scenario_paths(params: Parameters, history: History, export_share: float) ->
     """History where actual prices exist, the scenario's paths after."""
     months = base_months(params.horizon_end)
     hist = history.frame.reindex(months)
-    is_scenario = (months > history.last_actual)
+    is_scenario = months > history.last_actual
     scenario_months = months[is_scenario]
     urals = hist["urals_usd_bbl"].to_numpy(dtype=float).copy()
     discount = hist["discount_usd_bbl"].to_numpy(dtype=float).copy()
@@ -152,8 +169,9 @@ def scenario_paths(params: Parameters, history: History, export_share: float) ->
     return Paths(months, urals, urals + discount, discount, fx, volume, is_scenario)
 
 
-def mean_reverting_urals(median_path: np.ndarray, n_paths: int, volatility: float, reversion: float,
-                         seed: int) -> np.ndarray:
+def mean_reverting_urals(
+    median_path: np.ndarray, n_paths: int, volatility: float, reversion: float, seed: int
+) -> np.ndarray:
     """Monte Carlo Urals: log price = log(median path) + an Ornstein–Uhlenbeck deviation.
 
     z_k = φ·z_{k−1} + σ_m·ε_k with φ = exp(−reversion/12), σ_m = volatility/√12, z_{−1} = 0, so the

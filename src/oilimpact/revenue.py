@@ -49,18 +49,26 @@ class TaxConstants:
             assumptions.value("crude_exports", "2025-10") / output,
         )
 
-    KEYS = ("extraction_tax_base_rate", "extraction_tax_kc_threshold", "extraction_tax_kc_divisor",
-            "barrels_per_tonne", "crude_output", "crude_exports")
+    KEYS = (
+        "extraction_tax_base_rate",
+        "extraction_tax_kc_threshold",
+        "extraction_tax_kc_divisor",
+        "barrels_per_tonne",
+        "crude_output",
+        "crude_exports",
+    )
 
 
-def kc(urals: np.ndarray | float, rub_usd: np.ndarray | float, threshold: float = 15.0,
-       divisor: float = 261.0) -> np.ndarray:
+def kc(
+    urals: np.ndarray | float, rub_usd: np.ndarray | float, threshold: float = 15.0, divisor: float = 261.0
+) -> np.ndarray:
     """The extraction-tax price coefficient Kc = (Urals − 15) × RUB/USD ÷ 261 (not floored)."""
     return (np.asarray(urals, dtype=float) - threshold) * np.asarray(rub_usd, dtype=float) / divisor
 
 
-def gross_extraction_tax(urals: np.ndarray, rub_usd: np.ndarray, volume: np.ndarray, days: np.ndarray,
-                         constants: TaxConstants) -> np.ndarray:
+def gross_extraction_tax(
+    urals: np.ndarray, rub_usd: np.ndarray, volume: np.ndarray, days: np.ndarray, constants: TaxConstants
+) -> np.ndarray:
     """919·Kc per tonne on the reference output, bn RUB a month (Kc floored at 0)."""
     coefficient = np.maximum(kc(urals, rub_usd, constants.threshold, constants.divisor), 0.0)
     tonnes = constants.reference_output_mb_d * 1e6 * days * volume / constants.barrels_per_tonne
@@ -96,8 +104,12 @@ def layout(receipts: pd.PeriodIndex, base: pd.PeriodIndex) -> Layout:
 def regressors(gross: np.ndarray, lay: Layout) -> np.ndarray:
     """(paths, receipts, 4): constant, G_{m−1}, quarterly NDD base, annual NDD base."""
     gross = np.atleast_2d(gross)
-    stacked = [np.ones((gross.shape[0], len(lay.receipts))), gross @ lay.extraction.T,
-               gross @ lay.ndd_quarter.T, gross @ lay.ndd_annual.T]
+    stacked = [
+        np.ones((gross.shape[0], len(lay.receipts))),
+        gross @ lay.extraction.T,
+        gross @ lay.ndd_quarter.T,
+        gross @ lay.ndd_annual.T,
+    ]
     return np.stack(stacked, axis=-1)
 
 

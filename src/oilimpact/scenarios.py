@@ -84,15 +84,23 @@ def _figure(frame: pd.DataFrame, selector: dict[str, Any], fail: Callable[[str],
     except ValueError:
         raise fail(f"figure {selector}: value {row['value']!r} is not a number") from None
     quote = row.get("sentence") or row.get("text") or ""
-    source = Source("article", row.get("article_date", ""), row.get("source", ""), quote=" ".join(quote.split()))
+    source = Source(
+        "article", row.get("article_date", ""), row.get("source", ""), quote=" ".join(quote.split())
+    )
     return value, [source]
 
 
-def _resolve(spec: Any, assumptions: Assumptions, figures: Callable[[], pd.DataFrame],
-             fail: Callable[[str], OilImpactError]) -> tuple[Any, list[Source]]:
+def _resolve(
+    spec: Any,
+    assumptions: Assumptions,
+    figures: Callable[[], pd.DataFrame],
+    fail: Callable[[str], OilImpactError],
+) -> tuple[Any, list[Source]]:
     if not isinstance(spec, dict):
-        raise fail("must be {assumption: KEY}, {figure: {...}} or {value: V, why: TEXT}; "
-                   f"a bare value needs a why, got {spec!r}")
+        raise fail(
+            "must be {assumption: KEY}, {figure: {...}} or {value: V, why: TEXT}; "
+            f"a bare value needs a why, got {spec!r}"
+        )
     kinds = [k for k in ("assumption", "figure", "value") if k in spec]
     if len(kinds) != 1:
         raise fail("needs exactly one of assumption, figure, value")
@@ -128,8 +136,9 @@ def _resolve(spec: Any, assumptions: Assumptions, figures: Callable[[], pd.DataF
     return value, sources
 
 
-def parse_scenarios(text: str, where: Path, assumptions: Assumptions | None = None,
-                    figures: pd.DataFrame | Path | None = None) -> dict[str, Scenario]:
+def parse_scenarios(
+    text: str, where: Path, assumptions: Assumptions | None = None, figures: pd.DataFrame | Path | None = None
+) -> dict[str, Scenario]:
     """Scenarios from YAML text; ``figures`` a frame or CSV path (default data/figures.csv, read lazily)."""
     from oilimpact.params import validate_overrides
 
@@ -139,8 +148,11 @@ def parse_scenarios(text: str, where: Path, assumptions: Assumptions | None = No
 
     def figure_frame() -> pd.DataFrame:
         if "frame" not in cache:
-            cache["frame"] = figures if isinstance(figures, pd.DataFrame) else _load_figures(
-                Path(figures) if figures is not None else figures_path())
+            cache["frame"] = (
+                figures
+                if isinstance(figures, pd.DataFrame)
+                else _load_figures(Path(figures) if figures is not None else figures_path())
+            )
         return cache["frame"]
 
     try:
@@ -148,17 +160,24 @@ def parse_scenarios(text: str, where: Path, assumptions: Assumptions | None = No
         node = yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise OilImpactError(f"not valid YAML: {getattr(exc, 'problem', exc)}", where=shown,
-                             line=mark.line + 1 if mark else None) from None
+        raise OilImpactError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            where=shown,
+            line=mark.line + 1 if mark else None,
+        ) from None
     if not isinstance(raw, dict) or not raw:
         raise OilImpactError("must be a mapping of scenario names to presets", where=shown)
-    lines = {k.value: k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    lines = (
+        {k.value: k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    )
 
     scenarios: dict[str, Scenario] = {}
     for name, body in raw.items():
         line = lines.get(str(name))
 
-        def fail(message: str, _name: str = str(name), _line: int | None = line, _p: str = "") -> OilImpactError:
+        def fail(
+            message: str, _name: str = str(name), _line: int | None = line, _p: str = ""
+        ) -> OilImpactError:
             return OilImpactError(f"scenario {_name}: {message}", where=shown, line=_line)
 
         if not isinstance(body, dict) or not isinstance(body.get("values"), dict):
@@ -166,6 +185,7 @@ def parse_scenarios(text: str, where: Path, assumptions: Assumptions | None = No
         values: dict[str, Any] = {}
         traces: dict[str, list[Source]] = {}
         for param, spec in body["values"].items():
+
             def fail_param(message: str, _param: str = str(param)) -> OilImpactError:
                 return fail(f"{_param}: {message}")
 
@@ -181,22 +201,33 @@ def parse_scenarios(text: str, where: Path, assumptions: Assumptions | None = No
             if param not in values:
                 raise fail(f"check on {param!r}: the scenario does not set it")
             figure, sources = _resolve({"figure": check.get("figure")}, assumptions, figure_frame, fail)
-            ok = {"equal": abs(values[param] - figure) < 1e-6, "below": values[param] < figure,
-                  "above": values[param] > figure}.get(relation)
+            ok = {
+                "equal": abs(values[param] - figure) < 1e-6,
+                "below": values[param] < figure,
+                "above": values[param] > figure,
+            }.get(relation)
             if ok is None:
                 raise fail(f"check on {param}: relation must be equal, below or above, got {relation!r}")
             if not ok:
                 raise fail(f"check on {param}: {values[param]:g} is not {relation} the article's {figure:g}")
             traces[param] = traces[param] + sources
         scenarios[str(name)] = Scenario(
-            str(name), str(body.get("title", name)), " ".join(str(body.get("description", "")).split()),
-            values, {p: s[0] for p, s in traces.items()}, traces,
+            str(name),
+            str(body.get("title", name)),
+            " ".join(str(body.get("description", "")).split()),
+            values,
+            {p: s[0] for p, s in traces.items()},
+            traces,
         )
     return scenarios
 
 
-def load_scenarios(path: str | Path | None = None, *, figures: pd.DataFrame | Path | None = None,
-                   assumptions: Assumptions | None = None) -> dict[str, Scenario]:
+def load_scenarios(
+    path: str | Path | None = None,
+    *,
+    figures: pd.DataFrame | Path | None = None,
+    assumptions: Assumptions | None = None,
+) -> dict[str, Scenario]:
     """The presets of ``data/scenarios.yaml`` (or ``path``), in file order, values traced to sources."""
     file = Path(path) if path is not None else default_path()
     try:
