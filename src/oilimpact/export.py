@@ -47,6 +47,7 @@ _HIDDEN_TAGS = {"parameters", "injected-parameters", "papermill-error-cell-tag",
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _SCHEME = re.compile(r"(?i)\bhttps?://")
 _EXTERNAL = re.compile(r"(?i)https?://|(?:src|href|url)\s*[=(]\s*[\"']?//")
+_SVG_NOISE = re.compile(r"(?s)<metadata>.*?</metadata>\s*|<!--.*?-->\s*")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -148,7 +149,10 @@ def _best_data(data: dict[str, Any], target: Target) -> dict[str, Any]:
     for mime in _PRIORITY[target]:
         if mime in data:
             value = data[mime]
-            return {mime: "".join(value) if isinstance(value, list) else value}
+            value = "".join(value) if isinstance(value, list) else value
+            if mime == "image/svg+xml":  # matplotlib stamps the time and its version in here
+                value = _SVG_NOISE.sub("", value)
+            return {mime: value}
     return {}
 
 
