@@ -164,7 +164,12 @@ def caption(fig_or_ax: Figure | Axes, sources: Iterable[Source], note: str = "")
         gid=CAPTION_GID,
         linespacing=1.3,
     )
-    share = min(0.5, (lines * fontsize * 1.3 + 6) / 72 / fig.get_figheight())
+    needed = (lines * fontsize * 1.3 + 6) / 72
+    # Grow the figure by the caption's height so the plot keeps its size however long the sources are.
+    base_height = getattr(fig, "_oilimpact_base_height", fig.get_figheight())
+    fig._oilimpact_base_height = base_height  # type: ignore[attr-defined]
+    fig.set_figheight(base_height + needed)
+    share = needed / fig.get_figheight()
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
         engine.set(rect=(0, share, 1, 1 - share))
@@ -261,7 +266,8 @@ def _events_key(ax: Axes, events: pd.DataFrame | None) -> str:
     """Numbered event markers along the bottom of ``ax``; returns the key for the caption."""
     if events is None or events.empty:
         return ""
-    frame = events.assign(date=pd.to_datetime(events["date"])).sort_values("date", kind="stable")
+    frame = events.assign(date=pd.to_datetime(events["date"], format="mixed"))
+    frame = frame.sort_values("date", kind="stable")
     left, right = ax.get_xlim()
     xs = mdates.date2num(frame["date"])
     inside = (xs >= left) & (xs <= right)
@@ -327,8 +333,12 @@ def timeline(
     Rows are evenly spaced so every label stays legible however the events cluster; a gap of more
     than a month between two events is written on the line (``5 months``), so the spacing never
     pretends to be to scale."""
-    frame = events.assign(date=pd.to_datetime(events["date"])).sort_values("date", kind="stable")
-    frame = frame.reset_index(drop=True)
+    shown = [
+        f"{pd.Timestamp(d):%b %Y}" if len(str(d)) == 7 else f"{pd.Timestamp(d):%-d %b %Y}"
+        for d in events["date"]
+    ]
+    frame = events.assign(date=pd.to_datetime(events["date"], format="mixed"), shown=shown)
+    frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
     n = len(frame)
     fig, (ax,) = _new(height=max(3.0, 1.6 + 0.36 * n))
     if title is None:
@@ -349,7 +359,7 @@ def timeline(
         ax.text(
             spine_x + 0.03,
             i,
-            f"{row['date']:%-d %b %Y}",
+            row["shown"],
             va="center",
             ha="left",
             fontsize=9,
@@ -365,6 +375,8 @@ def timeline(
             fontsize=9,
             color=INK,
         )
+        if "source" in frame.columns:
+            ax.text(0.995, i, str(row["source"]), va="center", ha="right", fontsize=7.5, color=MUTED)
         if i:
             days = (row["date"] - frame["date"].iloc[i - 1]).days
             if days > 31:
@@ -379,7 +391,8 @@ def timeline(
                     color=MUTED,
                     style="italic",
                 )
-    caption(fig, sources)
+    note = "Right-hand numbers: the article each event comes from (seeds/NNN_…)." if "source" in frame else ""
+    caption(fig, sources, note)
     return fig
 
 
@@ -641,7 +654,13 @@ def price_paths(
             )
         )
     if keep:
-        ax.legend(*zip(*keep, strict=True), loc="lower left", ncols=min(len(keep), 3), fontsize=8)
+        ax.legend(
+            *zip(*keep, strict=True),
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.12),
+            ncols=min(len(keep), 3),
+            fontsize=8,
+        )
     caption(fig, sources, note)
     return fig
 
@@ -831,12 +850,13 @@ def deficit_nwf(
     law_deficit: float | None = None,
     unit: str = "bn RUB",
     title: str | None = None,
+    top_label: str = "Cumulative deficit",
 ) -> Figure:
     """Two panels sharing the month axis: cumulative deficit and NWF liquid balance, one column per
     scenario (``highlight`` bold), with the law's full-year deficit as a line."""
     fig, (top, bottom) = _new(2, height=6.6, sharex=True)
     highlight = highlight if highlight in deficit.columns else deficit.columns[0]
-    for ax, frame, label in ((top, deficit, "Cumulative deficit"), (bottom, nwf, "NWF liquid assets")):
+    for ax, frame, label in ((top, deficit, top_label), (bottom, nwf, "NWF liquid assets")):
         data = frame.set_axis(_months(frame.index))
         entries = []
         for i, name in enumerate(data.columns):
@@ -878,7 +898,7 @@ def deficit_nwf(
             f"{highlight.replace('_', ' ').capitalize()}: deficit reaches {story.bn_rub(end_def)} "
             f"and the NWF ends at {story.bn_rub(end_nwf)}"
         )
-    _titles(fig, top, title, f"Federal budget deficit (cumulative) and National Wealth Fund, {unit}")
+    _titles(fig, top, title, f"{top_label} and National Wealth Fund liquid assets, by scenario, {unit}")
     caption(fig, sources)
     return fig
 
