@@ -26,6 +26,7 @@ import os
 import re
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -563,14 +564,15 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None) -> s
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write ``path`` through a temporary file in the same folder, so it is never half-written."""
+    """Write ``path`` through a temporary file in the same folder, so it is never half-written.
+    (Opened with ``open(..., "xb")``, not mkstemp, so the file gets the usual umask permissions.)"""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "xb") as handle:
             handle.write(payload)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

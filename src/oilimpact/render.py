@@ -511,6 +511,8 @@ def notebook_imports(paths_: Iterable[Path]) -> list[str]:
                     modules.update((alias.name, None) for alias in node.names)
                 elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                     modules[node.module] = None
+                    # `from pkg import sub` may name a submodule; names that are not fail quietly
+                    modules.update((f"{node.module}.{alias.name}", None) for alias in node.names)
     return list(modules)
 
 
