@@ -50,6 +50,7 @@ class History:
     last_actual: pd.Period
     revenue: pd.Series  # actual O&G revenue by receipt month, bn RUB
     keys: tuple[str, ...]
+    revenue_inferred: tuple[pd.Period, ...] = ()  # months whose revenue is a remainder, not published
 
 
 def build_history(assumptions: Assumptions) -> History:
@@ -111,7 +112,7 @@ def build_history(assumptions: Assumptions) -> History:
         "og_revenue_monthly",
         "og_revenue_2025_q1",
     )
-    return History(frame, months[-1], revenue.sort_index(), keys)
+    return History(frame, months[-1], revenue.sort_index(), keys, (march,))
 
 
 @cache

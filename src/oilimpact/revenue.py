@@ -8,13 +8,18 @@ For tax-base month t (Urals tax price P_t in USD/bbl, rate X_t in RUB/USD, volum
 
 Revenue received in month m (taxes are paid by the 28th of the next month):
 
-    R_m = c₀ + c₁·G_{m−1} + c₂·[m ∈ Apr, Jul, Oct]·Σ G over the previous quarter
-              + c₃·[m = Mar]·Σ G over Oct–Dec of the previous year + L_year(m)
+    R_m = c₀ + c₁·G_{m−1} + c₂·N_m + L_year(m)
+    N_m = [m ∈ Apr, Jul, Oct]·Σ G over the previous quarter + [m = Mar]·Σ G over Oct–Dec of the
+          previous year
 
-c₁·G is the extraction tax net of the Kc-proportional part of the deduction Dm; c₂ and c₃ the
-quarterly and annual additional income tax (NDD); c₀ the level of gas, other O&G taxes and the average
-damper; c₀…c₃ by least squares on the 2025 monthly actuals. L_year is the level term that makes the
-law's own assumptions reproduce its O&G plan (see :mod:`oilimpact.budget`); it is zero in 2025.
+c₀ is the level of gas and other O&G taxes and the average damper (bn RUB a month); c₁·G the crude
+extraction tax net of the Kc-proportional part of the deduction Dm and of the damper's price slope; c₂
+the additional income tax (NDD) per bn RUB of the quarter's extraction-tax base: one rate for the
+quarterly advances (Apr, Jul, Oct) and the March settlement of the fourth quarter (c₃ = c₂, the same
+tax on the same base). c₀, c₁, c₂ by least squares on the 2025 receipt months whose revenue is
+published and whose tax-base price (the month before) is published, not interpolated (see
+:func:`fit_mask`). L_year is the level term that makes the law's own assumptions reproduce its O&G
+plan (see :mod:`oilimpact.budget`); it is zero in 2025.
 All functions take arrays shaped (paths, months) so Monte Carlo, grids and decompositions are one call.
 """
 
@@ -102,7 +107,7 @@ def layout(receipts: pd.PeriodIndex, base: pd.PeriodIndex) -> Layout:
 
 
 def regressors(gross: np.ndarray, lay: Layout) -> np.ndarray:
-    """(paths, receipts, 4): constant, G_{m−1}, quarterly NDD base, annual NDD base."""
+    """(paths, receipts, 4): constant, G_{m−1}, quarterly NDD base, annual (Q4 settlement) NDD base."""
     gross = np.atleast_2d(gross)
     stacked = [
         np.ones((gross.shape[0], len(lay.receipts))),
@@ -118,27 +123,60 @@ COMPONENTS = ("other_og_bn_rub", "extraction_tax_bn_rub", "ndd_quarterly_bn_rub"
 
 @dataclass(frozen=True)
 class Calibration:
-    """Least-squares coefficients c₀…c₃ and the window they were fitted on."""
+    """Least-squares coefficients c₀, c₁, c₂ and the window and months they were fitted on."""
 
-    coefficients: np.ndarray
+    coefficients: np.ndarray  # c₀, c₁, c₂
     window: tuple[str, str]
-    fitted: pd.Series
+    fitted: pd.Series  # every window month with a published revenue
     actual: pd.Series
+    in_fit: pd.Series  # bool: the month entered the least squares
+
+    @property
+    def per_regressor(self) -> np.ndarray:
+        """The coefficients of the four regressors: c₀, c₁, c₂ (quarterly NDD), c₂ (March NDD)."""
+        c0, c1, c2 = self.coefficients
+        return np.array([c0, c1, c2, c2])
 
     def components(self, gross: np.ndarray, lay: Layout) -> np.ndarray:
-        """(paths, receipts, 4) revenue components, bn RUB."""
-        return regressors(gross, lay) * self.coefficients
+        """(paths, receipts, 4) revenue components, bn RUB (:data:`COMPONENTS`)."""
+        return regressors(gross, lay) * self.per_regressor
 
     def revenue(self, gross: np.ndarray, lay: Layout) -> np.ndarray:
-        return regressors(gross, lay) @ self.coefficients
+        return regressors(gross, lay) @ self.per_regressor
 
 
-def calibrate(gross: np.ndarray, lay: Layout, actual: pd.Series, start: str, end: str) -> Calibration:
-    """Fit c₀…c₃ by least squares on the receipt months ``start``..``end`` with an actual revenue."""
+def fit_mask(
+    receipts: pd.PeriodIndex, interpolated_prices: pd.Series, inferred_revenue: tuple[pd.Period, ...]
+) -> np.ndarray:
+    """True for receipt months that can inform the fit: the revenue is published (not inferred as a
+    remainder) and the extraction-tax price of the month before is published (not interpolated)."""
+    interpolated = {m for m, flag in interpolated_prices.items() if flag}
+    return np.array([(m not in inferred_revenue) and (m - 1 not in interpolated) for m in receipts])
+
+
+def calibrate(
+    gross: np.ndarray,
+    lay: Layout,
+    actual: pd.Series,
+    start: str,
+    end: str,
+    usable: np.ndarray | None = None,
+) -> Calibration:
+    """Fit c₀, c₁, c₂ by least squares on the receipt months ``start``..``end`` with an actual revenue
+    (and, if given, ``usable``: see :func:`fit_mask`)."""
+    usable = np.ones(len(lay.receipts), dtype=bool) if usable is None else usable
     window = [m for m in lay.receipts if pd.Period(start, "M") <= m <= pd.Period(end, "M") and m in actual]
     rows = [lay.receipts.get_loc(m) for m in window]
-    design = regressors(gross, lay)[0, rows, :]
+    four = regressors(gross, lay)[0, rows, :]
+    design = np.column_stack([four[:, 0], four[:, 1], four[:, 2] + four[:, 3]])
+    chosen = usable[rows]
     target = actual.loc[window].to_numpy(dtype=float)
-    coefficients, *_ = np.linalg.lstsq(design, target, rcond=None)
-    fitted = pd.Series(design @ coefficients, index=pd.PeriodIndex(window))
-    return Calibration(coefficients, (start, end), fitted, actual.loc[window])
+    coefficients, *_ = np.linalg.lstsq(design[chosen], target[chosen], rcond=None)
+    index = pd.PeriodIndex(window)
+    return Calibration(
+        coefficients,
+        (start, end),
+        pd.Series(design @ coefficients, index=index),
+        actual.loc[window],
+        pd.Series(chosen, index=index),
+    )

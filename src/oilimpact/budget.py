@@ -1,0 +1,269 @@
+"""The budget side of the model: the context (history, calibration, the law), the vectorised revenue and
+budget engine, the budget rule, the NWF and the deficit.
+
+* **Plan** (per month) = the model at the law's price and rate (from :data:`LAW_FROM`) plus the level term
+  *L*₍year₎ = (law's O&G plan − that model's year) / 12; it sums to the law's 8,918 bn for 2026.
+* **Base revenue** (budget rule) = the model with the Urals price replaced by the base price ($59 in 2026,
+  −$1 a year to $55 in 2030) at the actual rate and volumes; **NWF flow** = revenue − base revenue (excess
+  saved, shortfall drawn); NWF balance from 4.08 trn on 2026-01-01.
+* **Deficit** = law deficit 3,786.4 bn + Σ (plan − revenue) over the year; months with a published
+  revenue use it, the others the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from oilimpact.assumptions import Assumptions, load_assumptions
+from oilimpact.paths_model import History, base_months, build_history
+from oilimpact.provenance import Source
+from oilimpact.revenue import (
+    Calibration,
+    Layout,
+    TaxConstants,
+    calibrate,
+    fit_mask,
+    gross_extraction_tax,
+    layout,
+)
+
+CALIBRATION_WINDOW = ("2025-01", "2025-12")
+BACKTEST_WINDOW = ("2025-01", "2025-11")
+LAW_FROM = pd.Period("2025-10", "M")
+"""The law case puts the law's price and rate on every tax-base month feeding 2026 receipts (from the
+quarter behind the March annual NDD payment)."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the model needs that does not depend on the scenario (built once, cached)."""
+
+    assumptions: Assumptions
+    history: History
+    constants: TaxConstants
+    calibration: Calibration
+    law_price: float
+    law_rub_usd: float
+    law_discount: float
+    law_plan: dict[int, float]
+    base_prices: dict[int, float]
+    law_deficit: float
+    gdp: float
+    nwf_start: float
+    caps: dict[str, float]
+
+    def sources(self) -> list[Source]:
+        keys = (
+            list(self.history.keys)
+            + list(TaxConstants.KEYS)
+            + [
+                "budget_law_urals_price",
+                "budget_law_rub_usd",
+                "budget_law_og_revenue",
+                "budget_rule_base_price",
+                "budget_law_deficit",
+                "budget_law_gdp",
+                "nwf_liquid_assets",
+                "price_cap_us",
+                "price_cap_eu",
+            ]
+        )
+        return self.assumptions.sources(keys)
+
+
+def _days(months: pd.PeriodIndex) -> np.ndarray:
+    return np.asarray(months.days_in_month, dtype=float)
+
+
+def build_context(assumptions: Assumptions, window: tuple[str, str] = CALIBRATION_WINDOW) -> Context:
+    history = build_history(assumptions)
+    constants = TaxConstants.from_assumptions(assumptions)
+    frame = history.frame
+    months = frame.index
+    gross = gross_extraction_tax(
+        frame["urals_usd_bbl"].to_numpy(),
+        frame["rub_usd"].to_numpy(),
+        np.ones(len(months)),
+        _days(months),
+        constants,
+    )
+    receipts = pd.period_range(months[0] + 3, months[-1] + 1, freq="M")
+    usable = fit_mask(receipts, frame["urals_filled"], history.revenue_inferred)
+    fit = calibrate(gross[None, :], layout(receipts, months), history.revenue, *window, usable=usable)
+    caps = {"us": assumptions.value("price_cap_us"), "eu": assumptions.value("price_cap_eu", "2026-02-01")}
+    return Context(
+        assumptions,
+        history,
+        constants,
+        fit,
+        assumptions.value("budget_law_urals_price"),
+        assumptions.value("budget_law_rub_usd"),
+        assumptions.get("urals_discount").series() and _law_discount(assumptions),
+        {int(y): v for y, v in assumptions.get("budget_law_og_revenue").series().items()},
+        {int(y): v for y, v in assumptions.get("budget_rule_base_price").series().items()},
+        assumptions.value("budget_law_deficit"),
+        assumptions.value("budget_law_gdp"),
+        assumptions.value("nwf_liquid_assets", "2026-01-01"),
+        caps,
+    )
+
+
+def _law_discount(assumptions: Assumptions) -> float:
+    """The law states only Urals; split it with the Jul–Sep 2025 discount (when the law was drafted)."""
+    series = assumptions.get("urals_discount").series()
+    chosen = [v for k, v in series.items() if "2025-07" <= k <= "2025-09"]
+    return sum(chosen) / len(chosen)
+
+
+@cache
+def default_context() -> Context:
+    return build_context(load_assumptions())
+
+
+# --- the vectorised engine --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One horizon's layout: receipt months, tax-base months, plan, level terms and base prices."""
+
+    context: Context
+    receipts: pd.PeriodIndex
+    base: pd.PeriodIndex
+    lay: Layout
+    level: np.ndarray  # per receipt month, bn RUB
+    level_by_year: dict[int, float]
+    model_at_law_by_year: dict[int, float]
+    plan: np.ndarray  # per receipt month (NaN where the law gives no plan)
+    base_price: np.ndarray  # per base month: the base price of its receipt year
+    actual: np.ndarray  # per receipt month (NaN where unknown)
+
+    def gross(self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray) -> np.ndarray:
+        return gross_extraction_tax(urals, fx, volume, _days(self.base)[None, :], self.context.constants)
+
+    def components(self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray) -> np.ndarray:
+        return self.context.calibration.components(self.gross(urals, fx, volume), self.lay)
+
+    def revenue(self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray) -> np.ndarray:
+        """Model O&G revenue (paths, receipts) including the level term."""
+        return self.context.calibration.revenue(self.gross(urals, fx, volume), self.lay) + self.level
+
+    def used(self, revenue: np.ndarray) -> np.ndarray:
+        """Actual revenue where published, the model elsewhere."""
+        return np.where(np.isnan(self.actual), revenue, self.actual)
+
+    def budget(
+        self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray, base_price: np.ndarray | None = None
+    ) -> dict[str, np.ndarray]:
+        """Revenue, base revenue, NWF flow/balance and the deficit of every year, for (paths, months)."""
+        urals, fx, volume = (np.atleast_2d(a) for a in (urals, fx, volume))
+        revenue = self.revenue(urals, fx, volume)
+        used = self.used(revenue)
+        base_path = self.base_price if base_price is None else base_price
+        base = self.revenue(np.broadcast_to(base_path, urals.shape), fx, volume)
+        rule = ~np.isnan(self.plan)
+        base = np.where(rule, base, np.nan)
+        flow = np.where(rule, used - base, np.nan)
+        in_fund = self.receipts >= pd.Period("2026-01", "M")
+        balance = np.where(
+            in_fund, self.context.nwf_start + np.cumsum(np.where(in_fund, flow, 0.0), axis=1), np.nan
+        )
+        return {"revenue": revenue, "used": used, "base": base, "nwf_flow": flow, "nwf_balance": balance}
+
+    def year_total(self, monthly: np.ndarray, year: int) -> np.ndarray:
+        mask = np.asarray(self.receipts.year == year)
+        return monthly[:, mask].sum(axis=1)
+
+    def deficit(self, used: np.ndarray, year: int) -> np.ndarray:
+        mask = np.asarray(self.receipts.year == year)
+        shortfall = (self.plan[mask] - used[:, mask]).sum(axis=1)
+        return self.context.law_deficit + shortfall
+
+
+def _base_price_path(context: Context, base: pd.PeriodIndex) -> np.ndarray:
+    years = sorted(context.base_prices)
+    out = []
+    for month in base:
+        year = min(max((month + 1).year, years[0]), years[-1])
+        out.append(context.base_prices[year])
+    return np.asarray(out, dtype=float)
+
+
+def law_inputs(context: Context, base: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Urals, discount, RUB/USD of the law case: actual before :data:`LAW_FROM`, the law's after."""
+    hist = context.history.frame.reindex(base)
+    law = np.asarray(base >= LAW_FROM)
+    urals = np.where(law, context.law_price, hist["urals_usd_bbl"].to_numpy(dtype=float))
+    discount = np.where(law, context.law_discount, hist["discount_usd_bbl"].to_numpy(dtype=float))
+    fx = np.where(law, context.law_rub_usd, hist["rub_usd"].to_numpy(dtype=float))
+    return urals, discount, fx
+
+
+@cache
+def engine_for(start: str, end: str, context: Context | None = None) -> Engine:
+    """The engine for receipt months ``start``..``end`` (cached per horizon)."""
+    context = context or default_context()
+    plan_end = max(pd.Period(end, "M"), pd.Period("2026-12", "M"))
+    receipts = pd.period_range(start, plan_end, freq="M")
+    base = base_months(plan_end)
+    lay = layout(receipts, base)
+    urals, _, fx = law_inputs(context, base)
+    days = _days(base)[None, :]
+    gross = gross_extraction_tax(
+        urals[None, :], fx[None, :], np.ones((1, len(base))), days, context.constants
+    )
+    model_law = context.calibration.revenue(gross, lay)[0]
+    level = np.zeros(len(receipts))
+    plan = np.full(len(receipts), np.nan)
+    level_by_year, model_by_year = {}, {}
+    for year, target in context.law_plan.items():
+        mask = np.asarray(receipts.year == year)
+        if mask.sum() == 12:
+            model_by_year[year] = float(model_law[mask].sum())
+            level_by_year[year] = (target - model_by_year[year]) / 12.0
+            level[mask] = level_by_year[year]
+            plan[mask] = model_law[mask] + level_by_year[year]
+    actual = context.history.revenue.reindex(receipts).to_numpy(dtype=float)
+    engine = Engine(
+        context,
+        receipts,
+        base,
+        lay,
+        level,
+        level_by_year,
+        model_by_year,
+        plan,
+        _base_price_path(context, base),
+        actual,
+    )
+    if plan_end != pd.Period(end, "M"):
+        return _trim(engine, pd.Period(end, "M"))
+    return engine
+
+
+def _trim(engine: Engine, end: pd.Period) -> Engine:
+    keep = np.asarray(engine.receipts <= end)
+    base_keep = np.asarray(engine.base <= end)
+    lay = Layout(
+        engine.receipts[keep],
+        engine.base[base_keep],
+        engine.lay.extraction[keep][:, base_keep],
+        engine.lay.ndd_quarter[keep][:, base_keep],
+        engine.lay.ndd_annual[keep][:, base_keep],
+    )
+    return Engine(
+        engine.context,
+        engine.receipts[keep],
+        engine.base[base_keep],
+        lay,
+        engine.level[keep],
+        engine.level_by_year,
+        engine.model_at_law_by_year,
+        engine.plan[keep],
+        engine.base_price[base_keep],
+        engine.actual[keep],
+    )

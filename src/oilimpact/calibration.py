@@ -1,0 +1,177 @@
+"""The model against published numbers: the 2025 fit, the law's calibration point, the out-of-sample
+backtest, leave-one-out over 2025 and the published components (NDD, damper) next to the model's."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from oilimpact.assumptions import load_assumptions
+from oilimpact.budget import (
+    BACKTEST_WINDOW,
+    CALIBRATION_WINDOW,
+    Context,
+    _days,
+    build_context,
+    default_context,
+    engine_for,
+    law_inputs,
+)
+from oilimpact.revenue import calibrate, fit_mask, gross_extraction_tax, layout
+
+
+def calibration_table() -> pd.DataFrame:
+    """Fitted vs actual O&G revenue for the calibration months (2025), with the error; ``in_fit`` says
+    whether the month entered the least squares (March's revenue is inferred; May, July and August depend
+    on an interpolated tax price)."""
+    fit = default_context().calibration
+    frame = pd.DataFrame({"actual_bn_rub": fit.actual, "fitted_bn_rub": fit.fitted})
+    frame["error_bn_rub"] = frame["fitted_bn_rub"] - frame["actual_bn_rub"]
+    frame["error_pct"] = 100.0 * frame["error_bn_rub"] / frame["actual_bn_rub"]
+    frame["in_fit"] = fit.in_fit
+    frame.index.name = "month"
+    return frame
+
+
+def coefficients() -> pd.Series:
+    """c₀ (bn RUB a month), c₁ and c₂ (per bn RUB of gross tax base); ``c3_ndd_annual`` is c₂ again: the
+    March settlement is the same tax on the fourth quarter's base."""
+    c0, c1, c2, c3 = default_context().calibration.per_regressor
+    return pd.Series(
+        [c0, c1, c2, c3], index=["c0_level_bn_rub", "c1_extraction", "c2_ndd_quarterly", "c3_ndd_annual"]
+    )
+
+
+def calibration_check(year: int = 2026) -> dict[str, float]:
+    """The year's O&G revenue with every month at the law's price and rate, before and after the level term,
+    against the law's plan (8,918 bn for 2026)."""
+    context = default_context()
+    engine = engine_for(f"{year}-01", f"{year}-12")
+    law_urals, _, law_fx = law_inputs(context, engine.base)
+    model = float(
+        engine.year_total(
+            engine.revenue(law_urals[None, :], law_fx[None, :], np.ones((1, len(engine.base)))), year
+        )[0]
+    )
+    plan = context.law_plan[year]
+    before = engine.model_at_law_by_year[year]
+    return {
+        "law_og_revenue_bn_rub": plan,
+        "model_without_level_bn_rub": before,
+        "gap_without_level_pct": 100.0 * (before - plan) / plan,
+        "level_term_bn_rub_month": engine.level_by_year[year],
+        "model_bn_rub": model,
+        "error_pct": 100.0 * (model - plan) / plan,
+    }
+
+
+def _history_revenue(context: Context) -> pd.Series:
+    """The model (no level term) for every receipt month the history's prices cover."""
+    frame = context.history.frame
+    gross = gross_extraction_tax(
+        frame["urals_usd_bbl"].to_numpy(),
+        frame["rub_usd"].to_numpy(),
+        np.ones(len(frame)),
+        _days(frame.index),
+        context.constants,
+    )
+    receipts = pd.period_range(frame.index[0] + 3, frame.index[-1] + 1, freq="M")
+    return pd.Series(context.calibration.revenue(gross[None, :], layout(receipts, frame.index))[0], receipts)
+
+
+def backtest() -> pd.DataFrame:
+    """Calibrate on 2025-01..2025-11 only; predict December 2025 and January 2026 out of sample from the
+    actual prices and rates before them; also the January year-on-year change (the article's −50 %)."""
+    context = build_context(load_assumptions(), BACKTEST_WINDOW)
+    history = context.history
+    months = pd.PeriodIndex(["2025-12", "2026-01"], freq="M")
+    predicted = _history_revenue(context).loc[months]
+    actual = history.revenue.loc[months]
+    table = pd.DataFrame({"actual_bn_rub": actual, "predicted_bn_rub": predicted})
+    table["error_bn_rub"] = table["predicted_bn_rub"] - table["actual_bn_rub"]
+    table["error_pct"] = 100.0 * table["error_bn_rub"] / table["actual_bn_rub"]
+    january_2025 = history.revenue.loc[pd.Period("2025-01", "M")]
+    table["yoy_actual_pct"] = [math.nan, 100.0 * (actual.iloc[1] / january_2025 - 1.0)]
+    table["yoy_predicted_pct"] = [math.nan, 100.0 * (predicted.iloc[1] / january_2025 - 1.0)]
+    table.index.name = "month"
+    return table
+
+
+def leave_one_out(window: tuple[str, str] = CALIBRATION_WINDOW) -> pd.DataFrame:
+    """Each month of the window with a published revenue predicted by the model fitted without it (the
+    other months under the same fit rules); months outside the fit are predicted by the full fit's peers
+    all the same, so the table shows every month."""
+    context = default_context()
+    frame = context.history.frame
+    gross = gross_extraction_tax(
+        frame["urals_usd_bbl"].to_numpy(),
+        frame["rub_usd"].to_numpy(),
+        np.ones(len(frame)),
+        _days(frame.index),
+        context.constants,
+    )[None, :]
+    receipts = pd.period_range(frame.index[0] + 3, frame.index[-1] + 1, freq="M")
+    lay = layout(receipts, frame.index)
+    usable = fit_mask(receipts, frame["urals_filled"], context.history.revenue_inferred)
+    actual = context.history.revenue
+    rows = []
+    for month in context.calibration.actual.index:
+        without = usable & np.asarray(receipts != month)
+        fit = calibrate(gross, lay, actual, *window, usable=without)
+        predicted = float(fit.revenue(gross, lay)[0, receipts.get_loc(month)])
+        rows.append({"month": month, "actual_bn_rub": actual[month], "predicted_bn_rub": predicted})
+    table = pd.DataFrame(rows).set_index("month")
+    table["error_bn_rub"] = table["predicted_bn_rub"] - table["actual_bn_rub"]
+    table["error_pct"] = 100.0 * table["error_bn_rub"] / table["actual_bn_rub"]
+    table["in_fit"] = context.calibration.in_fit
+    return table
+
+
+def components_check() -> pd.DataFrame:
+    """Published components next to the model's: the NDD (April and October 2025) and the damper (the
+    model has no separate damper term: its average sits in c₀, its price slope in c₁, so the table shows
+    the model's residual, actual − model, in the damper's months for comparison)."""
+    context = default_context()
+    assumptions = context.assumptions
+    model = _history_revenue(context)
+    fit = context.calibration
+    frame = context.history.frame
+    gross = gross_extraction_tax(
+        frame["urals_usd_bbl"].to_numpy(),
+        frame["rub_usd"].to_numpy(),
+        np.ones(len(frame)),
+        _days(frame.index),
+        context.constants,
+    )[None, :]
+    receipts = pd.period_range(frame.index[0] + 3, frame.index[-1] + 1, freq="M")
+    parts = pd.DataFrame(fit.components(gross, layout(receipts, frame.index))[0], index=receipts)
+    rows = []
+    for label, value in assumptions.get("ndd_payment").series().items():
+        month = pd.Period(label, "M")
+        rows.append(
+            {
+                "component": "ndd",
+                "month": month,
+                "published_bn_rub": value,
+                "model_bn_rub": float(parts.loc[month, 2] + parts.loc[month, 3]),
+                "model_is": "c2 x the quarter's extraction-tax base",
+            }
+        )
+    revenue = context.history.revenue
+    for label, value in assumptions.get("damper_payment").series().items():
+        month = pd.Period(label, "M")
+        residual = float(revenue[month] - model[month]) if month in revenue and month in model else math.nan
+        rows.append(
+            {
+                "component": "damper",
+                "month": month,
+                "published_bn_rub": value,
+                "model_bn_rub": residual,
+                "model_is": "residual actual - model (the damper's average is inside c0)",
+            }
+        )
+    table = pd.DataFrame(rows).set_index(["component", "month"])
+    table["difference_bn_rub"] = table["model_bn_rub"] - table["published_bn_rub"]
+    return table
