@@ -100,9 +100,8 @@ def backtest() -> pd.DataFrame:
 
 
 def leave_one_out(window: tuple[str, str] = CALIBRATION_WINDOW) -> pd.DataFrame:
-    """Each month of the window with a published revenue predicted by the model fitted without it (the
-    other months under the same fit rules); months outside the fit are predicted by the full fit's peers
-    all the same, so the table shows every month."""
+    """Each month of the window predicted by the model fitted without it (under the same fit rules);
+    months outside the fit (``in_fit`` False) are predicted by the full fit, so the table shows them too."""
     context = default_context()
     frame = context.history.frame
     gross = gross_extraction_tax(
