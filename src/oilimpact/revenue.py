@@ -142,7 +142,10 @@ class Calibration:
         return regressors(gross, lay) * self.per_regressor
 
     def revenue(self, gross: np.ndarray, lay: Layout) -> np.ndarray:
-        return regressors(gross, lay) @ self.per_regressor
+        """(paths, receipts) revenue, bn RUB: one matrix product with the combined weights."""
+        c0, c1, c2 = self.coefficients
+        weights = c1 * lay.extraction + c2 * (lay.ndd_quarter + lay.ndd_annual)
+        return c0 + np.atleast_2d(gross) @ weights.T
 
 
 def fit_mask(
