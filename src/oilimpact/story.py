@@ -92,8 +92,10 @@ def bullet_list(lines: Iterable[str]) -> str:
 def _one_line_error(
     shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None
 ) -> list[str]:
-    """Show an OilImpactError as the CLI does: ``OilImpactError: message``, no traceback."""
-    return [f"{etype.__name__}: {value}"]
+    """Show an OilImpactError in one line, ``OilImpactError: message``, without a traceback."""
+    lines = [f"{etype.__name__}: {value}"]
+    shell._showtraceback(etype, value, lines)  # publishes the error output, as IPython does for others
+    return lines
 
 
 def setup() -> None:
