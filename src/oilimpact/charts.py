@@ -693,7 +693,7 @@ def revenue_vs_plan(
         color="#9db3d6",
         edgecolor="#1f3b73",
         linewidth=0.6,
-        label=f"Model, {scenario.replace('_', ' ')}",
+        label=f"{scenario.replace('_', ' ')}: actual where published, else model",
         zorder=2,
     )
     if plan is not None:
@@ -709,7 +709,7 @@ def revenue_vs_plan(
             color=ACCENT,
             linestyle="--",
             linewidth=1.6,
-            label="Budget law plan, monthly average",
+            label="Budget law plan (model at the law's price and rate)",
             zorder=4,
         )
     if prior_year is not None:
@@ -809,6 +809,7 @@ def backtest(
             ha="center",
             fontsize=8.5,
             color=ACCENT,
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
         )
     if oos:
         ax.annotate(
@@ -898,7 +899,7 @@ def deficit_nwf(
             f"{highlight.replace('_', ' ').capitalize()}: deficit reaches {story.bn_rub(end_def)} "
             f"and the NWF ends at {story.bn_rub(end_nwf)}"
         )
-    _titles(fig, top, title, f"{top_label} and National Wealth Fund liquid assets, by scenario, {unit}")
+    _titles(fig, top, title, f"Top: {top_label.lower()}. Bottom: NWF liquid assets. By scenario, {unit}")
     caption(fig, sources)
     return fig
 
@@ -1060,7 +1061,7 @@ def tornado(
     ax.set_xlim(lo - span * 0.25, hi + span * 0.25)
     _thousands(ax, "x")
     ax.set_xlabel(f"Change in {what} vs the scenario, {unit}")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), ncols=2, fontsize=8)
     if title is None and len(data):
         top = data.iloc[-1]
         title = (
@@ -1105,8 +1106,17 @@ def heatmap(
         ref = ax.contour(xs, ys, z, levels=[reference], colors=INK, linewidths=2.0, linestyles="--")
         ax.clabel(ref, fmt=lambda v: f"{reference_label} {story.number(v, 0)}", fontsize=8)
     if placed is not None:
-        for i, (_, row) in enumerate(placed.iterrows()):
+        # Scenarios at (nearly) the same point get their labels stacked downwards, highlight drawn last.
+        span_x, span_y = float(np.ptp(xs)) or 1.0, float(np.ptp(ys)) or 1.0
+        order = sorted(range(len(placed)), key=lambda k: placed.iloc[k]["name"] == highlight)
+        labelled: list[tuple[float, float]] = []
+        for i in order:
+            row = placed.iloc[i]
             bold = row["name"] == highlight
+            near = sum(
+                abs(row["x"] - x) / span_x < 0.06 and abs(row["y"] - y) / span_y < 0.06 for x, y in labelled
+            )
+            labelled.append((row["x"], row["y"]))
             marker = LOOKS[i % len(LOOKS)].marker
             ax.plot(
                 row["x"],
@@ -1122,7 +1132,7 @@ def heatmap(
             ax.annotate(
                 str(row["name"]).replace("_", " "),
                 xy=(row["x"], row["y"]),
-                xytext=(7, 4),
+                xytext=(9, 4 - 13 * near),
                 textcoords="offset points",
                 fontsize=8.5,
                 fontweight="bold" if bold else "normal",
@@ -1280,7 +1290,7 @@ def histogram(
     _thousands(ax, "x")
     ax.set_xlabel(f"{what}, {unit}")
     ax.set_ylabel("Share of simulated paths, %")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8)
     if title is None:
         title = (
             f"In {story.percent(share, 0)} of simulated paths the {what} exceeds the {reference_label}"

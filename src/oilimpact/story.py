@@ -650,8 +650,8 @@ def tornado_frame(p: Any) -> pd.DataFrame:
                 "label": f"{name} ±{prefix}{number(row['shock'], 0)}",
                 "low": row["deficit_low_bn_rub"],
                 "high": row["deficit_high_bn_rub"],
-                "low_text": f"{prefix}{number(now - row['shock'], 1)}",
-                "high_text": f"{prefix}{number(now + row['shock'], 1)}",
+                "low_text": f"{prefix}{_trim(now - row['shock'], 1)}",
+                "high_text": f"{prefix}{_trim(now + row['shock'], 1)}",
             }
         )
     return pd.DataFrame(rows)
@@ -694,7 +694,7 @@ def heatmap_chart(p: Any, runs: Mapping[str, Any]) -> Any:
         highlight=p.scenario,
         reference=default_context().law_deficit,
         reference_label="law",
-        title="Only a high price with a weak rouble keeps the deficit near the law's",
+        title=heatmap_finding(grid, placed_scenarios(runs), p.scenario, default_context().law_deficit),
         subtitle="2026 deficit, bn RUB, with Urals and the rouble flat over the months still to "
         "come; scenarios placed at their averages",
     )
@@ -759,3 +759,20 @@ def risk_table(mc: Any) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["Statistic", "Value", "Unit"])
     frame["Value"] = frame["Value"].map(lambda v: number(v, 1 if abs(v) < 100 else 0))
     return table(frame, 0, label="Statistic")
+
+
+def heatmap_finding(grid: pd.DataFrame, placed: pd.DataFrame, chosen: str, law_deficit: float) -> str:
+    """The heatmap's title: the lowest Urals price on the grid that keeps the deficit within the law's
+    at the chosen scenario's rouble rate (nearest grid column)."""
+    rate = float(placed.loc[placed["name"] == chosen, "x"].iloc[0])
+    column = min(grid.columns, key=lambda c: abs(float(c) - rate))
+    within = grid.index[grid[column] <= law_deficit]
+    if len(within) == 0:
+        return (
+            f"At about {number(column, 0)} RUB/USD no Urals price up to {usd(grid.index.max())} keeps the "
+            f"deficit within the law's {bn_rub(law_deficit)}"
+        )
+    return (
+        f"At about {number(column, 0)} RUB/USD the deficit stays within the law's {bn_rub(law_deficit)} "
+        f"only with Urals at {usd(within.min())} or more"
+    )
