@@ -195,3 +195,12 @@ def test_index_compares_results_across_scenarios():
 ])
 def test_format_value(value, shown):
     assert export.format_value(value) == shown
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (7939.27, "7,939"), (-978.73, "-979"), (56.29, "56.3"), (83.333, "83.3"), (2.034, "2.03"),
+    (-0.5, "-0.50"),
+    (42, "42"), ("n/a", "n/a"),
+])
+def test_format_result_reads_evenly(value, shown):
+    assert export.format_result(value) == shown

@@ -305,6 +305,15 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def format_result(value: Any) -> str:
+    """A key result in the comparison table: precision by magnitude (7,939 · 56.3 · 2.03), so a
+    column of one metric reads evenly across scenarios."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+        return f"{value:,.{digits}f}"
+    return format_value(value)
+
+
 def _facts(info: ReportInfo) -> str:
     facts = []
     if info.scenario and info.scenario_title:
@@ -487,7 +496,7 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[
             if entry is None:
                 cells.append("<td></td>")
             elif name in entry.results:
-                value = html.escape(format_value(entry.results[name]["value"]))
+                value = html.escape(format_result(entry.results[name]["value"]))
                 cells.append(f'<td class="num">{value}</td>')
             else:
                 missing = "failed" if entry.status == "failed" else "—"
