@@ -181,7 +181,7 @@ def test_index_compares_results_across_scenarios():
                           {"n": {"name": "n", "value": 1234567, "unit": "", "label": "Count"}}),
     ]
     page = export.index_html(entries, data_date="2026-03-08")
-    assert ('<tr><td>Deficit (trn RUB)</td><td class="num">5.7</td><td class="num failed">failed</td></tr>'
+    assert ('<tr><td>Deficit (trn RUB)</td><td class="num">5.70</td><td class="num failed">failed</td></tr>'
             in page)
     assert '<tr><td>Count</td><td class="num">1,234,567</td></tr>' in page
     assert '<a href="low/04_budget.pdf">PDF</a>' in page
