@@ -284,17 +284,32 @@ def _add_sentence(spans: list[Sentence], text: str, begin: int, stop: int, parag
 # --- events ---------------------------------------------------------------------------------
 
 
+TOPICS = ("conflict", "sanctions", "oil_market", "diplomacy", "other")
+"""What an event is about, from keyword rules on its label and sentence:
+
+- ``conflict``: strikes, attacks, missiles, jets shot down, a war or conflict breaking out;
+- ``sanctions``: sanctions, waivers, price caps, licences, embargoes, tariffs;
+- ``oil_market``: oil, crude, Brent/Urals, Hormuz, tankers, LNG, OPEC, refineries;
+- ``diplomacy``: talks, calls, messages, condolences, statements to others, agreements, deals;
+- ``other``: none of these.
+"""
+MARKET_TOPICS = ("conflict", "sanctions", "oil_market")
+"""Topics that can move the oil price: the price chart marks only these."""
+
+
 @dataclass(frozen=True)
 class Event:
     """A dated event: ``date`` is ``YYYY-MM-DD`` or, when the text names only the month, ``YYYY-MM``.
 
-    ``quote`` is the whole sentence, ``text[start:end] == quote`` in the article file.
+    ``quote`` is the whole sentence, ``text[start:end] == quote`` in the article file; ``label`` a
+    short headline from the sentence's words (:func:`event_label`); ``topic`` one of :data:`TOPICS`.
     """
 
     source: str
     article_date: dt.date
     date: str
     label: str
+    topic: str
     quote: str
     start: int
     end: int
@@ -306,40 +321,109 @@ class Event:
 def extract_events(article: Article) -> list[Event]:
     """Every precisely dated event of the article (a day, or a month with its year), in text order."""
     text = article.text
+    body = text[article.body_start:]
     found: list[Event] = []
     for sentence in sentences(text, article.body_start):
+        quote = text[sentence.start:sentence.end]
         for when in find_whens(text, sentence.start, sentence.end, article.date):
             if not when.is_event_date:
                 continue
-            label = event_label(text[sentence.start:sentence.end], when.start - sentence.start,
-                                when.end - sentence.start)
+            label = event_label(quote, when.start - sentence.start, when.end - sentence.start, body)
             date = when.label if when.precision == "day" else when.label[:7]
-            found.append(Event(article.name, article.date, date, label,
-                               text[sentence.start:sentence.end], sentence.start, sentence.end))
+            found.append(Event(article.name, article.date, date, label, event_topic(quote, label), quote,
+                               sentence.start, sentence.end))
     return found
 
 
+# --- topics ---------------------------------------------------------------------------------
+
+_TOPIC_WORDS = {
+    "sanctions": r"sanction\w*|waivers?|price[\s-]caps?|licen[cs]es?|embargo\w*|tariffs?|blacklist\w*",
+    "oil_market": r"oil|crude|brent|urals|hormuz|tankers?|lng|opec\+?|refiner\w*|barrels?|pipelines?",
+    "conflict": r"(?:air)?strikes?|struck|attack\w*|assault\w*|bomb\w*|missiles?|drones?|shot\s+down|"
+                r"shoot\s+down|invasion|invaded?|fighters?|jets?|warplanes?|f-\d+|broke\s+out|erupted",
+    "diplomacy": r"talks?|talked|calls?|called\s+for|phoned?|spoke|speak\w*|conversation|condolences?|"
+                 r"messages?|summit|met|meeting|agreements?|partnership|treaty|deals?|ceasefire|peace|"
+                 r"negotiat\w*|communication|contact|envoys?|diplomat\w*|told|telling|visit\w*",
+}
+# Label first in this order: "waiver to purchase Russian crude" is about sanctions, not oil.
+_TOPIC_RE = {topic: re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)
+             for topic, words in _TOPIC_WORDS.items()}
+
+
+def event_topic(sentence: str, label: str) -> str:
+    """One of :data:`TOPICS`: the first topic (sanctions, oil_market, conflict, diplomacy) whose
+    keywords the label holds; failing that, the topic with most keyword hits in the whole sentence
+    (a tie goes to the earlier one in that order); ``other`` when none matches."""
+    for topic, pattern in _TOPIC_RE.items():
+        if pattern.search(label):
+            return topic
+    hits = {topic: len(pattern.findall(sentence)) for topic, pattern in _TOPIC_RE.items()}
+    best = max(hits, key=lambda t: hits[t])
+    return best if hits[best] else "other"
+
+
+# --- labels ---------------------------------------------------------------------------------
+
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|\([^)]*\)")
+_QUOTE_TEXT = re.compile(r"“([^”]*)”|\"([^\"]*)\"")
 _SEGMENT = re.compile(r"[^,;:—–]+")
 _LEAD = re.compile(
     r"^(?:(?:after|before|when|while|as|but|and|then|following|under|since|during|with|so|yet|"
     r"a|an|the|it\s+is\s+\w+\s+that|that)(?:\s+|\Z))+",
     re.IGNORECASE,
 )
-_TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+")
+# A title or epithet before a name ("Russian dictator Vladimir Putin", "Iranian President Masoud
+# Pezeshkian", "Mr Putin", "Kremlin spokesman Dmitry Peskov"): dropped with the first name.
+_TITLE_WORDS = (r"Mr|Mrs|Ms|Dr|President|Prime\s+Minister|Foreign\s+Minister|Minister|Chancellor|Secretary|"
+                r"Senator|General|King|Queen|Prince|Ayatollah|Supreme\s+Leader|Emir|Sheikh|dictator|leader|"
+                r"president|spokesman|spokeswoman|spokesperson|premier|minister")
+_TITLE = re.compile(
+    rf"(?:\b[A-Z][\w’'-]*\s+)?\b(?:{_TITLE_WORDS})\.?\s+(?:[A-Z][a-z’'-]+\s+(?=[A-Z][a-z]))?(?=[A-Z])"
+)
+_FULL_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]{2,})\b")
+_ABBREVIATIONS = (
+    (re.compile(r"\b(?:the\s+)?United\s+States(?:\s+of\s+America)?\b|\b(?:the\s+)?U\.S\.(?=\s)|"
+                r"\bAmerica(?:[’']s)?(?![\w’'])", re.IGNORECASE), "US"),
+    (re.compile(r"\b(?:the\s+)?United\s+Kingdom\b", re.IGNORECASE), "UK"),
+    (re.compile(r"\b(?:the\s+)?European\s+Union\b", re.IGNORECASE), "EU"),
+    (re.compile(r"\b(?:the\s+)?United\s+Nations\b", re.IGNORECASE), "UN"),
+)
+_ARTICLES = re.compile(r"(?:(?<=\s)|^)(?:a|an|the|The|A|An)\s+(?=\S)")
+# "after X carried out attacks on Y" reads as "after X attacks on Y" (the noun phrase keeps the sense).
+_LIGHT_VERB = re.compile(r"\b((?:after|before|following|amid)\s+\S+(?:\s+\S+){0,3}?)\s+"
+                         r"(?:carried\s+out|conducted|launched|staged)\s+(?=\w+s\b)")
 _THAT_AFTER_SAID = re.compile(r"\b(said|says|told\s+\w+|stated|announced)\s+that\b")
-_CUT_WORDS = {"to", "that", "which", "who", "amid", "after", "over", "with", "because", "as", "but",
-              "while", "and", "where", "when", "despite"}
-_TAIL_STOPWORDS = {"a", "an", "the", "of", "to", "in", "on", "and", "with", "for", "at", "by", "his",
-                   "her", "its", "their", "what", "he", "she", "it"}
-MAX_LABEL_WORDS = 8
+_SPEECH_ONLY = re.compile(r"^(?P<who>.+?)\s+(?:told|said|says|tells|stated|declared|wrote|added)(?:\s+\S+){0,2}$")
+_SUBORDINATE = {"which", "who", "whose", "where", "when", "while", "although", "though", "as", "because",
+                "but", "or", "if", "since", "after", "before"}
+_STRONG_CUTS = {"which", "who", "whom", "whose", "what", "that", "amid", "while", "because", "despite",
+                "but", "where", "when", "although", "though", "whereas", "including"}
+_WEAK_CUTS = {"to", "with", "after", "over", "as", "and", "for", "in", "on", "at", "by", "from", "into",
+              "against", "under", "before", "than", "of", "about"}
+TRAILING_WORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "over", "after",
+    "before", "about", "against", "amid", "under", "between", "than", "as", "and", "or", "but", "nor", "so",
+    "yet", "his", "her", "its", "their", "our", "my", "your", "he", "she", "it", "they", "we", "what",
+    "which", "who", "that", "this", "these", "those", "is", "are", "was", "were", "be", "been", "has",
+    "have", "had", "will", "would", "can", "could", "should", "did", "does", "do", "not", "later", "earlier",
+})
+"""Words a label never ends on (prepositions, articles, conjunctions, pronouns, auxiliaries)."""
+MAX_LABEL_WORDS = 10
 
 
-def event_label(sentence: str, date_start: int, date_end: int) -> str:
-    """A short label (at most 8 words) for the event dated at ``sentence[date_start:date_end]``.
+def event_label(sentence: str, date_start: int, date_end: int, context: str = "") -> str:
+    """A short headline (at most :data:`MAX_LABEL_WORDS` words) for the event dated at
+    ``sentence[date_start:date_end]``, made only of the sentence's own words.
 
-    Drops quotations, parentheses and the date phrase, keeps the clause holding the date (with its
-    subject when the clause starts with a verb or "which"), then cuts at a natural break.
+    Keeps the clause holding the date, with its subject when the clause starts with a verb or
+    "which", and its predicate when a comma-enclosed aside ("a jet, built as a trainer, provided …")
+    splits them; drops quotations, parentheses, asides and the date phrase. Then headline style:
+    titles and epithets go ("Russian dictator Vladimir Putin" → "Putin"), a full name becomes the
+    surname when ``context`` (the article) also uses the surname alone, "the United States" and
+    "America" become "US", articles go. A clause that only says who spoke ("Hegseth told
+    Americans") takes the head of the quotation instead. Too long: cut before a relative or
+    subordinate clause, else at a preposition; never ends on a preposition, article or conjunction.
     """
     chars = list(sentence)
     for m in _QUOTED.finditer(sentence):
@@ -355,21 +439,65 @@ def event_label(sentence: str, date_start: int, date_end: int) -> str:
     if words and index > 0:
         first = words[0]
         if first.lower() in ("which", "who"):
-            words = segments[index - 1][1].split()[-2:] + words[1:]
+            before = segments[index - 1][1].split()[-2:]
+            words = before[-1:] if before[0].lower() in _WEAK_CUTS | _STRONG_CUTS else before
+            words = words + segments[index][1].split()[1:]
         elif first[0].islower() and first.lower() not in ("a", "an", "the"):
             subject = segments[0][1].split()
             if len(subject) <= 4:
                 words = subject + words
-    phrase = " ".join(words)
-    phrase = _TITLES.sub("", phrase)
-    phrase = _THAT_AFTER_SAID.sub(r"\1", phrase)
-    phrase = _LEAD.sub("", phrase).strip(" .!?")
-    words = phrase.split()
-    if len(words) > MAX_LABEL_WORDS:
-        cut = next((i for i, w in enumerate(words) if i >= 4 and w.lower() in _CUT_WORDS), None)
-        words = words[:cut] if cut is not None and cut <= MAX_LABEL_WORDS else words[:MAX_LABEL_WORDS]
-    while len(words) > 1 and words[-1].lower() in _TAIL_STOPWORDS:
-        words.pop()
-    label = " ".join(words).strip(" ,.")
-    return label[:1].upper() + label[1:]
+    # "X, <aside>, verb …": skip the aside and keep the predicate.
+    while index + 2 < len(segments):
+        aside, rest = segments[index + 1][1].split(), segments[index + 2][1].split()
+        if not (aside and rest and rest[0][0].islower() and not rest[0].endswith("ing")
+                and not aside[0].endswith("ing") and len(aside) <= 12
+                and rest[0].lower() not in _SUBORDINATE):
+            break
+        words = words + rest
+        index += 2
+    phrase = _headline(" ".join(words), context or sentence)
+    speaker = _SPEECH_ONLY.match(phrase)
+    quote = next((q for q in (m.group(1) or m.group(2) for m in _QUOTE_TEXT.finditer(sentence)) if q), None)
+    if speaker and quote:
+        return f"{_capitalize(speaker['who'])}: “{_quote_head(quote)}”"
+    return _capitalize(" ".join(_shorten(phrase.split())))
 
+
+def _headline(phrase: str, context: str) -> str:
+    phrase = _TITLE.sub("", phrase)
+    for m in reversed(list(_FULL_NAME.finditer(phrase))):
+        first, last = m.groups()
+        if re.search(rf"(?<!\b{first}\s)\b{last}\b", context):
+            phrase = phrase[:m.start()] + last + phrase[m.end():]
+    for pattern, short in _ABBREVIATIONS:
+        phrase = pattern.sub(short, phrase)
+    phrase = _THAT_AFTER_SAID.sub(r"\1", " ".join(phrase.split()))
+    phrase = _LEAD.sub("", phrase).strip(" .!?")
+    phrase = _ARTICLES.sub("", phrase)
+    return _LIGHT_VERB.sub(r"\1 ", phrase).strip(" ,.")
+
+
+def _shorten(words: list[str]) -> list[str]:
+    if len(words) > MAX_LABEL_WORDS:
+        strong = next((i for i, w in enumerate(words) if i >= 3 and w.lower() in _STRONG_CUTS), None)
+        if strong is not None:
+            words = words[:strong]
+    if len(words) > MAX_LABEL_WORDS:
+        weak = [i for i, w in enumerate(words[:MAX_LABEL_WORDS + 1]) if i >= 3 and w.lower() in _WEAK_CUTS]
+        words = words[:weak[-1]] if weak else words[:MAX_LABEL_WORDS]
+    while len(words) > 1 and words[-1].lower().strip(",.;:") in TRAILING_WORDS:
+        words.pop()
+    return words
+
+
+def _quote_head(quote: str) -> str:
+    """The quotation up to its first break, in sentence case when set in capitals ("WE DIDN’T START")."""
+    head = _SEGMENT.match(quote.strip())
+    words = (head.group() if head else quote).split()[:MAX_LABEL_WORDS - 2]
+    words = [w.lower() if w.isupper() and w != "I" else w for w in words]
+    return _capitalize(" ".join(words).strip(" .!?"))
+
+
+def _capitalize(text: str) -> str:
+    text = text.strip(" ,.")
+    return text[:1].upper() + text[1:]

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oilimpact.errors import OilImpactError
-from oilimpact.events import Event, Sentence, When, extract_events, find_whens, sentences, with_duration
+from oilimpact.events import TOPICS, Event, Sentence, When, extract_events, find_whens, sentences, with_duration
 from oilimpact.provenance import Source
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ FIGURE_COLUMNS = (
     "source", "article_date", "metric", "value", "unit", "scale", "qualifier", "period",
     "period_start", "period_end", "text", "start", "end", "sentence",
 )
-EVENT_COLUMNS = ("source", "article_date", "date", "label", "quote", "start", "end")
+EVENT_COLUMNS = ("source", "article_date", "date", "label", "topic", "quote", "start", "end")
 
 # --- reading an article ---------------------------------------------------------------------
 
@@ -674,8 +674,8 @@ def events_frame(events: Iterable[Event]) -> pd.DataFrame:
     """Events as a table with :data:`EVENT_COLUMNS`, sorted by (source, start, date)."""
     import pandas as pd
 
-    rows = sorted(([getattr(e, c) for c in EVENT_COLUMNS] for e in events), key=lambda r: (r[0], r[5], r[2]))
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    ordered = sorted(events, key=lambda e: (e.source, e.start, e.date))
+    return pd.DataFrame([[getattr(e, c) for c in EVENT_COLUMNS] for e in ordered], columns=list(EVENT_COLUMNS))
 
 
 def frame_csv(frame: pd.DataFrame) -> str:
@@ -691,7 +691,13 @@ def load_figures(path: str | Path | None = None) -> pd.DataFrame:
 
 def load_events(path: str | Path | None = None) -> pd.DataFrame:
     """data/events.csv (or ``path``) as written by ``oilimpact figures --write``."""
-    return _load(path, "events.csv", EVENT_COLUMNS, ("article_date",), {"start": int, "end": int})
+    frame = _load(path, "events.csv", EVENT_COLUMNS, ("article_date",), {"start": int, "end": int})
+    unknown = frame.index[~frame["topic"].isin(TOPICS)]
+    if len(unknown):
+        row = int(unknown[0])
+        raise OilImpactError(f"topic {frame['topic'].iloc[row]!r} is not one of {', '.join(TOPICS)}",
+                             where=path if path is not None else "data/events.csv", line=row + 2)
+    return frame
 
 
 def _load(path: str | Path | None, name: str, columns: tuple[str, ...], date_columns: tuple[str, ...],
@@ -833,8 +839,9 @@ def _value_text(value: float, scale: str) -> str:
 def text_table(frame: pd.DataFrame, events: bool = False) -> str:
     """A readable fixed-width table of figures (or events) for the terminal."""
     if events:
-        header = ("date", "label", "quote", "file")
-        rows = [(r["date"], r["label"], _clip(r["quote"], 70), r["source"]) for r in frame.to_dict("records")]
+        header = ("date", "topic", "label", "quote", "file")
+        rows = [(r["date"], r["topic"], r["label"], _clip(r["quote"], 60), r["source"])
+                for r in frame.to_dict("records")]
     else:
         header = ("value", "unit", "qualifier", "period", "metric", "text", "file")
         rows = [(_value_text(r["value"], r["scale"]), r["unit"], r["qualifier"], r["period"] or "-",

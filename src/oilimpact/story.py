@@ -417,8 +417,10 @@ PRICE_KEYS = (
 
 def price_chart(runs: Mapping[str, Any], chosen: str, corpus: Any) -> Any:
     """Chart 02: Urals by scenario with the chosen one's Brent, the budget line, the base price, the
-    article's figures, the dated events and the price caps; caption from all their sources."""
+    article's figures, the market-moving dated events (topic conflict, sanctions or oil_market) and
+    the price caps; caption from all their sources."""
     from oilimpact import charts
+    from oilimpact.events import MARKET_TOPICS
     from oilimpact.model import default_context
     from oilimpact.scenarios import load_scenarios
 
@@ -429,7 +431,7 @@ def price_chart(runs: Mapping[str, Any], chosen: str, corpus: Any) -> Any:
     if result.params.base_price is not None:
         base_path[months > last_actual_month(result)] = result.params.base_price
     head = headline(corpus)
-    events = events_for_chart(e for e in corpus.events if len(e.date) == 10)
+    events = events_for_chart(e for e in corpus.events if len(e.date) == 10 and e.topic in MARKET_TOPICS)
     events = events.drop_duplicates("date")
     sources = cite(
         head.sources(),
