@@ -370,16 +370,17 @@ _QUOTE_TEXT = re.compile(r"“([^”]*)”|\"([^\"]*)\"")
 _SEGMENT = re.compile(r"[^,;:—–]+")
 _LEAD = re.compile(
     r"^(?:(?:after|before|when|while|as|but|and|then|following|under|since|during|with|so|yet|"
-    r"a|an|the|it\s+is\s+\w+\s+that|that)(?:\s+|\Z))+",
+    r"a|an|the|it\s+(?:is|was)\s+(?:\w+\s+)?that|that)(?:\s+|\Z))+",
     re.IGNORECASE,
 )
 # A title or epithet before a name ("Russian dictator Vladimir Putin", "Iranian President Masoud
-# Pezeshkian", "Mr Putin", "Kremlin spokesman Dmitry Peskov"): dropped with the first name.
+# Pezeshkian", "Mr Putin", "Kremlin spokesman Dmitry Peskov") is dropped. The first name goes only
+# when the article also uses the surname alone (not every name is given-name first: "Xi Jinping").
 _TITLE_WORDS = (r"Mr|Mrs|Ms|Dr|President|Prime\s+Minister|Foreign\s+Minister|Minister|Chancellor|Secretary|"
                 r"Senator|General|King|Queen|Prince|Ayatollah|Supreme\s+Leader|Emir|Sheikh|dictator|leader|"
                 r"president|spokesman|spokeswoman|spokesperson|premier|minister")
 _TITLE = re.compile(
-    rf"(?:\b[A-Z][\w’'-]*\s+)?\b(?:{_TITLE_WORDS})\.?\s+(?:[A-Z][a-z’'-]+\s+(?=[A-Z][a-z]))?(?=[A-Z])"
+    rf"(?:\b[A-Z][\w’'-]*\s+)?\b(?:{_TITLE_WORDS})\.?\s+(?=[A-Z])"
 )
 _FULL_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]{2,})\b")
 _ABBREVIATIONS = (
@@ -394,7 +395,9 @@ _ARTICLES = re.compile(r"(?:(?<=\s)|^)(?:a|an|the|The|A|An)\s+(?=\S)")
 _LIGHT_VERB = re.compile(r"\b((?:after|before|following|amid)\s+\S+(?:\s+\S+){0,3}?)\s+"
                          r"(?:carried\s+out|conducted|launched|staged)\s+(?=\w+s\b)")
 _THAT_AFTER_SAID = re.compile(r"\b(said|says|told\s+\w+|stated|announced)\s+that\b")
-_SPEECH_ONLY = re.compile(r"^(?P<who>.+?)\s+(?:told|said|says|tells|stated|declared|wrote|added)(?:\s+\S+){0,2}$")
+_SPEECH_ONLY = re.compile(
+    r"^(?P<who>.+?)\s+(?:told|said|says|tells|stated|declared|wrote|added)(?:\s+\S+){0,2}$"
+)
 _SUBORDINATE = {"which", "who", "whose", "where", "when", "while", "although", "though", "as", "because",
                 "but", "or", "if", "since", "after", "before"}
 _STRONG_CUTS = {"which", "who", "whom", "whose", "what", "that", "amid", "while", "because", "despite",
@@ -458,8 +461,10 @@ def event_label(sentence: str, date_start: int, date_end: int, context: str = ""
     phrase = _headline(" ".join(words), context or sentence)
     speaker = _SPEECH_ONLY.match(phrase)
     quote = next((q for q in (m.group(1) or m.group(2) for m in _QUOTE_TEXT.finditer(sentence)) if q), None)
-    if speaker and quote:
-        return f"{_capitalize(speaker['who'])}: “{_quote_head(quote)}”"
+    if speaker and quote and len(speaker["who"].split()) <= 4:
+        head = _quote_head(quote, MAX_LABEL_WORDS - len(speaker["who"].split()))
+        if head:
+            return f"{_capitalize(speaker['who'])}: “{head}”"
     return _capitalize(" ".join(_shorten(phrase.split())))
 
 
@@ -490,10 +495,13 @@ def _shorten(words: list[str]) -> list[str]:
     return words
 
 
-def _quote_head(quote: str) -> str:
-    """The quotation up to its first break, in sentence case when set in capitals ("WE DIDN’T START")."""
+def _quote_head(quote: str, limit: int) -> str:
+    """The quotation up to its first break (at most ``limit`` words, never ending on a preposition),
+    in sentence case when set in capitals ("WE DIDN’T START")."""
     head = _SEGMENT.match(quote.strip())
-    words = (head.group() if head else quote).split()[:MAX_LABEL_WORDS - 2]
+    words = (head.group() if head else quote).split()[:limit]
+    while words and words[-1].lower().strip(".!?") in TRAILING_WORDS:
+        words.pop()
     words = [w.lower() if w.isupper() and w != "I" else w for w in words]
     return _capitalize(" ".join(words).strip(" .!?"))
 

@@ -42,7 +42,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oilimpact.errors import OilImpactError
-from oilimpact.events import TOPICS, Event, Sentence, When, extract_events, find_whens, sentences, with_duration
+from oilimpact.events import (
+    TOPICS,
+    Event,
+    Sentence,
+    When,
+    extract_events,
+    find_whens,
+    sentences,
+    with_duration,
+)
 from oilimpact.provenance import Source
 
 if TYPE_CHECKING:
@@ -675,7 +684,8 @@ def events_frame(events: Iterable[Event]) -> pd.DataFrame:
     import pandas as pd
 
     ordered = sorted(events, key=lambda e: (e.source, e.start, e.date))
-    return pd.DataFrame([[getattr(e, c) for c in EVENT_COLUMNS] for e in ordered], columns=list(EVENT_COLUMNS))
+    rows = [[getattr(e, c) for c in EVENT_COLUMNS] for e in ordered]
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
 def frame_csv(frame: pd.DataFrame) -> str:
