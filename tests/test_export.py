@@ -58,7 +58,10 @@ INFO = export.ReportInfo(
     title="Budget under a $72 barrel", notebook="04_budget.ipynb", scenario="war_premium",
     parameters=(export.Parameter("scenario", "war_premium", "preset", False),
                 export.Parameter("urals_price", 72.5, "Urals, USD/bbl", True),
-                export.Parameter("target_price", None, "glide target", False)),
+                export.Parameter("target_price", None, "glide target", False),
+                export.Parameter("rub_usd", 77.27, "roubles per US dollar (None: the scenario's value)",
+                                 False, "scenario"),
+                export.Parameter("base_price", None, "base price, USD/bbl (None: the law's path)", False)),
     data_date="2026-03-08", scenario_title="War premium held", scenario_description="Urals stays at $72.",
 )
 CODE_SNIPPETS = ("import pandas", "record(", "print(total)", "display(Markdown", 'scenario = "high"',
@@ -107,8 +110,13 @@ def test_html_header_and_numbers(page):
     article = page[page.index("<article>"):page.index("</article>")]
     assert "<h1>Budget under a $72 barrel</h1>" in page and "Budget under" not in article
     assert "Scenario <b>War premium held</b> (<code>war_premium</code>) · data as of 2026-03-08" in page
-    assert "<tr class=set><td><code>urals_price</code></td><td>72.5</td><td>Urals, USD/bbl</td></tr>" in page
-    assert "<td>none</td>" in page
+    assert ('<tr class=set><td><code>urals_price</code></td><td>72.5 <span class="src">(override)</span></td>'
+            "<td>Urals, USD/bbl</td></tr>") in page
+    assert ('<tr><td><code>rub_usd</code></td><td>77.27 <span class="src">(scenario)</span></td>'
+            "<td>roubles per US dollar</td></tr>") in page  # the resolved value, "(None: ...)" gone
+    assert "<td><code>target_price</code></td><td>not set</td>" in page
+    assert "<td>the law&#x27;s path</td><td>base price, USD/bbl</td>" in page
+    assert "none" not in page[page.index('<table class="parameters">'):page.index("</header>")]
     assert "<strong>1,234.5 bn RUB</strong>" in page and "8,123.4" in page and "total 9,876" in page
     assert 'class="dataframe"' in page and "border=" not in page and "<style scoped" not in page
 
@@ -138,6 +146,7 @@ def test_pdf_text_holds_the_numbers_and_no_code(pdf):
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
     for expected in ("Budget under a $72 barrel", "War premium held", "2026-03-08", "urals_price", "72.5",
+                     "(override)", "77.27 (scenario)", "the law's path",
                      "8,123.4", "7,654.3", "1,234.5 bn RUB", "total 9,876", "Intro with", "Revenue by year",
                      "page 1 of 1"):
         assert expected in text, expected
@@ -161,9 +170,22 @@ def test_pdf_is_a4_with_metadata_vector_chart_and_small(pdf):
 def test_pdf_tables_are_real_tables(tmp_path):
     source = export.typst_source(NOTEBOOK, INFO, tmp_path)
     assert "#table(" in source and "table.header(" in source
-    assert 'image("media/' in source and ".svg" in source
-    assert "align: (right,right,right,auto,)" in source  # numbers right-aligned by the Lua filter
+    assert '#chart("media/' in source and ".svg" in source  # sized to the page by report.typ
+    assert "table.header(repeat: true," in source  # the header repeats on every page
+    assert "align: (right, right, right, left,)" in source  # numbers right-aligned by the Lua filter
+    assert "columns: (auto, auto, auto, auto,)" in source  # a narrow table keeps natural widths
     assert "[\\<script\\>alert(1)\\</script\\>]" in source
+
+
+def test_pdf_wide_table_gives_its_long_text_column_a_share(tmp_path):
+    quote = "The price of a barrel of Russian oil, which now trades at a discount, rose to $72 this week."
+    frame = ('<table class="dataframe"><thead><tr><th>Article</th><th>What</th><th>Value</th><th>Quote</th>'
+             f"</tr></thead><tbody><tr><td>003</td><td>Urals price</td><td>72.0</td><td>{quote}</td></tr>"
+             "</tbody></table>")
+    notebook = {**NOTEBOOK, "cells": [_code("t", [_display({"text/html": frame})])]}
+    source = export.typst_source(notebook, INFO, tmp_path)
+    assert "columns: (auto, auto, auto, 50%,)" in source
+    assert "align: (right, left, right, left,)" in source
 
 
 def test_pdf_and_html_are_deterministic(pdf, page):
@@ -180,10 +202,12 @@ def test_index_compares_results_across_scenarios():
         export.IndexEntry("02_plain", "Plain", None, "ok", ("default/02_plain.html",),
                           {"n": {"name": "n", "value": 1234567, "unit": "", "label": "Count"}}),
     ]
-    page = export.index_html(entries, data_date="2026-03-08")
-    assert ('<tr><td>Deficit (trn RUB)</td><td class="num">5.70</td><td class="num failed">failed</td></tr>'
-            in page)
-    assert '<tr><td>Count</td><td class="num">1,234,567</td></tr>' in page
+    page = export.index_html(entries, data_date="2026-03-08", scenario_titles={"low": "Low price"})
+    assert ('<tr><td class="label">Deficit</td><td class="unit">trn RUB</td><td class="num">5.70</td>'
+            '<td class="num failed">failed</td></tr>') in page
+    assert '<tr><td class="label">Count</td><td class="unit"></td><td class="num">1,234,567</td></tr>' in page
+    assert '<th class="num">Low price<br><code class="key">low</code></th><th class="num">high</th>' in page
+    assert '<main class="index">' in page
     assert '<a href="low/04_budget.pdf">PDF</a>' in page
     assert "3 reports · 2 notebooks" in page and "1 failed" in page
     assert "http://" not in page and "https://" not in page
@@ -198,9 +222,23 @@ def test_format_value(value, shown):
 
 
 @pytest.mark.parametrize(("value", "shown"), [
-    (7939.27, "7,939"), (-978.73, "-979"), (56.29, "56.3"), (83.333, "83.3"), (2.034, "2.03"),
-    (-0.5, "-0.50"),
+    (7939.27, "7,939"), (-978.73, "\u2212979"), (56.29, "56.3"), (83.333, "83.3"), (2.034, "2.03"),
+    (-0.5, "\u22120.50"),
     (42, "42"), ("n/a", "n/a"),
 ])
 def test_format_result_reads_evenly(value, shown):
     assert export.format_result(value) == shown
+
+
+def test_index_rows_share_decimals_and_state_what_every_scenario_shares():
+    def entry(scenario: str, gap: float) -> export.IndexEntry:
+        return export.IndexEntry("02_prices", "Prices", scenario, "ok", (f"{scenario}/02_prices.html",), {
+            "gap": {"value": gap, "unit": "USD/bbl", "label": "Urals minus the budget's price"},
+            "law": {"value": 59.0, "unit": "USD/bbl", "label": "Budget's price"}})
+
+    page = export.index_html([entry("a", -2.71), entry("b", -19.24), entry("c", 8.13)])
+    assert ('<td class="num">\u22122.7</td><td class="num">\u221219.2</td><td class="num">8.1</td>'
+            in page)
+    assert ('<td class="num same" colspan="3">59.0 <span class="muted">same in every scenario</span></td>'
+            in page)
+    assert '<td class="label">Urals minus the budget&#x27;s price</td>' in page

@@ -180,8 +180,9 @@ def test_manifest_and_index(rendered):
                                                     "low/01_tables.pdf"]
     index = (out / "index.html").read_text()
     assert '<a href="high/01_tables.pdf">PDF</a>' in index
-    assert '<tr><td>Oil revenue (bn $)</td><td class="num">2,400</td><td class="num">2,400</td></tr>' in index
-    assert '<td class="status-failed">failed</td>' in index
+    assert ('<td class="label">Oil revenue</td><td class="unit">bn $</td><td class="num same" colspan="2">'
+            '2,400 <span class="muted">same in every scenario</span></td>') in index
+    assert '<span class="status-failed">failed</span>' in index
     assert "http://" not in index and "https://" not in index
 
 

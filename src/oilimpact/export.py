@@ -27,7 +27,7 @@ import re
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -64,6 +64,7 @@ class Parameter:
     value: Any
     help: str = ""
     overridden: bool = False
+    source: str = ""  # where a resolved value came from: "scenario", "override" or "" (as given)
 
 
 @dataclass(frozen=True)
@@ -305,12 +306,13 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def format_result(value: Any) -> str:
-    """A key result in the comparison table: precision by magnitude (7,939 · 56.3 · 2.03), so a
-    column of one metric reads evenly across scenarios."""
+def format_result(value: Any, digits: int | None = None) -> str:
+    """A key result in the comparison table: ``digits`` decimals, by default precision by magnitude
+    (7,939 · 56.3 · 2.03); a minus sign, not a hyphen."""
     if isinstance(value, float) and not isinstance(value, bool):
-        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-        return f"{value:,.{digits}f}"
+        if digits is None:
+            digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+        return f"{value:,.{digits}f}".replace("-", "\u2212")
     return format_value(value)
 
 
@@ -327,23 +329,44 @@ def _facts(info: ReportInfo) -> str:
     return " · ".join(facts)
 
 
+_NONE_MEANS = re.compile(r"\s*\(None:\s*([^)]*)\)\s*$")
+
+
+def parameter_cells(parameter: Parameter) -> tuple[str, str, str]:
+    """Value, marker and meaning of a parameters-table row: a value left at None reads as what None
+    means (the help's "(None: ...)"), a resolved value is marked "(scenario)" or "(override)"."""
+    meaning = parameter.help
+    found = _NONE_MEANS.search(meaning)
+    if found:
+        meaning = meaning[: found.start()]
+    if parameter.value is None:
+        means = found.group(1).strip() if found else ""
+        value = means if means and "scenario" not in means else "not set"
+    else:
+        value = format_value(parameter.value)
+    marker = "override" if parameter.overridden else parameter.source
+    return value, f"({marker})" if marker else "", meaning
+
+
 def _parameters_table(parameters: Sequence[Parameter]) -> str:
     if not parameters:
         return ""
-    rows = "\n".join(
-        f'<tr{" class=set" if p.overridden else ""}><td><code>{html.escape(p.name)}</code></td>'
-        f"<td>{html.escape(format_value(p.value))}</td><td>{html.escape(p.help)}</td></tr>"
-        for p in parameters
-    )
+    rows: list[str] = []
+    for p in parameters:
+        value, marker, meaning = parameter_cells(p)
+        shown = html.escape(value) + (f' <span class="src">{html.escape(marker)}</span>' if marker else "")
+        rows.append(f'<tr{" class=set" if p.overridden else ""}><td><code>{html.escape(p.name)}</code></td>'
+                    f"<td>{shown}</td><td>{html.escape(meaning)}</td></tr>")
+    body = "\n".join(rows)
     return (
         '<table class="parameters"><thead><tr><th>Parameter</th><th>Value</th><th>Meaning</th></tr>'
-        f"</thead>\n<tbody>\n{rows}\n</tbody></table>"
+        f"</thead>\n<tbody>\n{body}\n</tbody></table>"
     )
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, kind: str = "report") -> str:
     return Template(_resource("page.html")).substitute(
-        title=html.escape(title), css=_resource("report.css").strip(), body=body
+        title=html.escape(title), css=_resource("report.css").strip(), body=body, kind=kind
     )
 
 
@@ -405,7 +428,7 @@ def _parse_date(text: str | None) -> dt.date | None:
 
 def _typst_title_call(info: ReportInfo) -> str:
     rows = ", ".join(
-        f"({_typst_string(p.name)}, {_typst_string(format_value(p.value))}, {_typst_string(p.help)})"
+        "(" + ", ".join(_typst_string(text) for text in (p.name, *parameter_cells(p))) + ")"
         for p in info.parameters
     )
     return (
@@ -481,6 +504,15 @@ def _files(entry: IndexEntry) -> str:
     return " · ".join(_link(p, labels.get(Path(p).suffix, Path(p).name)) for p in ordered)
 
 
+def _row_digits(values: Sequence[Any]) -> int | None:
+    """Decimals for one row of the comparison table, by its largest number (so −2.7 / −19.2 / 8.1)."""
+    floats = [abs(v) for v in values if isinstance(v, float)]
+    if not floats:
+        return None
+    largest = max(floats)
+    return 0 if largest >= 100 else 1 if largest >= 10 else 2
+
+
 def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[str]:
     by_column = {e.scenario: e for e in entries}
     names: dict[str, dict[str, Any]] = {}
@@ -489,26 +521,53 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[
             names.setdefault(name, result)
     rows = []
     for name, result in names.items():
-        unit = f" ({html.escape(str(result.get('unit')))})" if result.get("unit") else ""
+        present = [by_column[c].results[name]["value"] for c in columns
+                   if c in by_column and name in by_column[c].results]
+        digits = _row_digits(present)
+        shown = [format_result(v, digits) for v in present]
+        label = html.escape(str(result.get("label") or name))
+        unit = html.escape(str(result.get("unit") or ""))
+        head = f'<td class="label">{label}</td><td class="unit">{unit}</td>'
+        if len(columns) > 1 and len(present) == len(columns) and len(set(shown)) == 1:
+            rows.append(f'<tr>{head}<td class="num same" colspan="{len(columns)}">{html.escape(shown[0])} '
+                        '<span class="muted">same in every scenario</span></td></tr>')
+            continue
         cells = []
         for column in columns:
             entry = by_column.get(column)
             if entry is None:
                 cells.append("<td></td>")
             elif name in entry.results:
-                value = html.escape(format_result(entry.results[name]["value"]))
+                value = html.escape(format_result(entry.results[name]["value"], digits))
                 cells.append(f'<td class="num">{value}</td>')
             else:
                 missing = "failed" if entry.status == "failed" else "—"
                 cells.append(f'<td class="num {entry.status}">{missing}</td>')
-        label = html.escape(str(result.get("label") or name))
-        rows.append(f"<tr><td>{label}{unit}</td>{''.join(cells)}</tr>")
+        rows.append(f"<tr>{head}{''.join(cells)}</tr>")
     return rows
 
 
-def index_html(entries: Iterable[IndexEntry], data_date: str | None = None) -> str:
-    """``reports/index.html``: the key results across scenarios, then every report with its links."""
+def _scenario_head(scenario: str, titles: Mapping[str, str]) -> str:
+    title = titles.get(scenario) or scenario
+    key = f'<br><code class="key">{html.escape(scenario)}</code>' if title != scenario else ""
+    return f'<th class="num">{html.escape(title)}{key}</th>'
+
+
+def _report_cell(entry: IndexEntry | None, colspan: int = 1) -> str:
+    span = f' colspan="{colspan}"' if colspan > 1 else ""
+    if entry is None:
+        return f"<td{span}></td>"
+    status = html.escape(entry.status)
+    marker = "" if entry.status == "ok" else f'<span class="status-{status}">{status}</span> '
+    return f'<td class="files"{span}>{marker}{_files(entry)}</td>'
+
+
+def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
+               scenario_titles: Mapping[str, str] | None = None) -> str:
+    """``reports/index.html``: the key results across scenarios (scenarios headed by their titles from
+    ``scenario_titles``, key below), then every report's links, one row per notebook."""
     entries = list(entries)
+    titles = dict(scenario_titles or {})
     notebooks: dict[str, list[IndexEntry]] = {}
     for entry in entries:
         notebooks.setdefault(entry.notebook, []).append(entry)
@@ -517,7 +576,8 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None) -> s
         if entry.scenario is not None and entry.scenario not in scenarios:
             scenarios.append(entry.scenario)
 
-    head = "".join(f'<th class="num">{html.escape(s)}</th>' for s in scenarios if s)
+    head = "".join(_scenario_head(s, titles) for s in scenarios if s)
+    width = len(scenarios) + 2
     result_rows: list[str] = []
     single_rows: list[str] = []
     for group in notebooks.values():
@@ -525,34 +585,39 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None) -> s
         if any(e.scenario for e in group):
             rows = _results_rows(group, scenarios)
             if rows:
-                result_rows.append(f'<tr><th colspan="{len(scenarios) + 1}">{title}</th></tr>')
+                result_rows.append(f'<tr class="group"><th colspan="{width}">{title}</th></tr>')
                 result_rows += rows
         else:
             rows = _results_rows(group, [None])
             if rows:
-                single_rows.append(f'<tr><th colspan="2">{title}</th></tr>')
+                single_rows.append(f'<tr class="group"><th colspan="3">{title}</th></tr>')
                 single_rows += rows
     sections = []
     if result_rows:
         sections.append(
             "<h2>Key results across scenarios</h2>\n"
-            f"<table class=\"results\"><thead><tr><th>Result</th>{head}</tr></thead>\n<tbody>\n"
-            + "\n".join(result_rows) + "\n</tbody></table>"
+            '<table class="results"><thead><tr><th>Result</th><th class="unit">Unit</th>'
+            f"{head}</tr></thead>\n<tbody>\n" + "\n".join(result_rows) + "\n</tbody></table>"
         )
     if single_rows:
         sections.append(
             "<h2>Key results of notebooks without scenarios</h2>\n"
-            '<table class="results"><thead><tr><th>Result</th><th class="num">value</th></tr></thead>\n'
+            '<table class="results"><thead><tr><th>Result</th><th class="unit">Unit</th>'
+            '<th class="num">Value</th></tr></thead>\n'
             "<tbody>\n" + "\n".join(single_rows) + "\n</tbody></table>"
         )
-    report_rows = "\n".join(
-        f"<tr><td>{html.escape(e.title)}</td><td>{html.escape(e.scenario or '—')}</td>"
-        f'<td class="status-{html.escape(e.status)}">{html.escape(e.status)}</td><td>{_files(e)}</td></tr>'
-        for e in entries
-    )
+    report_rows = []
+    for group in notebooks.values():
+        by_scenario = {e.scenario: e for e in group}
+        if any(e.scenario for e in group):
+            cells = "".join(_report_cell(by_scenario.get(s)) for s in scenarios)
+        else:
+            cells = _report_cell(group[0], max(len(scenarios), 1))
+        report_rows.append(f'<tr><td class="label">{html.escape(group[0].title)}</td>{cells}</tr>')
+    report_head = head if scenarios else '<th>Files</th>'
     sections.append(
-        "<h2>Reports</h2>\n<table><thead><tr><th>Report</th><th>Scenario</th><th>Status</th><th>Files</th>"
-        f"</tr></thead>\n<tbody>\n{report_rows}\n</tbody></table>"
+        f'<h2>Reports</h2>\n<table class="reports"><thead><tr><th>Report</th>{report_head}</tr></thead>\n'
+        "<tbody>\n" + "\n".join(report_rows) + "\n</tbody></table>"
     )
     failed = sum(e.status == "failed" for e in entries)
     facts = [f"{len(entries)} reports", f"{len(notebooks)} notebooks"]
@@ -564,7 +629,7 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None) -> s
         "<header>\n<h1>Oil price, sanctions and Russia's budget — reports</h1>\n"
         f"<p class=\"facts\">{' · '.join(facts)}</p>\n</header>"
     )
-    page = _page("oilimpact reports", header + "\n" + "\n".join(sections))
+    page = _page("oilimpact reports", header + "\n" + "\n".join(sections), kind="index")
     check_self_contained(page, "index.html")
     return page
 

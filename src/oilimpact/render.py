@@ -605,18 +605,41 @@ class Outcome:
     results: dict[str, Any] = field(default_factory=dict)
 
 
+def resolved_values(report: Report) -> dict[str, Any]:
+    """The values the scenario gives the report's parameters of ours (``oilimpact.params``) — what
+    ``resolve_parameters(scenario, **overrides)`` makes of them; empty for a notebook that is not ours
+    or a scenario the project does not know."""
+    params = _optional_module("params")
+    if report.scenario is None or params is None or not hasattr(params, "resolve_parameters"):
+        return {}
+    injected = dict(report.parameters)
+    names = [p.name for p in report.notebook.parameters if p.name in params.PARAMETER_SPECS
+             and p.name != "scenario"]
+    given = {p.name: injected.get(p.name, p.default) for p in report.notebook.parameters if p.name in names}
+    try:
+        resolved = params.resolve_parameters(
+            report.scenario, **{k: v for k, v in given.items() if v is not None}).as_dict()
+    except (OilImpactError, TypeError, ValueError):
+        return {}
+    return {name: resolved[name] for name in names if name in resolved}
+
+
 def _report_info(report: Report, nb: dict[str, Any], date: str | None, failed: bool,
                  preset: dict[str, str] | None = None):
     from oilimpact.export import Parameter, ReportInfo, notebook_subject, notebook_title
 
     injected = dict(report.parameters)
-    parameters = tuple(
-        Parameter(p.name, injected.get(p.name, p.default), p.help, p.name in report.user_set)
-        for p in report.notebook.parameters
-    )
+    resolved = resolved_values(report)
+    parameters = []
+    for p in report.notebook.parameters:
+        value = injected.get(p.name, p.default)
+        source = ""
+        if value is None and p.name in resolved:
+            value, source = resolved[p.name], "scenario"
+        parameters.append(Parameter(p.name, value, p.help, p.name in report.user_set, source))
     return ReportInfo(
         title=notebook_title(nb, report.notebook.name), notebook=report.notebook.path.name,
-        scenario=report.scenario, parameters=parameters, data_date=date, failed=failed,
+        scenario=report.scenario, parameters=tuple(parameters), data_date=date, failed=failed,
         subject=notebook_subject(nb), scenario_title=(preset or {}).get("title", ""),
         scenario_description=(preset or {}).get("description", ""),
     )
@@ -708,6 +731,10 @@ def _manifest_entry(outcome: Outcome, key: str, reports_dir: Path) -> dict[str, 
     }
 
 
+def _scenario_titles() -> dict[str, str]:
+    return {name: spec["title"] for name, spec in presets().items() if spec.get("title")}
+
+
 def write_index(reports_dir: Path, manifest: dict[str, dict[str, Any]], presets: Sequence[str],
                 date: str | None) -> Path:
     """``index.html`` from the manifest (every report ever rendered here whose notebook file is there)."""
@@ -722,7 +749,7 @@ def write_index(reports_dir: Path, manifest: dict[str, dict[str, Any]], presets:
     page = index_html(
         [IndexEntry(e["notebook_name"], e["title"] or e["notebook_name"], e["scenario"], e["status"],
                     tuple(e["outputs"]), e.get("results", {})) for e in entries],
-        data_date=date,
+        data_date=date, scenario_titles=_scenario_titles(),
     )
     path = reports_dir / "index.html"
     if not path.exists() or path.read_text(encoding="utf-8") != page:
