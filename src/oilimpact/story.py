@@ -104,6 +104,7 @@ def setup() -> None:
     from oilimpact import charts
 
     charts.setup()
+    pd.set_option("display.max_colwidth", QUOTE_CHARS + 10)  # pandas cuts cells at 50 characters
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython ships with the kernel
@@ -182,22 +183,35 @@ def select_articles(corpus: Any, article: str | None) -> Any:
     )
 
 
+QUOTE_CHARS = 140  # a figure's quote in the figures table: its sentence, cut on a word boundary
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, at most ``limit`` characters, cut after a whole word with "…"."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    head = flat[: limit - 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(",;: ") + "…"
+
+
 def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.DataFrame:
-    """The article figures with their quotes: one row each, metric names spelled out."""
+    """The article figures with their quotes: one row each, metric names spelled out; the article by
+    its file prefix (its date is in the text), the quote up to :data:`QUOTE_CHARS`."""
     rows = []
     for f in figures:
         if f.metric == "other" and not include_other:
             continue
         rows.append(
             {
-                "Article": f"{f.source[:3]} ({f.article_date:%-d %b %Y})",
+                "Article": f.source[:3],
                 "What": METRIC_NAMES.get(f.metric, f.metric),
                 "As printed": f.text,
                 "Value": f.value,
                 "Unit": f.unit + (f" ({f.scale})" if f.scale else ""),
                 "Qualifier": f.qualifier.replace("_", " ") if f.qualifier != "exact" else "",
                 "Period": f.period,
-                "Quote": " ".join(f.sentence.split()),
+                "Quote": shorten(f.sentence, QUOTE_CHARS),
             }
         )
     return table(
