@@ -184,7 +184,7 @@ def test_pdf_wide_table_gives_its_long_text_column_a_share(tmp_path):
              "</tbody></table>")
     notebook = {**NOTEBOOK, "cells": [_code("t", [_display({"text/html": frame})])]}
     source = export.typst_source(notebook, INFO, tmp_path)
-    assert "columns: (auto, auto, auto, 50%,)" in source
+    assert "columns: (auto, auto, auto, 40%,)" in source
     assert "align: (right, left, right, left,)" in source
 
 

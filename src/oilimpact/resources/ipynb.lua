@@ -62,7 +62,7 @@ local function typst_rows(rows)
 end
 
 -- A table as Typst source: columns sized by their content (`auto`), except that in a wide table the
--- text column with the longest cell gets a fixed share of the line (30-50 %, by its share of the text)
+-- text column with the longest cell gets a fixed share of the line (30-40 %, by its share of the text)
 -- so that it wraps in readable lines and the other columns shrink around it; the header repeats on
 -- every page the table runs over.
 local function typst_table(tbl)
@@ -92,7 +92,7 @@ local function typst_table(tbl)
   for col = 1, ncols do
     columns[col] = "auto"
     if total > WIDE_TABLE and col == widest then
-      local share = math.min(0.5, math.max(0.3, longest[col] / total))
+      local share = math.min(0.4, math.max(0.3, longest[col] / total))
       columns[col] = string.format("%d%%", math.floor(share * 100 + 0.5))
     end
     aligns[col] = ALIGN[tbl.colspecs[col][1]] or "left"
