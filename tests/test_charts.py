@@ -182,12 +182,12 @@ def test_titles_state_the_finding_from_the_data(figures):
 def test_caption_is_built_from_provenance_and_replaced_not_stacked():
     fig = charts.headline(_points().iloc[1:], [ARTICLE, LAW, ARTICLE], budget=59)
     assert charts.caption_text(fig) == (
-        'Sources: seeds/003_db86b3df408a027f.txt (2026-03-08) "rose from less than $50 in December to $72 '
-        'this week"; Federal budget law 2026 (tass.com/economy/2022723, accessed 2026-03-15).'
+        'Sources: seeds/003_db86b3df408a027f.txt (2026-03-08): "rose from less than $50 in December to $72 '
+        'this week"; Federal budget law 2026 (tass.com/economy/2022723) (pages accessed 2026-03-15).'
     )
     charts.caption(fig, [LAW], note="Note first.")
     assert charts.caption_text(fig) == (
-        "Note first. Source: Federal budget law 2026 (tass.com/economy/2022723, accessed 2026-03-15)."
+        "Note first. Source: Federal budget law 2026 (tass.com/economy/2022723) (pages accessed 2026-03-15)."
     )
     assert sum(t.get_gid() == charts.CAPTION_GID for t in fig.texts) == 1
 

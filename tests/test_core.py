@@ -18,16 +18,28 @@ def test_error_is_one_line_and_names_the_place():
     assert str(err) == "seeds/x.txt:1: bad date '2026-13-01'"
 
 
-def test_caption_cites_each_source_once_in_order():
-    article = Source("article", "2026-03-08", "seeds/003.txt", quote="$72 this week")
-    law = Source("assumption", "Budget law 2026", "tass.com/economy/2022723", accessed="2026-03-15")
-    text = caption([article, law, article])
+def test_caption_groups_quotes_per_article_and_says_a_shared_access_date_once():
+    first = Source("article", "2026-03-08", "seeds/003.txt", quote="less than $50")
+    second = Source("article", "2026-03-08", "seeds/003.txt", quote="$72")
+    law = Source("assumption", "Budget law 2026", "https://tass.com/economy/2022723", accessed="2026-03")
+    nwf = Source("assumption", "NWF", "https://www.tass.com/economy/2082605", accessed="2026-03")
+    text = caption([first, law, second, first, nwf])
     assert text == (
-        'Sources: seeds/003.txt (2026-03-08) "$72 this week"; '
-        "Budget law 2026 (tass.com/economy/2022723, accessed 2026-03-15)."
+        'Sources: seeds/003.txt (2026-03-08): "less than $50", "$72"; '
+        "Budget law 2026 (tass.com/economy/2022723); NWF (tass.com/economy/2082605) "
+        "(pages accessed 2026-03)."
     )
     assert caption([]) == ""
-    assert caption([law]).startswith("Source: Budget law 2026")
+
+
+def test_caption_keeps_each_access_date_when_they_differ():
+    law = Source("assumption", "Budget law 2026", "tass.com/economy/2022723", accessed="2026-03-15")
+    nwf = Source("assumption", "NWF", "tass.com/economy/2082605", accessed="2026-02")
+    assert caption([law]) == "Source: Budget law 2026 (tass.com/economy/2022723) (pages accessed 2026-03-15)."
+    assert caption([law, nwf]) == (
+        "Sources: Budget law 2026 (tass.com/economy/2022723, accessed 2026-03-15); "
+        "NWF (tass.com/economy/2082605, accessed 2026-02)."
+    )
 
 
 def test_collect_reads_recorded_results_from_outputs():

@@ -42,11 +42,49 @@ class Source:
 
 
 def caption(sources: Iterable[Source], prefix: str = "Source") -> str:
-    """``Source: a; b; c.`` with each distinct citation once, in first-seen order."""
-    seen: dict[str, None] = {}
-    for source in sources:
-        seen.setdefault(source.cite(), None)
-    if not seen:
+    """``Sources: a; b; c.`` — compact enough to sit under a chart, complete enough to check.
+
+    Quotes from one article are grouped after its file and date; page addresses lose their scheme;
+    an access date shared by every assumption is said once at the end. Each distinct citation
+    appears once, in first-seen order.
+    """
+    sources = list(dict.fromkeys(sources))
+    if not sources:
         return ""
-    label = prefix if len(seen) == 1 else f"{prefix}s"
-    return f"{label}: " + "; ".join(seen) + "."
+    quotes: dict[tuple[str, str], list[str]] = {}
+    entries: dict[tuple[str, ...], None] = {}
+    accessed = {s.accessed for s in sources if s.kind == "assumption"}
+    shared_access = accessed.pop() if len(accessed) == 1 else ""
+    for source in sources:
+        if source.kind == "article":
+            key = ("article", source.where, source.title)
+            entries.setdefault(key, None)
+            if source.quote and source.quote not in quotes.setdefault(key[1:], []):
+                quotes[key[1:]].append(source.quote)
+        elif source.kind == "assumption":
+            where = _bare_address(source.where)
+            access = "" if shared_access else source.accessed
+            detail = ", ".join(part for part in (where, f"accessed {access}" if access else "") if part)
+            entries.setdefault(("text", f"{source.title} ({detail})" if detail else source.title), None)
+        else:
+            entries.setdefault(("text", source.cite()), None)
+    parts = []
+    for key in entries:
+        if key[0] == "article":
+            said = ", ".join(f'"{q}"' for q in quotes.get(key[1:], []))
+            dated = f" ({key[2]})" if key[2] else ""
+            parts.append(f"{key[1]}{dated}" + (f": {said}" if said else ""))
+        else:
+            parts.append(key[1])
+    label = prefix if len(parts) == 1 else f"{prefix}s"
+    tail = f" (pages accessed {shared_access})" if shared_access else ""
+    return f"{label}: " + "; ".join(parts) + tail + "."
+
+
+def _bare_address(where: str) -> str:
+    """Page addresses without ``https://`` and ``www.``, as people write them in print."""
+    return "; ".join(
+        part.strip().removeprefix("https://").removeprefix("http://").removeprefix("www.")
+        for part in where.split(";")
+        if part.strip()
+    )

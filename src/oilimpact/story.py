@@ -565,7 +565,7 @@ def backtest_chart() -> Any:
         model_sources(),
         note=(
             f"Shaded: {first:%b %Y} and {last:%b %Y} predicted by the model calibrated on Jan–Nov 2025 only; "
-            f"the other months show the fit calibrated on all of 2025."
+            "the other months show the fit on the 2025 months with a published price and revenue."
         ),
     )
     return fig
