@@ -163,12 +163,23 @@ def default_path() -> Path:
     return data_dir() / "assumptions.yaml"
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """1-based line of each top-level key (yaml nodes carry their start mark)."""
-    node = yaml.compose(text)
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {key.value: key.start_mark.line + 1 for key, _ in node.value}
+def read_yaml_mapping(text: str, shown: str, what: str) -> tuple[dict, dict[str, int]]:
+    """A YAML file's top-level mapping and the 1-based line of each key; ``what`` says what the
+    mapping holds, for the error when it is not one (``shown`` names the file in errors)."""
+    try:
+        raw = yaml.safe_load(text)
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise OilImpactError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            where=shown,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    if not isinstance(raw, dict) or not raw:
+        raise OilImpactError(f"must be a mapping of {what}", where=shown)
+    keys = node.value if isinstance(node, yaml.MappingNode) else []
+    return raw, {k.value: k.start_mark.line + 1 for k, _ in keys}
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -181,18 +192,7 @@ def _first_error(exc: ValidationError) -> str:
 def parse_assumptions(text: str, where: Path) -> Assumptions:
     """Validate the YAML text of an assumptions file (``where`` names it in errors)."""
     shown = relative_to_root(where)
-    try:
-        raw = yaml.safe_load(text)
-        lines = _key_lines(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise OilImpactError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            where=shown,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    if not isinstance(raw, dict) or not raw:
-        raise OilImpactError("must be a mapping of assumption keys to entries", where=shown)
+    raw, lines = read_yaml_mapping(text, shown, "assumption keys to entries")
     entries: dict[str, Assumption] = {}
     for key, body in raw.items():
         line = lines.get(str(key))

@@ -69,6 +69,12 @@ def calibration_check(year: int = 2026) -> dict[str, float]:
 
 def _history_revenue(context: Context) -> pd.Series:
     """The model (no level term) for every receipt month the history's prices cover."""
+    gross, receipts, lay = _history_inputs(context)
+    return pd.Series(context.calibration.revenue(gross, lay)[0], receipts)
+
+
+def _history_inputs(context: Context) -> tuple[np.ndarray, pd.PeriodIndex, np.ndarray]:
+    """The history's gross extraction tax (one path), the receipt months it covers and their layout."""
     frame = context.history.frame
     gross = gross_extraction_tax(
         frame["urals_usd_bbl"].to_numpy(),
@@ -76,9 +82,9 @@ def _history_revenue(context: Context) -> pd.Series:
         np.ones(len(frame)),
         _days(frame.index),
         context.constants,
-    )
+    )[None, :]
     receipts = pd.period_range(frame.index[0] + 3, frame.index[-1] + 1, freq="M")
-    return pd.Series(context.calibration.revenue(gross[None, :], layout(receipts, frame.index))[0], receipts)
+    return gross, receipts, layout(receipts, frame.index)
 
 
 def backtest() -> pd.DataFrame:
@@ -104,15 +110,7 @@ def leave_one_out(window: tuple[str, str] = CALIBRATION_WINDOW) -> pd.DataFrame:
     months outside the fit (``in_fit`` False) are predicted by the full fit, so the table shows them too."""
     context = default_context()
     frame = context.history.frame
-    gross = gross_extraction_tax(
-        frame["urals_usd_bbl"].to_numpy(),
-        frame["rub_usd"].to_numpy(),
-        np.ones(len(frame)),
-        _days(frame.index),
-        context.constants,
-    )[None, :]
-    receipts = pd.period_range(frame.index[0] + 3, frame.index[-1] + 1, freq="M")
-    lay = layout(receipts, frame.index)
+    gross, receipts, lay = _history_inputs(context)
     usable = fit_mask(receipts, frame["urals_filled"], context.history.revenue_inferred)
     actual = context.history.revenue
     rows = []
@@ -136,16 +134,8 @@ def components_check() -> pd.DataFrame:
     assumptions = context.assumptions
     model = _history_revenue(context)
     fit = context.calibration
-    frame = context.history.frame
-    gross = gross_extraction_tax(
-        frame["urals_usd_bbl"].to_numpy(),
-        frame["rub_usd"].to_numpy(),
-        np.ones(len(frame)),
-        _days(frame.index),
-        context.constants,
-    )[None, :]
-    receipts = pd.period_range(frame.index[0] + 3, frame.index[-1] + 1, freq="M")
-    parts = pd.DataFrame(fit.components(gross, layout(receipts, frame.index))[0], index=receipts)
+    gross, receipts, lay = _history_inputs(context)
+    parts = pd.DataFrame(fit.components(gross, lay)[0], index=receipts)
     rows = []
     for label, value in assumptions.get("ndd_payment").series().items():
         month = pd.Period(label, "M")

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from oilimpact.assumptions import Assumptions, load_assumptions
+from oilimpact.assumptions import Assumptions, load_assumptions, read_yaml_mapping
 from oilimpact.errors import OilImpactError
 from oilimpact.paths import data_dir, relative_to_root
 from oilimpact.provenance import Source
@@ -155,21 +155,7 @@ def parse_scenarios(
             )
         return cache["frame"]
 
-    try:
-        raw = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise OilImpactError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            where=shown,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    if not isinstance(raw, dict) or not raw:
-        raise OilImpactError("must be a mapping of scenario names to presets", where=shown)
-    lines = (
-        {k.value: k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
-    )
+    raw, lines = read_yaml_mapping(text, shown, "scenario names to presets")
 
     scenarios: dict[str, Scenario] = {}
     for name, body in raw.items():
