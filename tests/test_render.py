@@ -6,8 +6,14 @@ The fixture notebooks (tests/fixtures/notebooks) are tiny: 01 has every output k
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +27,7 @@ from oilimpact.errors import OilImpactError
 pytestmark = pytest.mark.xdist_group("render")
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+SLOW = Path(__file__).parent / "fixtures" / "slow" / "04_slow.ipynb"  # not in FIXTURES: it takes seconds
 PRESETS = {"low": {"title": "Low price", "description": "A cheap barrel."},
            "high": {"title": "", "description": ""}}
 
@@ -257,3 +264,105 @@ def test_atomic_write_leaves_nothing_behind_when_interrupted(tmp_path, monkeypat
         export.atomic_write(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.html"]
+
+
+# --- Ctrl-C: a real process, a real signal ---------------------------------------------------------
+
+
+def _wait_for(condition, what: str, proc: subprocess.Popen, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            pytest.fail(f"render ended (exit {proc.returncode}) before {what}:\n{out}\n{err[-2000:]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} within {seconds:.0f} s")
+        time.sleep(0.05)
+
+
+def _processes_with_env(entry: str) -> list[int]:
+    """Processes whose environment holds ``entry`` (``NAME=value``): the render and its kernels."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if entry.encode() in (proc / "environ").read_bytes().split(b"\0"):
+                    found.append(int(proc.name))
+            except OSError:  # gone, or not ours
+                continue
+    return found
+
+
+def _assert_whole(out: Path) -> list[str]:
+    """Every file under ``out`` is complete; returns their paths relative to ``out``."""
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    for name in files:
+        data = (out / name).read_bytes()
+        if name.endswith((".ipynb", ".json")):
+            json.loads(data)
+        elif name.endswith(".pdf"):
+            assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), name
+        elif name.endswith(".html"):
+            assert data.rstrip().endswith(b"</html>"), name
+        else:
+            pytest.fail(f"unexpected file {name} (a temporary file left behind?)")
+    return files
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the kernels through /proc")
+def test_ctrl_c_leaves_only_whole_files_and_the_next_run_resumes(tmp_path):
+    """``python -m oilimpact render`` gets SIGINT (as from Ctrl-C, to its process group) while the slow
+    notebook's cell sleeps: exit 130, no temporary or partial file, no kernel left, the manifest lists
+    the finished report only; the same command then renders the rest and skips the finished one."""
+    root = tmp_path / "project"  # no data/: no presets, the fixtures need none
+    notebooks = root / "notebooks"
+    notebooks.mkdir(parents=True)
+    shutil.copy(FIXTURES / "02_plain.ipynb", notebooks)
+    shutil.copy(SLOW, notebooks)
+    out = tmp_path / "reports"
+    marker = f"OILIMPACT_ROOT={root}"
+    env = {**os.environ, "OILIMPACT_ROOT": str(root), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "oilimpact", "render", "--output", str(out), "--jobs", "1"]
+
+    def manifest() -> dict:
+        return json.loads((out / "manifest.json").read_text())["reports"]
+
+    def run() -> subprocess.Popen:
+        return subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+    proc = run()
+    try:
+        # jobs=1 renders 02_plain, then 04_slow; its cell touches 04_slow.running before sleeping.
+        _wait_for(lambda: (notebooks / "04_slow.running").exists(), "slow cell", proc)
+        assert list(manifest()) == ["default/02_plain"]
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 130, stderr[-2000:]
+        assert [line.split()[:2] for line in stdout.splitlines()[1:3]] == [
+            ["default/02_plain", "ok"], ["default/04_slow", "interrupted"]]
+        assert "interrupted: run the same command again to resume" in stdout
+
+        assert _assert_whole(out) == ["default/02_plain.html", "default/02_plain.ipynb",
+                                      "default/02_plain.pdf", "manifest.json"]
+        assert not [p for p in out.rglob("*") if p.name.startswith(".")]
+        assert {name: entry["status"] for name, entry in manifest().items()} == {"default/02_plain": "ok"}
+        _wait_for(lambda: not _processes_with_env(marker), "end of the kernels", proc, seconds=10)
+        finished = {p: p.stat().st_mtime_ns for p in out.rglob("02_plain.*")}
+
+        proc = run()
+        stdout, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr[-2000:]
+        status = {line.split()[0]: line.split()[1] for line in stdout.splitlines()[1:3]}
+        assert status == {"default/02_plain": "skipped", "default/04_slow": "ok"}
+        assert {p: p.stat().st_mtime_ns for p in out.rglob("02_plain.*")} == finished
+        assert _assert_whole(out) == [f"default/{nb}.{s}" for nb in ("02_plain", "04_slow")
+                                      for s in ("html", "ipynb", "pdf")] + ["index.html", "manifest.json"]
+        assert manifest()["default/04_slow"]["results"]["slept"]["value"] == 2.0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in _processes_with_env(marker):  # kernels of a run that went wrong
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -697,6 +697,8 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
         else:
             pdf_path.unlink(missing_ok=True)  # a stale PDF would contradict the failed notebook
     except export.ExportError as exc:
+        if stop is not None and stop.is_set():  # Ctrl-C reaches pandoc too: not the report's fault
+            return Outcome(report, "interrupted", time.perf_counter() - started)
         failed, message = True, str(exc)
     return Outcome(report, "failed" if failed else "ok", time.perf_counter() - started, outputs, message,
                    info.title, collect(nb))
@@ -848,22 +850,25 @@ def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, 
         thread.start()
     outcomes: list[Outcome] = []
     bar = tqdm(total=len(todo), unit="report", desc="render", disable=not progress, leave=False)
+
+    def take(outcome: Outcome, save: bool = True) -> None:
+        outcomes.append(outcome)
+        if outcome.status in ("ok", "failed"):
+            manifest[outcome.report.name] = _manifest_entry(outcome, keys[outcome.report.name], reports_dir)
+            if save:
+                write_manifest(reports_dir, manifest)
+        bar.set_postfix_str(f"{outcome.report.name} {outcome.status}", refresh=False)
+        bar.update(1)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
     interrupted = False
     try:
         while len(outcomes) < len(todo) and any(t.is_alive() for t in threads) or not finished.empty():
             try:
-                outcome = finished.get(timeout=0.2)
+                take(finished.get(timeout=0.2))
             except queue.Empty:
                 continue
-            outcomes.append(outcome)
-            if outcome.status in ("ok", "failed"):
-                key = keys[outcome.report.name]
-                manifest[outcome.report.name] = _manifest_entry(outcome, key, reports_dir)
-                write_manifest(reports_dir, manifest)
-            bar.set_postfix_str(f"{outcome.report.name} {outcome.status}", refresh=False)
-            bar.update(1)
-            if on_outcome is not None:
-                on_outcome(outcome)
     except KeyboardInterrupt:
         interrupted = True
         stop.set()
@@ -872,6 +877,11 @@ def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, 
                 kernel.interrupt()
         for thread in threads:
             thread.join(timeout=30)
+        # Reports the workers finished around the Ctrl-C are whole: record them, so the next run
+        # skips them (the manifest write the Ctrl-C may have cut short is redone here too).
+        while not finished.empty():
+            take(finished.get_nowait(), save=False)
+        write_manifest(reports_dir, manifest)
     finally:
         bar.close()
     return outcomes, interrupted
