@@ -155,6 +155,24 @@ def test_pdf_text_holds_the_numbers_and_no_code(pdf):
     assert "<script>alert(1)</script>" in text  # shown as text, never run
 
 
+def test_pdf_title_block_is_compact_and_the_full_parameters_table_ends_the_report(pdf):
+    """The title block lists ``name value (marker)`` pairs, three to a row, without meanings; the table
+    with the Meaning column is the last section, after the whole body."""
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    head, found, tail = text.partition("Parameters of this run")
+    assert found and "total 9,876" in head and "Intro with" not in tail
+    title_block = head[:head.index("Intro with")]
+    assert "urals_price 72.5 (override) target_price not set rub_usd 77.27 (scenario)" in title_block
+    assert "base_price the law's path" in title_block
+    assert "preset" not in title_block  # the scenario is named in the line above, not again as a pair
+    for row in ("scenario war_premium preset", "urals_price 72.5 (override) Urals, USD/bbl",
+                "target_price not set glide target", "rub_usd 77.27 (scenario) roubles per US dollar",
+                "base_price the law's path base price, USD/bbl"):
+        assert row in tail, row
+    for meaning in ("Urals, USD/bbl", "glide target", "roubles per US dollar", "base price, USD/bbl"):
+        assert meaning not in head, meaning
+
+
 def test_pdf_is_a4_with_metadata_vector_chart_and_small(pdf):
     reader = PdfReader(io.BytesIO(pdf))
     box = reader.pages[0].mediabox
