@@ -47,8 +47,13 @@ def test_collect_reads_recorded_results_from_outputs():
     cell = nbformat.v4.new_code_cell("record(...)")
     payload = {"name": "deficit_bn_rub", "value": 4100.5, "unit": "bn RUB", "label": "Deficit"}
     cell.outputs = [nbformat.v4.new_output("display_data", data={MIME_TYPE: payload})]
-    nb.cells.append(cell)
-    assert collect(nb) == {"deficit_bn_rub": payload}
+    later = nbformat.v4.new_code_cell("record(...)")
+    first = {"name": "alpha", "value": 1, "unit": "", "label": "Alpha"}
+    later.outputs = [nbformat.v4.new_output("display_data", data={MIME_TYPE: first})]
+    nb.cells += [cell, later]
+    found = collect(nb)
+    assert list(found) == ["deficit_bn_rub", "alpha"]
+    assert found["deficit_bn_rub"] == {**payload, "order": 0} and found["alpha"]["order"] == 1
 
 
 def test_cli_version_and_module_entry_point(cli):

@@ -260,3 +260,12 @@ def test_index_rows_share_decimals_and_state_what_every_scenario_shares():
     assert ('<td class="num same" colspan="3">59.0 <span class="muted">same in every scenario</span></td>'
             in page)
     assert '<td class="label">Urals minus the budget&#x27;s price</td>' in page
+
+
+def test_index_rows_follow_the_order_the_notebook_recorded_them():
+    results = {
+        "zeta": {"value": 1.0, "unit": "", "label": "Recorded first", "order": 0},
+        "alpha": {"value": 2.0, "unit": "", "label": "Recorded second", "order": 1},
+    }
+    page = export.index_html([export.IndexEntry("01_x", "X", "a", "ok", ("a/01_x.html",), results)])
+    assert page.index("Recorded first") < page.index("Recorded second")

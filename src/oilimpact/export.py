@@ -520,7 +520,7 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[
         for name, result in entry.results.items():
             names.setdefault(name, result)
     rows = []
-    for name, result in names.items():
+    for name, result in sorted(names.items(), key=lambda item: item[1].get("order", 0)):
         present = [by_column[c].results[name]["value"] for c in columns
                    if c in by_column and name in by_column[c].results]
         digits = _row_digits(present)

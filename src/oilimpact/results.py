@@ -24,11 +24,12 @@ def record(name: str, value: float | int | str, unit: str = "", label: str = "")
 
 
 def collect(notebook: Any) -> dict[str, dict[str, Any]]:
-    """All results recorded in an executed notebook (an nbformat node or plain dict), by name."""
+    """All results recorded in an executed notebook (an nbformat node or plain dict), by name, each
+    with ``order``: its position among the notebook's records, so tables keep the story's order."""
     found: dict[str, dict[str, Any]] = {}
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             payload = output.get("data", {}).get(MIME_TYPE)
             if payload:
-                found[payload["name"]] = dict(payload)
+                found[payload["name"]] = {**payload, "order": len(found)}
     return found
