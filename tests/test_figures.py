@@ -461,3 +461,18 @@ def test_cli_error_is_one_line_and_exit_2(cli, tmp_path):
     result = cli.invoke(main, ["figures", str(tmp_path / "missing")])
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cross_checks_are_reported_in_the_cli_and_as_a_frame(cli, seeds):
+    from oilimpact.cli import main
+    from oilimpact.figures import cross_checks_frame, read_corpus
+
+    frame = cross_checks_frame(read_corpus(seeds).cross_checks)
+    assert frame[["kind", "value", "unit"]].values.tolist() == [
+        ["implied exchange rate", 1.16, "USD per EUR"],
+        ["gap between compared figures", 13.0, "USD/bbl"],
+    ]
+    out = cli.invoke(main, ["figures", str(seeds)]).output
+    tail = out.split("Cross-checks", 1)[1]
+    assert '1.16   USD per EUR  implied exchange rate         "€500m ($580m)"' in tail
+    assert '"$72 … well above the $59"' in tail

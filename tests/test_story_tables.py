@@ -33,3 +33,18 @@ def test_shorten_cuts_on_a_word_boundary(text, limit):
     assert flat.startswith(kept)
     if " " in flat[: limit - 1]:  # a single word longer than the limit is cut where the limit falls
         assert flat[len(kept)] in " ,;:"
+
+
+def test_cross_checks_table_shows_the_rate_and_the_gap_with_the_words(seeds):
+    from oilimpact.figures import read_corpus
+
+    shown = story.cross_checks_table(read_corpus(seeds).cross_checks)
+    assert list(shown.columns) == ["Check", "Value", "Unit", "As printed"]
+    assert shown.columns.name == "Article" and list(shown.index) == ["003", "003"]
+    assert shown["Value"].tolist() == [1.16, 13.0]
+    assert shown["As printed"].tolist() == ["€500m ($580m)", "$72 … well above the $59"]
+
+
+def test_article_label_is_the_number_prefix_or_the_stem():
+    assert story.article_label("003_db86b3df408a027f.txt") == "003"
+    assert story.article_label("reuters-budget.txt") == "reuters-budget"

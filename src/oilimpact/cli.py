@@ -61,6 +61,9 @@ def figures_command(paths: tuple[Path, ...], fmt: str, show_events: bool, write_
         click.echo(json.dumps(figures.records(frame), ensure_ascii=False, indent=1))
     else:
         click.echo(figures.text_table(frame, events=show_events))
+        checks = "" if show_events else figures.cross_checks_text(corpus.cross_checks)
+        if checks:
+            click.echo(f"\nCross-checks\n{checks}")
 
 
 # --- scenarios and model (src/oilimpact/model*.py, scenarios.py) ------------------------------

@@ -565,6 +565,22 @@ class CrossCheck:
         return [f.to_source() for f in self.figures]
 
 
+CROSS_CHECK_COLUMNS = ["source", "kind", "value", "unit", "quote"]
+CROSS_CHECK_KINDS = {"implied_fx_rate": "implied exchange rate", "gap": "gap between compared figures"}
+
+
+def cross_checks_frame(checks: Iterable[CrossCheck]) -> pd.DataFrame:
+    """One row per cross-check: the article, what kind of check, the implied number, and the words."""
+    import pandas as pd
+
+    rows = [
+        {"source": c.source, "kind": CROSS_CHECK_KINDS.get(c.kind, c.kind), "value": c.value,
+         "unit": c.unit, "quote": c.quote}
+        for c in checks
+    ]
+    return pd.DataFrame(rows, columns=CROSS_CHECK_COLUMNS)
+
+
 def cross_checks(figures: Sequence[Figure], texts: dict[str, str] | None = None) -> list[CrossCheck]:
     """Implied rates from amounts stated in two currencies and gaps from compared figures.
 
@@ -856,6 +872,17 @@ def text_table(frame: pd.DataFrame, events: bool = False) -> str:
         header = ("value", "unit", "qualifier", "period", "metric", "text", "file")
         rows = [(_value_text(r["value"], r["scale"]), r["unit"], r["qualifier"], r["period"] or "-",
                  r["metric"], f"\"{r['text']}\"", r["source"]) for r in frame.to_dict("records")]
+    return _fixed_width(header, rows)
+
+
+def cross_checks_text(checks: Iterable[CrossCheck]) -> str:
+    """The cross-checks as a fixed-width table, or an empty string when there are none."""
+    rows = [(f"{c.value:g}", c.unit, CROSS_CHECK_KINDS.get(c.kind, c.kind), f"\"{c.quote}\"", c.source)
+            for c in checks]
+    return _fixed_width(("value", "unit", "check", "text", "file"), rows) if rows else ""
+
+
+def _fixed_width(header: tuple[str, ...], rows: list[tuple]) -> str:
     widths = [max([len(h)] + [len(str(row[i])) for row in rows]) for i, h in enumerate(header)]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
              for row in [header, tuple("-" * w for w in widths), *rows]]

@@ -204,7 +204,7 @@ def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.Dat
             continue
         rows.append(
             {
-                "Article": f.source[:3],
+                "Article": article_label(f.source),
                 "What": METRIC_NAMES.get(f.metric, f.metric),
                 "As printed": f.text,
                 "Value": f.value,
@@ -221,6 +221,24 @@ def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.Dat
         {"Value": 1},
         label="Article",
     )
+
+
+def article_label(source: str) -> str:
+    """A short name for an article file: its number prefix (``003`` of ``003_db86….txt``) or its stem."""
+    stem = source.rsplit(".", 1)[0]
+    return stem.split("_", 1)[0] or stem
+
+
+def cross_checks_table(checks: Iterable[Any]) -> pd.DataFrame:
+    """Numbers implied by two figures of one sentence: a rate from one amount in two currencies, the gap
+    between compared figures — each with the article's words."""
+    from oilimpact.figures import cross_checks_frame
+
+    frame = cross_checks_frame(checks)
+    frame["source"] = frame["source"].map(article_label)
+    names = {"source": "Article", "kind": "Check", "value": "Value", "unit": "Unit", "quote": "As printed"}
+    frame = frame.rename(columns=names)
+    return table(frame, {"Value": 2}, label="Article")
 
 
 METRIC_NAMES = {
