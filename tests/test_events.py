@@ -48,11 +48,11 @@ def test_article_004_weekdays_resolve_against_monday_2026_03_02(events):
 def test_article_003_ordinal_and_month_dates(events):
     assert dated(events, "003") == [
         ("2026-03-02", "Hegseth: “We didn’t start this war”", "diplomacy"),
+        # Mentioned twice (paragraphs 4 and 10): one event, as first mentioned.
         ("2025-01", "Strategic partnership agreement signed", "diplomacy"),
         ("2026-03-04", "Russian-made Yak-130 jet provided easy target for Israeli F-35", "conflict"),
         ("2026-03-05", "US gave India 30-day waiver to purchase Russian crude", "sanctions"),
         ("2026-03-06", "Putin spoke to Pezeshkian and called for end to hostilities", "diplomacy"),
-        ("2025-01", "Putin signed strategic partnership with Pezeshkian", "diplomacy"),
         ("2025-10-16", "Conversation between Trump and Putin", "diplomacy"),
         ("2026-03-05", "Trump linked two conflicts", "diplomacy"),
     ]
@@ -263,3 +263,17 @@ def test_invented_article_events(tmp_path):
         ("2026-03-03", "Officials said ministry suspended currency sales"),
         ("2026-01-15", "Budget rule was changed"),
     ]
+
+
+def test_a_repeated_mention_is_one_event_but_different_events_on_a_day_stay(tmp_path):
+    path = tmp_path / "010_repeat.txt"
+    path.write_text(
+        " date 2026-03-10 On March 3rd the ministry raised the oil export tax. Traders were calm. "
+        "The oil export tax the ministry raised on March 3rd surprised nobody. "
+        "On March 3rd the central bank cut its key rate.",
+        encoding="utf-8",
+    )
+    events = extract_events(read_article(path))
+    assert [e.date for e in events] == ["2026-03-03", "2026-03-03"]
+    assert events[0].label == "Ministry raised oil export tax"
+    assert events[1].label == "Central bank cut its key rate"

@@ -332,7 +332,33 @@ def extract_events(article: Article) -> list[Event]:
             date = when.label if when.precision == "day" else when.label[:7]
             found.append(Event(article.name, article.date, date, label, event_topic(quote, label), quote,
                                sentence.start, sentence.end))
-    return found
+    return _merge_repeats(found)
+
+
+_LABEL_STOPWORDS = {"said", "says", "with", "from", "into", "over", "that", "this", "their", "after",
+                    "before"}
+SAME_EVENT_OVERLAP = 0.4
+
+
+def _content_words(label: str) -> set[str]:
+    words = {w.lower() for w in re.findall(r"[\w’'-]+", label)}
+    return {w for w in words if len(w) >= 4 and w not in _LABEL_STOPWORDS}
+
+
+def _merge_repeats(events: list[Event]) -> list[Event]:
+    """One event per happening: when an article mentions the same dated event again (same date, labels
+    sharing at least :data:`SAME_EVENT_OVERLAP` of their content words), the first mention stands."""
+    kept: list[Event] = []
+    for event in events:
+        words = _content_words(event.label)
+        if not any(
+            earlier.date == event.date
+            and len(words & (seen := _content_words(earlier.label))) / max(len(words | seen), 1)
+            >= SAME_EVENT_OVERLAP
+            for earlier in kept
+        ):
+            kept.append(event)
+    return kept
 
 
 # --- topics ---------------------------------------------------------------------------------
