@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 
-from oilimpact import OilImpactError, __version__
+from oilimpact import OilImpactError, __version__, paths
 from oilimpact.cli import main
 from oilimpact.provenance import Source, caption
 from oilimpact.results import MIME_TYPE, collect
@@ -60,3 +61,17 @@ def test_cli_version_and_module_entry_point(cli):
     assert __version__ in cli.invoke(main, ["--version"]).output
     done = subprocess.run([sys.executable, "-m", "oilimpact", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "oilimpact" in done.stdout
+
+
+def test_atomic_write_leaves_nothing_behind_when_interrupted(tmp_path, monkeypatch):
+    target = tmp_path / "a.html"
+    paths.atomic_write(target, "old")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(paths.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        paths.atomic_write(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.html"]

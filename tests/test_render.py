@@ -250,22 +250,6 @@ def test_cli_exit_1_when_a_report_fails_and_prints_the_summary(cli, tmp_path, fi
     assert lines[-1] == f"index: {out / 'index.html'}"
 
 
-def test_atomic_write_leaves_nothing_behind_when_interrupted(tmp_path, monkeypatch):
-    from oilimpact import export
-
-    target = tmp_path / "a.html"
-    export.atomic_write(target, "old")
-
-    def interrupted(src, dst):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(export.os, "replace", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        export.atomic_write(target, "new")
-    assert target.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.html"]
-
-
 # --- Ctrl-C: a real process, a real signal ---------------------------------------------------------
 
 

@@ -22,11 +22,9 @@ import copy
 import datetime as dt
 import html
 import json
-import os
 import re
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -632,21 +630,3 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
     page = _page("oilimpact reports", header + "\n" + "\n".join(sections), kind="index")
     check_self_contained(page, "index.html")
     return page
-
-
-# --- files -----------------------------------------------------------------------------------------
-
-
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write ``path`` through a temporary file in the same folder, so it is never half-written.
-    (Opened with ``open(..., "xb")``, not mkstemp, so the file gets the usual umask permissions.)"""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

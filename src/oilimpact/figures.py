@@ -827,8 +827,7 @@ def find_figure(
 
 def write_data(corpus: Corpus, folder: str | Path) -> list[Path]:
     """Write ``folder/figures.csv`` and ``folder/events.csv``, each atomically (temp file, then rename)."""
-    import os
-    import tempfile
+    from oilimpact.paths import atomic_write
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -836,16 +835,8 @@ def write_data(corpus: Corpus, folder: str | Path) -> list[Path]:
     written = []
     frames = {"figures.csv": figures_frame(corpus.figures), "events.csv": events_frame(corpus.events)}
     for name, frame in frames.items():
-        target = folder / name
-        handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(frame_csv(frame))
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        written.append(target)
+        atomic_write(folder / name, frame_csv(frame))
+        written.append(folder / name)
     return written
 
 

@@ -7,6 +7,7 @@ The root is ``$OILIMPACT_ROOT`` when set, else the checkout this package was ins
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 
@@ -44,3 +45,18 @@ def relative_to_root(path: str | Path) -> str:
         return resolved.relative_to(project_root()).as_posix()
     except ValueError:
         return str(path)
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``path`` through a temporary file in the same folder, so it is never half-written.
+    (Opened with ``open(..., "xb")``, not mkstemp, so the file gets the usual umask permissions.)"""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -47,6 +47,7 @@ from typing import Any
 
 from oilimpact import __version__, paths
 from oilimpact.errors import OilImpactError
+from oilimpact.paths import atomic_write
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "oilimpact-warm"
@@ -429,8 +430,6 @@ def load_manifest(reports_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def write_manifest(reports_dir: Path, entries: dict[str, dict[str, Any]]) -> None:
-    from oilimpact.export import atomic_write
-
     payload = {"format": RENDER_FORMAT, "reports": dict(sorted(entries.items()))}
     atomic_write(reports_dir / MANIFEST, json.dumps(payload, indent=1, sort_keys=True, default=repr) + "\n")
 
@@ -688,11 +687,11 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
     outputs = [target]
     try:
         html_path = report.output(reports_dir, ".html")
-        export.atomic_write(html_path, export.html_report(nb, info))
+        atomic_write(html_path, export.html_report(nb, info))
         outputs.append(html_path)
         pdf_path = report.output(reports_dir, ".pdf")
         if pdf and not failed:
-            export.atomic_write(pdf_path, export.pdf_report(nb, info))
+            atomic_write(pdf_path, export.pdf_report(nb, info))
             outputs.append(pdf_path)
         else:
             pdf_path.unlink(missing_ok=True)  # a stale PDF would contradict the failed notebook
@@ -740,7 +739,7 @@ def _scenario_titles() -> dict[str, str]:
 def write_index(reports_dir: Path, manifest: dict[str, dict[str, Any]], presets: Sequence[str],
                 date: str | None) -> Path:
     """``index.html`` from the manifest (every report ever rendered here whose notebook file is there)."""
-    from oilimpact.export import IndexEntry, atomic_write, index_html
+    from oilimpact.export import IndexEntry, index_html
 
     order = {name: i for i, name in enumerate(presets)}
     entries = sorted(

@@ -23,6 +23,7 @@ import yaml
 
 from oilimpact.assumptions import Assumptions, load_assumptions, read_yaml_mapping
 from oilimpact.errors import OilImpactError
+from oilimpact.figures import load_figures
 from oilimpact.paths import data_dir, relative_to_root
 from oilimpact.provenance import Source
 
@@ -54,16 +55,10 @@ def figures_path() -> Path:
     return data_dir() / "figures.csv"
 
 
-def _load_figures(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise OilImpactError(
-            "article figures not found; run `oilimpact figures seeds --write data` first",
-            where=relative_to_root(path),
-        )
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
 def _figure(frame: pd.DataFrame, selector: dict[str, Any], fail: Callable[[str], OilImpactError]):
+    """The one row of data/figures.csv that ``selector`` picks, as its value and the article's citation."""
+    from oilimpact.figures import find_figure
+
     if not isinstance(selector, dict) or "metric" not in selector:
         raise fail("figure: needs at least {metric: NAME}")
     rows = frame
@@ -71,23 +66,14 @@ def _figure(frame: pd.DataFrame, selector: dict[str, Any], fail: Callable[[str],
         if column not in frame.columns:
             raise fail(f"figure: data/figures.csv has no column {column!r}")
         if column == "value":
-            numbers = pd.to_numeric(rows[column], errors="coerce")
-            rows = rows[(numbers - float(wanted)).abs() < 1e-9]
+            rows = rows[(rows[column] - float(wanted)).abs() < 1e-9]
         else:
-            rows = rows[rows[column] == str(wanted)]
+            rows = rows[rows[column].astype(str) == str(wanted)]
     if len(rows) != 1:
         found = "no row" if rows.empty else f"{len(rows)} rows"
         raise fail(f"figure {selector}: matches {found} of data/figures.csv (exactly one needed)")
-    row = rows.iloc[0]
-    try:
-        value = float(row["value"])
-    except ValueError:
-        raise fail(f"figure {selector}: value {row['value']!r} is not a number") from None
-    quote = row.get("sentence") or row.get("text") or ""
-    source = Source(
-        "article", row.get("article_date", ""), row.get("source", ""), quote=" ".join(quote.split())
-    )
-    return value, [source]
+    figure = find_figure(rows, selector["metric"])
+    return figure.value, [figure.to_source()]
 
 
 def _resolve(
@@ -151,7 +137,7 @@ def parse_scenarios(
             cache["frame"] = (
                 figures
                 if isinstance(figures, pd.DataFrame)
-                else _load_figures(Path(figures) if figures is not None else figures_path())
+                else load_figures(Path(figures) if figures is not None else figures_path())
             )
         return cache["frame"]
 

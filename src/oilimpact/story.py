@@ -118,13 +118,10 @@ def setup() -> None:
 
 
 def _short(source: Source, limit: int = 70) -> Source:
+    """The source as a chart caption cites it: an assumption by its first page, a quote cut to ``limit``."""
     where = source.where
-    if source.kind == "article" and where and not where.startswith("seeds/") and "/" not in where:
-        where = f"seeds/{where}"
     if source.kind == "assumption" and where:
-        where = (
-            where.split(";")[0].strip().removeprefix("https://").removeprefix("http://").removeprefix("www.")
-        )
+        where = where.split(";")[0].strip()
     quote = " ".join(source.quote.split())
     if len(quote) > limit:
         quote = quote[: limit - 1].rsplit(" ", 1)[0] + " …"
@@ -132,7 +129,7 @@ def _short(source: Source, limit: int = 70) -> Source:
 
 
 def cite(*groups: Iterable[Source]) -> list[Source]:
-    """Sources of several groups, each once, article paths as ``seeds/…``, long quotes shortened."""
+    """Sources of several groups, each once, long quotes shortened."""
     seen: dict[Source, None] = {}
     for group in groups:
         for source in group:
