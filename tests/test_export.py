@@ -233,7 +233,7 @@ def test_index_compares_results_across_scenarios():
 
 @pytest.mark.parametrize(("value", "shown"), [
     (None, "none"), (True, "yes"), (72.0, "72"), (72.5, "72.5"), (1234.567, "1,234.57"), (3, "3"),
-    (-0.25, "-0.25"), ("glide", "glide"),
+    (-0.25, "-0.25"), ("glide", "glide"), (2026, "2026"), (20000, "20,000"),
 ])
 def test_format_value(value, shown):
     assert export.format_value(value) == shown

@@ -297,7 +297,8 @@ def format_value(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}"
+        # Digits are grouped from 10,000 up, so a seed or a year reads 2026, not 2,026.
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
     if isinstance(value, float):
         text = f"{value:,.2f}" if abs(value) < 1e15 else f"{value:.3g}"
         return text.rstrip("0").rstrip(".") if "." in text else text
