@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 FRESH = (
-    "import time; t = time.perf_counter(); from oilimpact.figures import read_corpus; "
+    "import time; t = time.perf_counter(); from oilimpact.articles import read_corpus; "
     "c = read_corpus({seeds!r}); print(time.perf_counter() - t, len(c.figures), len(c.events))"
 )
 
@@ -40,7 +40,7 @@ def synthetic_corpus(folder: Path, count: int) -> None:
 
 
 def main() -> None:
-    from oilimpact.figures import read_corpus
+    from oilimpact.articles import read_corpus
 
     wall, inner, figures, events = fresh_process_seconds()
     print(f"seeds/ ({len(list(SEEDS.glob('*.txt')))} articles, {figures} figures, {events} events), "

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 from oilimpact import model
-from oilimpact.params import resolve_parameters
-from oilimpact.scenarios import scenario_names
+from oilimpact.model import resolve_parameters
+from oilimpact.model.scenarios import scenario_names
 
 
 def best_of(repeat: int, call) -> float:
@@ -25,7 +25,7 @@ def main() -> None:
     print(f"first run (load assumptions, calibrate): {1000 * (time.perf_counter() - start):.0f} ms")
     for name in scenario_names():
         params = resolve_parameters(name)
-        engine, paths, base_price = model._inputs(params, model.default_context())
+        engine, paths, base_price = model.scenario_inputs(params, model.default_context())
         engine_only = best_of(
             50, lambda e=engine, x=paths, b=base_price: e.budget(x.urals, x.rub_usd, x.volume, b)
         )

@@ -51,9 +51,9 @@ def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, int]:
 
 
 def plan(limit: int | None):
-    from oilimpact import render
+    from oilimpact.report import plan as planning
 
-    reports = render.plan(render.paths.notebooks_dir())
+    reports = planning.plan()
     return reports[:limit] if limit else reports
 
 

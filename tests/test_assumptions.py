@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from oilimpact.assumptions import AssumptionEntry, load_assumptions, parse_assumptions
 from oilimpact.errors import OilImpactError
-from oilimpact.paths import data_dir
+from oilimpact.model.assumptions import AssumptionEntry, load_assumptions, parse_assumptions
+from oilimpact.project import data_dir
 
 GOOD = """\
 budget_law_urals_price:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from oilimpact import charts, story
+from oilimpact.charts import base as charts_base
 from oilimpact.provenance import Source
 
 ARTICLE = Source(
@@ -291,7 +292,7 @@ def test_importing_charts_changes_no_global_style():
 )
 def test_dodged_labels_keep_their_gap_and_order(positions, gap, low, extra):
     high = low + gap * len(positions) + extra
-    placed = charts._dodge(positions, gap, low, high)
+    placed = charts_base._dodge(positions, gap, low, high)
     order = np.argsort(positions, kind="stable")
     spread = np.asarray(placed)[order]
     assert np.all(np.diff(spread) >= gap - 1e-6)

@@ -8,7 +8,7 @@ import sys
 import nbformat
 import pytest
 
-from oilimpact import OilImpactError, __version__, paths
+from oilimpact import OilImpactError, __version__, project
 from oilimpact.cli import main
 from oilimpact.provenance import Source, caption
 from oilimpact.results import MIME_TYPE, collect
@@ -65,13 +65,13 @@ def test_cli_version_and_module_entry_point(cli):
 
 def test_atomic_write_leaves_nothing_behind_when_interrupted(tmp_path, monkeypatch):
     target = tmp_path / "a.html"
-    paths.atomic_write(target, "old")
+    project.atomic_write(target, "old")
 
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(paths.os, "replace", interrupted)
+    monkeypatch.setattr(project.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        paths.atomic_write(target, "new")
+        project.atomic_write(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.html"]

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oilimpact.errors import OilImpactError
-from oilimpact.events import (
+from oilimpact.articles import find_whens, frame_csv, load_events, read_article, read_corpus, sentences
+from oilimpact.articles.events import (
     MARKET_TOPICS,
     MAX_LABEL_WORDS,
     TOPICS,
@@ -19,10 +19,8 @@ from oilimpact.events import (
     event_label,
     event_topic,
     extract_events,
-    find_whens,
-    sentences,
 )
-from oilimpact.figures import frame_csv, load_events, read_article, read_corpus
+from oilimpact.errors import OilImpactError
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

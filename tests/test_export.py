@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from oilimpact import export
+from oilimpact.report import export, index
 from oilimpact.results import MIME_TYPE
 
 SVG = ('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="100pt" '
@@ -213,14 +213,14 @@ def test_pdf_and_html_are_deterministic(pdf, page):
 
 def test_index_compares_results_across_scenarios():
     entries = [
-        export.IndexEntry("04_budget", "Budget", "low", "ok", ("low/04_budget.html", "low/04_budget.pdf"),
+        index.IndexEntry("04_budget", "Budget", "low", "ok", ("low/04_budget.html", "low/04_budget.pdf"),
                           {"deficit": {"name": "deficit", "value": 5.7, "unit": "trn RUB",
                                        "label": "Deficit"}}),
-        export.IndexEntry("04_budget", "Budget", "high", "failed", ("high/04_budget.html",), {}),
-        export.IndexEntry("02_plain", "Plain", None, "ok", ("default/02_plain.html",),
+        index.IndexEntry("04_budget", "Budget", "high", "failed", ("high/04_budget.html",), {}),
+        index.IndexEntry("02_plain", "Plain", None, "ok", ("default/02_plain.html",),
                           {"n": {"name": "n", "value": 1234567, "unit": "", "label": "Count"}}),
     ]
-    page = export.index_html(entries, data_date="2026-03-08", scenario_titles={"low": "Low price"})
+    page = index.index_html(entries, data_date="2026-03-08", scenario_titles={"low": "Low price"})
     assert ('<tr><td class="label">Deficit</td><td class="unit">trn RUB</td><td class="num">5.70</td>'
             '<td class="num failed">failed</td></tr>') in page
     assert '<tr><td class="label">Count</td><td class="unit"></td><td class="num">1,234,567</td></tr>' in page
@@ -249,12 +249,12 @@ def test_format_result_reads_evenly(value, shown):
 
 
 def test_index_rows_share_decimals_and_state_what_every_scenario_shares():
-    def entry(scenario: str, gap: float) -> export.IndexEntry:
-        return export.IndexEntry("02_prices", "Prices", scenario, "ok", (f"{scenario}/02_prices.html",), {
+    def entry(scenario: str, gap: float) -> index.IndexEntry:
+        return index.IndexEntry("02_prices", "Prices", scenario, "ok", (f"{scenario}/02_prices.html",), {
             "gap": {"value": gap, "unit": "USD/bbl", "label": "Urals minus the budget's price"},
             "law": {"value": 59.0, "unit": "USD/bbl", "label": "Budget's price"}})
 
-    page = export.index_html([entry("a", -2.71), entry("b", -19.24), entry("c", 8.13)])
+    page = index.index_html([entry("a", -2.71), entry("b", -19.24), entry("c", 8.13)])
     assert ('<td class="num">\u22122.7</td><td class="num">\u221219.2</td><td class="num">8.1</td>'
             in page)
     assert ('<td class="num same" colspan="3">59.0 <span class="muted">same in every scenario</span></td>'
@@ -267,5 +267,5 @@ def test_index_rows_follow_the_order_the_notebook_recorded_them():
         "zeta": {"value": 1.0, "unit": "", "label": "Recorded first", "order": 0},
         "alpha": {"value": 2.0, "unit": "", "label": "Recorded second", "order": 1},
     }
-    page = export.index_html([export.IndexEntry("01_x", "X", "a", "ok", ("a/01_x.html",), results)])
+    page = index.index_html([index.IndexEntry("01_x", "X", "a", "ok", ("a/01_x.html",), results)])
     assert page.index("Recorded first") < page.index("Recorded second")

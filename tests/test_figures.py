@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oilimpact import OilImpactError
-from oilimpact.cli import main
-from oilimpact.figures import (
+from oilimpact.articles import (
     EVENT_COLUMNS,
     FIGURE_COLUMNS,
     MAX_ARTICLE_BYTES,
@@ -28,6 +27,7 @@ from oilimpact.figures import (
     read_article,
     read_corpus,
 )
+from oilimpact.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -464,8 +464,8 @@ def test_cli_error_is_one_line_and_exit_2(cli, tmp_path):
 
 
 def test_cross_checks_are_reported_in_the_cli_and_as_a_frame(cli, seeds):
+    from oilimpact.articles import cross_checks_frame, read_corpus
     from oilimpact.cli import main
-    from oilimpact.figures import cross_checks_frame, read_corpus
 
     frame = cross_checks_frame(read_corpus(seeds).cross_checks)
     assert frame[["kind", "value", "unit"]].values.tolist() == [

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oilimpact import model
-from oilimpact.assumptions import load_assumptions
 from oilimpact.cli import main
-from oilimpact.params import resolve_parameters
-from oilimpact.revenue import kc
+from oilimpact.model import resolve_parameters
+from oilimpact.model.assumptions import load_assumptions
+from oilimpact.model.revenue import kc
 
 
 @pytest.fixture(scope="module")

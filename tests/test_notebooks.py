@@ -13,10 +13,11 @@ import papermill as pm
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
+from oilimpact.model.scenarios import load_scenarios
 from oilimpact.results import collect
-from oilimpact.scenarios import load_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
+PUBLIC_FACES = {"articles", "charts", "model", "story"}  # what notebooks may import from oilimpact
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PRESETS = list(load_scenarios())
 OTHER_PRESETS = [name for name in PRESETS if name != "budget_law"]
@@ -75,7 +76,7 @@ def test_parameters_cell_is_first_one_per_line_scenario_first_and_papermill_read
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_the_cell_after_parameters_validates_through_the_package(path):
     second = _code_cells(_read(path))[1].source
-    assert "params.resolve_parameters(" in second and "story.setup()" in second
+    assert "model.resolve_parameters(" in second and "story.setup()" in second
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -98,6 +99,13 @@ def test_notebooks_are_thin(path):
                     [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 )
                 assert all(m.split(".")[0] in {"oilimpact", "typing"} for m in modules), cell.source
+                if isinstance(node, ast.ImportFrom) and node.module == "oilimpact":
+                    names = {a.name for a in node.names}
+                    assert names <= PUBLIC_FACES, f"{path.name} imports {names - PUBLIC_FACES}: {cell.source}"
+                else:  # nothing below the public faces: no oilimpact.model.budget, oilimpact.params ...
+                    assert all(m in {"typing", *(f"oilimpact.{f}" for f in PUBLIC_FACES)} for m in modules), (
+                        cell.source
+                    )
         statements = len(tree.body)
         assert statements <= 8 and len(cell.source.splitlines()) <= 14, cell.source
 
@@ -157,8 +165,7 @@ def _check_clean(nb: nbformat.NotebookNode, charts: int) -> None:
 
 def _check(stem: str, scenario: str, values: dict[str, float]) -> None:
     """Assertions every run of a notebook must satisfy, against the package computed independently."""
-    from oilimpact.model import run_scenario
-    from oilimpact.params import resolve_parameters
+    from oilimpact.model import resolve_parameters, run_scenario
 
     if stem == "01_article_figures":
         assert values["urals_latest_usd"] == 72 and values["budget_urals_usd"] == 59

@@ -7,8 +7,9 @@ import math
 import pytest
 
 from oilimpact.errors import OilImpactError
-from oilimpact.params import PARAMETER_SPECS, parse_overrides, resolve_parameters, validate_overrides
-from oilimpact.scenarios import load_scenarios, scenario_names
+from oilimpact.model import resolve_parameters
+from oilimpact.model.scenarios import load_scenarios, scenario_names
+from oilimpact.params import PARAMETER_SPECS, parse_overrides, validate_overrides
 
 REQUIRED = (
     "scenario",

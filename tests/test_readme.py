@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oilimpact.scenarios import load_scenarios
+from oilimpact.model.scenarios import load_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

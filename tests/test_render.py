@@ -20,9 +20,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oilimpact import render
+from oilimpact import presets
 from oilimpact.cli import main
 from oilimpact.errors import OilImpactError
+from oilimpact.report import batch, notebook, plan
 
 pytestmark = pytest.mark.xdist_group("render")
 
@@ -34,15 +35,15 @@ PRESETS = {"low": {"title": "Low price", "description": "A cheap barrel."},
 
 @pytest.fixture()
 def fixture_presets(monkeypatch):
-    monkeypatch.setattr(render, "presets", lambda: PRESETS)
+    monkeypatch.setattr(presets, "preset_summaries", lambda: PRESETS)
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """All fixtures × {low, high} rendered once (5 reports, 2 workers)."""
     out = tmp_path_factory.mktemp("reports")
-    reports = render.plan(FIXTURES, presets=list(PRESETS), overrides=["years=4"])
-    summary = render.render(reports, out, jobs=2, progress=False, presets=list(PRESETS))
+    reports = plan.plan(FIXTURES, presets=list(PRESETS), overrides=["years=4"])
+    summary = batch.render(reports, out, jobs=2, progress=False, presets=list(PRESETS))
     return out, summary
 
 
@@ -56,53 +57,53 @@ def test_parameters_cell_is_read_as_papermill_reads_it_and_more():
 
     from papermill.inspection import inspect_notebook
 
-    ours = {p.name: p for p in render.read_notebook(FIXTURES / "01_tables.ipynb").parameters}
+    ours = {p.name: p for p in notebook.read_notebook(FIXTURES / "01_tables.ipynb").parameters}
     theirs = inspect_notebook(str(FIXTURES / "01_tables.ipynb"))
     for name, spec in theirs.items():
         assert ours[name].type_name == spec["inferred_type_name"]
         assert ours[name].default == ast.literal_eval(spec["default"])
         assert ours[name].help == spec["help"]
     assert set(ours) - set(theirs) == {"discount", "urals_price"}
-    assert ours["urals_price"] == render.NotebookParameter(
+    assert ours["urals_price"] == notebook.NotebookParameter(
         "urals_price", "float|None", None, "Urals price override, $/bbl")
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_float_overrides_round_trip(value):
-    param = render.NotebookParameter("x", "float|None", None)
-    assert render.coerce(param, repr(value), "nb") == value
+    param = notebook.NotebookParameter("x", "float|None", None)
+    assert plan.coerce(param, repr(value), "nb") == value
 
 
 @given(st.integers())
 def test_int_overrides_round_trip_and_reject_text(value):
-    param = render.NotebookParameter("n", "int", 0)
-    assert render.coerce(param, str(value), "nb") == value
+    param = notebook.NotebookParameter("n", "int", 0)
+    assert plan.coerce(param, str(value), "nb") == value
     with pytest.raises(OilImpactError, match="parameter n: 'x1' is not of type int"):
-        render.coerce(param, "x1", "nb")
+        plan.coerce(param, "x1", "nb")
 
 
 def test_optional_and_bool_overrides():
-    assert render.coerce(render.NotebookParameter("d", "float|None", None), "none", "nb") is None
-    assert render.coerce(render.NotebookParameter("d", "Optional[int]", None), "7", "nb") == 7
-    assert render.coerce(render.NotebookParameter("f", "bool", True), "no", "nb") is False
-    assert render.coerce(render.NotebookParameter("s", "str", ""), "07", "nb") == "07"
+    assert plan.coerce(notebook.NotebookParameter("d", "float|None", None), "none", "nb") is None
+    assert plan.coerce(notebook.NotebookParameter("d", "Optional[int]", None), "7", "nb") == 7
+    assert plan.coerce(notebook.NotebookParameter("f", "bool", True), "no", "nb") is False
+    assert plan.coerce(notebook.NotebookParameter("s", "str", ""), "07", "nb") == "07"
 
 
 def test_plan_is_notebooks_times_presets_and_scenarioless_once():
-    reports = render.plan(FIXTURES, presets=["low", "high"], overrides=["price=72.5"])
+    reports = plan.plan(FIXTURES, presets=["low", "high"], overrides=["price=72.5"])
     assert [r.name for r in reports] == [
         "low/01_tables", "high/01_tables", "default/02_plain", "low/03_failing", "high/03_failing",
     ]
     assert dict(reports[1].parameters) == {"scenario": "high", "price": 72.5}
     assert dict(reports[2].parameters) == {}  # 02 has no `price`: the override does not reach it
-    narrowed = render.plan(FIXTURES, presets=["low", "high"], scenarios=["high"], notebooks=["01"])
+    narrowed = plan.plan(FIXTURES, presets=["low", "high"], scenarios=["high"], notebooks=["01"])
     assert [r.name for r in narrowed] == ["high/01_tables"]
 
 
 def test_project_parameters_are_range_checked_by_oilimpact_params():
     with pytest.raises(OilImpactError, match="urals_price"):
-        render.plan(FIXTURES, presets=["low"], overrides=["urals_price=-5"])
-    (report, *_rest) = render.plan(FIXTURES, presets=["low"], notebooks=["01"], overrides=["urals_price=61"])
+        plan.plan(FIXTURES, presets=["low"], overrides=["urals_price=-5"])
+    (report, *_rest) = plan.plan(FIXTURES, presets=["low"], notebooks=["01"], overrides=["urals_price=61"])
     assert dict(report.parameters)["urals_price"] == 61.0
 
 
@@ -115,7 +116,7 @@ def test_project_parameters_are_range_checked_by_oilimpact_params():
     (["-p", "nope=1"], "-p nope: no selected notebook has this parameter"),
     (["-p", "years=three"], "parameter years: 'three' is not of type int"),
     (["-p", "urals_price=-5"], "urals_price"),
-    (["-p", "years"], "expected name=value"),
+    (["-p", "years"], "write it as name=value"),
     (["-p", "scenario=low"], "choose scenarios with -s"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, tmp_path, fixture_presets, args, message):
@@ -129,7 +130,7 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli, tmp_path, fixture_
 
 @pytest.mark.parametrize("name", ["../x", "a/b", "..", "-rf", "default"])
 def test_scenario_names_cannot_escape_reports(cli, tmp_path, monkeypatch, name):
-    monkeypatch.setattr(render, "presets", dict)  # no presets: any -s is taken, if it is a safe name
+    monkeypatch.setattr(presets, "preset_summaries", dict)  # no presets: any safe -s name is taken
     out = tmp_path / "reports"
     result = cli.invoke(main, ["render", "--notebooks-dir", str(FIXTURES), "--output", str(out), "-s", name])
     assert result.exit_code == 2
@@ -195,8 +196,8 @@ def test_manifest_and_index(rendered):
 
 def test_second_run_skips_what_is_unchanged(rendered):
     out, first = rendered
-    reports = render.plan(FIXTURES, presets=list(PRESETS), overrides=["years=4"], notebooks=["01", "02"])
-    summary = render.render(reports, out, jobs=2, progress=False, presets=list(PRESETS))
+    reports = plan.plan(FIXTURES, presets=list(PRESETS), overrides=["years=4"], notebooks=["01", "02"])
+    summary = batch.render(reports, out, jobs=2, progress=False, presets=list(PRESETS))
     assert [o.status for o in summary.outcomes] == ["skipped"] * 3
     assert summary.exit_code == 0
 
@@ -209,8 +210,8 @@ def test_changed_notebook_or_parameter_is_rerendered_alone(tmp_path):
     out = tmp_path / "reports"
 
     def run(*overrides: str, force: bool = False) -> dict[str, str]:
-        reports = render.plan(notebooks, presets=["low"], overrides=list(overrides))
-        summary = render.render(reports, out, jobs=1, progress=False, pdf=False, force=force)
+        reports = plan.plan(notebooks, presets=["low"], overrides=list(overrides))
+        summary = batch.render(reports, out, jobs=1, progress=False, pdf=False, force=force)
         return {o.report.name: o.status for o in summary.outcomes}
 
     assert run() == {"low/01_tables": "ok", "default/02_plain": "ok"}
@@ -228,9 +229,9 @@ def test_changed_notebook_or_parameter_is_rerendered_alone(tmp_path):
 def test_same_inputs_give_byte_identical_html_and_pdf(rendered, tmp_path):
     out, _ = rendered
     again = tmp_path / "again"
-    reports = render.plan(FIXTURES, presets=list(PRESETS), overrides=["years=4"], notebooks=["01"],
+    reports = plan.plan(FIXTURES, presets=list(PRESETS), overrides=["years=4"], notebooks=["01"],
                           scenarios=["high"])
-    render.render(reports, again, jobs=1, progress=False, presets=list(PRESETS))
+    batch.render(reports, again, jobs=1, progress=False, presets=list(PRESETS))
     for suffix in (".html", ".pdf"):
         name = f"high/01_tables{suffix}"
         assert (again / name).read_bytes() == (out / name).read_bytes(), name

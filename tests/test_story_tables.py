@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oilimpact import story
-from oilimpact.figures import extract_figures, read_article
-from oilimpact.paths import seeds_dir
+from oilimpact.articles import extract_figures, read_article
+from oilimpact.project import seeds_dir
 
 
 def test_figures_table_shows_article_prefix_and_long_quotes():
@@ -36,7 +36,7 @@ def test_shorten_cuts_on_a_word_boundary(text, limit):
 
 
 def test_cross_checks_table_shows_the_rate_and_the_gap_with_the_words(seeds):
-    from oilimpact.figures import read_corpus
+    from oilimpact.articles import read_corpus
 
     shown = story.cross_checks_table(read_corpus(seeds).cross_checks)
     assert list(shown.columns) == ["Check", "Value", "Unit", "As printed"]

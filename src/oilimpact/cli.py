@@ -6,6 +6,7 @@ is instant. A user's mistake (:class:`OilImpactError`) prints one line and exits
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -13,6 +14,9 @@ import click
 
 from oilimpact import __version__
 from oilimpact.errors import OilImpactError
+from oilimpact.params import parse_overrides
+from oilimpact.project import reports_dir as default_reports_dir
+from oilimpact.provenance import caption
 
 
 class _Group(click.Group):
@@ -32,7 +36,7 @@ def main() -> None:
     """How the oil price and sanctions move Russia's budget."""
 
 
-# --- figures (src/oilimpact/figures.py) -------------------------------------------------------
+# --- figures (src/oilimpact/articles/) --------------------------------------------------------
 
 
 @main.command("figures")
@@ -44,9 +48,7 @@ def main() -> None:
               help="Also write DIR/figures.csv and DIR/events.csv (atomically).")
 def figures_command(paths: tuple[Path, ...], fmt: str, show_events: bool, write_dir: Path | None) -> None:
     """Figures and dated events pulled from articles in PATH... (files or folders; default seeds/)."""
-    import json
-
-    from oilimpact import figures
+    from oilimpact import articles as figures  # stages are imported lazily: start-up speed
 
     corpus = figures.read_corpus(list(paths) or None)
     for warning in corpus.warnings:
@@ -66,13 +68,13 @@ def figures_command(paths: tuple[Path, ...], fmt: str, show_events: bool, write_
             click.echo(f"\nCross-checks\n{checks}")
 
 
-# --- scenarios and model (src/oilimpact/model*.py, scenarios.py) ------------------------------
+# --- scenarios and model (src/oilimpact/model/) -----------------------------------------------
 
 
 @main.command("scenarios")
 def scenarios_command() -> None:
     """List the scenario presets with their parameters and sources."""
-    from oilimpact.scenarios import load_scenarios
+    from oilimpact.model import load_scenarios  # lazily: start-up speed
 
     for name, preset in load_scenarios().items():
         click.echo(f"{name}: {preset.title}")
@@ -98,13 +100,9 @@ _MONTHLY_COLUMNS = {
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
     """Run SCENARIO: monthly table and the annual summary (revenue, deficit, NWF, checks)."""
-    import json
+    from oilimpact import model  # lazily: start-up speed
 
-    from oilimpact import model
-    from oilimpact.params import parse_overrides, resolve_parameters
-    from oilimpact.provenance import caption
-
-    params = resolve_parameters(scenario, **parse_overrides(pairs))
+    params = model.resolve_parameters(scenario, **parse_overrides(pairs))
     result = model.run_scenario(params)
     backtest = model.backtest()
     check = model.calibration_check()
@@ -159,7 +157,8 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
         click.echo(f"  {name:<{width}}  {value}")
     click.echo("\n" + caption(result.sources))
 
-# --- render (src/oilimpact/render.py, export.py) ----------------------------------------------
+
+# --- render (src/oilimpact/report/) ------------------------------------------------------------
 
 
 @main.command("render")
@@ -186,17 +185,17 @@ def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs
     without a `scenario` parameter render once into reports/default/. Exit status: 0 all fine,
     1 a report failed (the others are still rendered), 2 bad input (nothing written), 130 Ctrl-C.
     """
-    from oilimpact import paths, render
+    from oilimpact.report import batch, outcome, plan  # lazily: start-up speed
 
-    known = render.preset_names()
-    reports = render.plan(notebooks_dir, notebooks=notebooks, scenarios=scenarios, overrides=pairs,
-                          presets=known)
-    reports_dir = (output or paths.reports_dir()).resolve()
+    known = plan.preset_names()
+    reports = plan.plan(notebooks_dir, notebooks=notebooks, scenarios=scenarios, overrides=pairs,
+                        presets=known)
+    reports_dir = (output or default_reports_dir()).resolve()
     try:
-        summary = render.render(reports, reports_dir, jobs=jobs, force=force, pdf=not no_pdf,
-                                progress=sys.stderr.isatty(), presets=known)
+        summary = batch.render(reports, reports_dir, jobs=jobs, force=force, pdf=not no_pdf,
+                               progress=sys.stderr.isatty(), presets=known)
     except KeyboardInterrupt:  # Ctrl-C outside the batch loop (which handles its own)
         click.echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)
-    click.echo(render.summary_table(summary, reports_dir))
+    click.echo(outcome.summary_table(summary, reports_dir))
     sys.exit(summary.exit_code)

@@ -1,8 +1,10 @@
 """The model's parameters: one spec table used by the CLI ``-p``, the notebooks and the render step.
 
 :data:`PARAMETER_SPECS` is the single source of truth (name, type, fallback default, accepted range,
-help). A scenario in ``data/scenarios.yaml`` sets some of them; :func:`resolve_parameters` lays the
-user's overrides on top (``None`` = keep the scenario's value) and returns a frozen :class:`Parameters`.
+help). A scenario in ``data/scenarios.yaml`` sets some of them; :func:`oilimpact.model.resolve_parameters`
+lays the user's overrides on top (``None`` = keep the scenario's value) through :func:`build_parameters`
+and returns a frozen :class:`Parameters`. Standard library only: the render step checks ``-p`` values
+with these specs on its sub-second no-op run.
 
 Prices: any two of ``urals_price``, ``brent_price``, ``urals_discount`` fix the third
 (Urals = Brent − discount). The discount is kept when the user moves Urals or Brent, so overriding
@@ -194,7 +196,7 @@ class Parameters:
         """A copy with ``changes`` validated and prices made consistent again."""
         values = {k: v for k, v in self.as_dict().items() if k not in ("scenario",)}
         checked = validate_overrides(changes)
-        return _build(self.scenario, values, checked)
+        return build_parameters(self.scenario, values, checked)
 
 
 def month_index(text: str) -> int:
@@ -255,17 +257,25 @@ def validate_overrides(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return {name: _check_one(name, value) for name, value in mapping.items()}
 
 
-def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
-    """``["urals_price=72", "path_shape=glide"]`` → typed, validated ``{name: value}``."""
-    raw: dict[str, Any] = {}
+def split_pairs(pairs: Iterable[str]) -> dict[str, str]:
+    """``["a=1", "b=x"]`` → ``{"a": "1", "b": "x"}``: the one reader of ``-p name=value`` (the CLI's
+    ``model`` and ``render``); values stay strings until a parameter spec or a notebook types them."""
+    found: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip()
-        if not sep or not name:
+        if not sep or not name.isidentifier():
             raise OilImpactError(f"parameter {pair!r}: write it as name=value (e.g. urals_price=72)")
-        if name in raw:
+        if name in found:
             raise OilImpactError(f"parameter {name}: given twice")
-        raw[name] = None if value.strip().lower() == "none" else value.strip()
+        found[name] = value
+    return found
+
+
+def parse_overrides(pairs: Iterable[str]) -> dict[str, Any]:
+    """``["urals_price=72", "path_shape=glide"]`` → typed, validated ``{name: value}``."""
+    raw = {name: None if value.strip().lower() == "none" else value.strip()
+           for name, value in split_pairs(pairs).items()}
     return validate_overrides(raw)
 
 
@@ -286,8 +296,9 @@ def _complete_prices(scenario: str, values: dict[str, Any]) -> tuple[float, floa
     return urals, brent, discount
 
 
-def _build(scenario: str, values: dict[str, Any], overrides: dict[str, Any]) -> Parameters:
-    """Lay ``overrides`` over ``values`` and make Urals = Brent − discount hold."""
+def build_parameters(scenario: str, values: Mapping[str, Any], overrides: Mapping[str, Any]) -> Parameters:
+    """Lay checked ``overrides`` over a scenario's checked ``values`` and make Urals = Brent − discount
+    hold (:func:`oilimpact.model.resolve_parameters` reads the scenario and calls this)."""
     merged = {name: spec.default for name, spec in PARAMETER_SPECS.items() if name != "scenario"}
     merged.update({k: v for k, v in values.items() if v is not None})
     given = {k: v for k, v in overrides.items() if v is not None and k != "scenario"}
@@ -316,14 +327,3 @@ def _build(scenario: str, values: dict[str, Any], overrides: dict[str, Any]) -> 
     merged.update(urals_price=float(urals), brent_price=float(brent), urals_discount=float(discount))
     names = {f.name for f in fields(Parameters)}
     return Parameters(scenario=scenario, **{k: v for k, v in merged.items() if k in names})
-
-
-def resolve_parameters(scenario: str = "budget_law", **overrides: Any) -> Parameters:
-    """The scenario's parameters with ``overrides`` on top (``None`` = the scenario's value)."""
-    from oilimpact.scenarios import load_scenarios
-
-    checked = validate_overrides(overrides)
-    presets = load_scenarios()
-    if scenario not in presets:
-        raise OilImpactError(f"unknown scenario {scenario!r}; known scenarios: {', '.join(presets)}")
-    return _build(scenario, validate_overrides(presets[scenario].values), checked)

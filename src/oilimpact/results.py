@@ -15,7 +15,8 @@ MIME_TYPE = "application/vnd.oilimpact.result+json"
 
 def record(name: str, value: float | int | str, unit: str = "", label: str = "") -> None:
     """Record one key result of the running notebook (shown to no one, read by the renderer)."""
-    from IPython.display import display  # imported here: only meaningful inside a kernel
+    # Imported here, for start-up speed: the render step only collects results and never needs IPython.
+    from IPython.display import display
 
     if isinstance(value, float) and not math.isfinite(value):
         value = str(value)

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from oilimpact.budget import default_context
 from oilimpact.errors import OilImpactError
-from oilimpact.params import Parameters, resolve_parameters
-from oilimpact.paths_model import mean_reverting_urals
-from oilimpact.run import _inputs, run_scenario
+from oilimpact.model.budget import default_context
+from oilimpact.model.deterministic import run_scenario, scenario_inputs
+from oilimpact.model.inputs import mean_reverting_urals
+from oilimpact.model.scenarios import resolve_parameters
+from oilimpact.params import Parameters
 
 
 def deficit_grid(
@@ -27,7 +28,7 @@ def deficit_grid(
     over the scenario's months: rows Urals, columns RUB/USD (every grid point is one vectorised path)."""
     params = params or resolve_parameters("budget_law")
     context = default_context()
-    engine, paths, base_price = _inputs(params, context)
+    engine, paths, base_price = scenario_inputs(params, context)
     points = list(itertools.product([float(u) for u in urals], [float(x) for x in rub_usd]))
     if not points:
         raise OilImpactError("deficit_grid: needs at least one Urals price and one RUB/USD rate")
@@ -81,7 +82,7 @@ def monte_carlo(params: Parameters, year: int = 2026) -> MonteCarloResult:
     """``mc_paths`` mean-reverting log-Urals paths around the scenario's path, through the full revenue and
     budget model in one vectorised pass (rouble and volumes stay on the scenario's path)."""
     context = default_context()
-    engine, paths, base_price = _inputs(params, context)
+    engine, paths, base_price = scenario_inputs(params, context)
     scen = paths.is_scenario
     urals = np.repeat(paths.urals[None, :], params.mc_paths, axis=0)
     urals[:, scen] = mean_reverting_urals(

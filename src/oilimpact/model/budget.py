@@ -18,10 +18,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from oilimpact.assumptions import Assumptions, load_assumptions
-from oilimpact.paths_model import History, base_months, build_history
-from oilimpact.provenance import Source
-from oilimpact.revenue import (
+from oilimpact.model.assumptions import Assumptions, load_assumptions
+from oilimpact.model.inputs import History, base_months, build_history
+from oilimpact.model.revenue import (
     Calibration,
     Layout,
     TaxConstants,
@@ -30,6 +29,7 @@ from oilimpact.revenue import (
     gross_extraction_tax,
     layout,
 )
+from oilimpact.provenance import Source
 
 CALIBRATION_WINDOW = ("2025-01", "2025-12")
 BACKTEST_WINDOW = ("2025-01", "2025-11")

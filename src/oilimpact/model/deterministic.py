@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from oilimpact.budget import Context, Engine, default_context, engine_for, law_inputs
+from oilimpact.model.budget import Context, Engine, default_context, engine_for, law_inputs
+from oilimpact.model.inputs import Paths, scenario_paths
+from oilimpact.model.revenue import COMPONENTS, kc
 from oilimpact.params import Parameters
-from oilimpact.paths_model import Paths, scenario_paths
 from oilimpact.provenance import Source
-from oilimpact.revenue import COMPONENTS, kc
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class ScenarioResult:
     paths: Paths = field(repr=False)
 
 
-def _inputs(params: Parameters, context: Context) -> tuple[Engine, Paths, np.ndarray]:
+def scenario_inputs(params: Parameters, context: Context) -> tuple[Engine, Paths, np.ndarray]:
     engine = engine_for(params.horizon_start, params.horizon_end)
     paths = scenario_paths(params, context.history, context.constants.export_share)
     base_price = engine.base_price.copy()
@@ -51,7 +51,7 @@ def _cap_shares(urals: np.ndarray, months: pd.PeriodIndex, caps: dict[str, float
 def run_scenario(params: Parameters, year: int = 2026) -> ScenarioResult:
     """Run one deterministic scenario over its horizon; ``annual`` summarises ``year``."""
     context = default_context()
-    engine, paths, base_price = _inputs(params, context)
+    engine, paths, base_price = scenario_inputs(params, context)
     out = engine.budget(paths.urals, paths.rub_usd, paths.volume, base_price)
     parts = engine.components(paths.urals[None, :], paths.rub_usd[None, :], paths.volume[None, :])[0]
     position = {m: i for i, m in enumerate(engine.base)}
@@ -152,7 +152,7 @@ def decompose(params: Parameters, year: int = 2026) -> pd.Series:
     """The year's revenue minus the law's plan: Brent, discount, rouble and volume effects (Shapley) plus
     the actual-minus-model residual of published months; the parts sum exactly to the total."""
     context = default_context()
-    engine, paths, _ = _inputs(params, context)
+    engine, paths, _ = scenario_inputs(params, context)
     law_urals, law_discount, law_fx = law_inputs(context, engine.base)
     law = {
         "brent": law_urals + law_discount,
@@ -202,7 +202,7 @@ def sensitivities(params: Parameters, year: int = 2026) -> pd.DataFrame:
     ``full_year``: every tax-base month feeding the year's receipts moves (comparable with the rule of
     thumb); ``rest_of_year``: only the scenario's months (actual prices cannot move any more)."""
     context = default_context()
-    engine, paths, _ = _inputs(params, context)
+    engine, paths, _ = scenario_inputs(params, context)
     feeding = np.asarray(
         (engine.base >= pd.Period(f"{year - 1}-10", "M")) & (engine.base <= pd.Period(f"{year}-11", "M"))
     )

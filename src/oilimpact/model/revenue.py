@@ -19,7 +19,7 @@ quarterly advances (Apr, Jul, Oct) and the March settlement of the fourth quarte
 tax on the same base). c₀, c₁, c₂ by least squares on the 2025 receipt months whose revenue is
 published and whose tax-base price (the month before) is published, not interpolated (see
 :func:`fit_mask`). L_year is the level term that makes the law's own assumptions reproduce its O&G
-plan (see :mod:`oilimpact.budget`); it is zero in 2025.
+plan (see :mod:`oilimpact.model.budget`); it is zero in 2025.
 All functions take arrays shaped (paths, months) so Monte Carlo, grids and decompositions are one call.
 """
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from oilimpact.assumptions import Assumptions
+from oilimpact.model.assumptions import Assumptions
 
 
 @dataclass(frozen=True)

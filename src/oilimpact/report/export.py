@@ -1,4 +1,4 @@
-"""From an executed notebook to files people open and send: HTML, PDF and the reports index.
+"""From an executed notebook to files people open and send: self-contained HTML and PDF.
 
 Reads an executed notebook (plain dict, as ``json.load`` gives it) and writes:
 
@@ -9,8 +9,7 @@ Reads an executed notebook (plain dict, as ``json.load`` gives it) and writes:
 - PDF: pandoc's ipynb reader (``--ipynb-output=all``) with ``resources/ipynb.lua`` to Typst, then the
   ``typst`` wheel with its bundled fonts. A4, title block, page numbers, real tables, SVG charts
   stay vector.
-- ``index.html``: every report with its links and status, and the key results
-  (:mod:`oilimpact.results`) of each notebook across scenarios.
+(``reports/index.html`` is :mod:`oilimpact.report.index`, built with the same page and checks.)
 
 Everything is deterministic: no clock is read, the PDF's dates come from the data's date.
 """
@@ -25,13 +24,14 @@ import json
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any, Literal
 
+from oilimpact.report.notebook import HEADING, cell_source, cell_tags
 from oilimpact.results import MIME_TYPE as RESULT_MIME
 
 Target = Literal["html", "pdf"]
@@ -47,7 +47,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _SCHEME = re.compile(r"(?i)\bhttps?://")
 _EXTERNAL = re.compile(r"(?i)https?://|(?:src|href|url)\s*[=(]\s*[\"']?//")
 _SVG_NOISE = re.compile(r"(?s)<metadata>.*?</metadata>\s*|<!--.*?-->\s*")
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 class ExportError(RuntimeError):
@@ -87,50 +86,7 @@ class ReportInfo:
         return f"{self.title} ({self.notebook}{scenario})"
 
 
-@dataclass(frozen=True)
-class IndexEntry:
-    """One report as the index lists it; ``outputs`` are paths relative to the reports folder."""
-
-    notebook: str
-    title: str
-    scenario: str | None
-    status: str
-    outputs: tuple[str, ...] = ()
-    results: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
 # --- reading the notebook ------------------------------------------------------------------------
-
-
-def _source(cell: dict[str, Any]) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _tags(cell: dict[str, Any]) -> set[str]:
-    return set(cell.get("metadata", {}).get("tags", []))
-
-
-def notebook_title(nb: dict[str, Any], fallback: str = "") -> str:
-    """The notebook's title: ``metadata.oilimpact.title``, else its first level-1 Markdown heading,
-    else its first heading of any level, else ``fallback``."""
-    meta_title = nb.get("metadata", {}).get("oilimpact", {}).get("title")
-    if meta_title:
-        return str(meta_title)
-    headings = [
-        (len(m.group(1)), m.group(2))
-        for cell in nb.get("cells", [])
-        if cell.get("cell_type") == "markdown"
-        for m in _HEADING.finditer(_source(cell))
-    ]
-    level_one = [text for level, text in headings if level == 1]
-    text = level_one[0] if level_one else (headings[0][1] if headings else fallback)
-    return re.sub(r"[*_`]", "", text).strip()
-
-
-def notebook_subject(nb: dict[str, Any]) -> str:
-    """``metadata.oilimpact.description`` when the notebook has one (used as PDF subject)."""
-    return str(nb.get("metadata", {}).get("oilimpact", {}).get("description", ""))
 
 
 def _drop_title(cells: list[dict[str, Any]], title: str) -> None:
@@ -139,7 +95,7 @@ def _drop_title(cells: list[dict[str, Any]], title: str) -> None:
         if cell["cell_type"] != "markdown":
             continue
         src = cell["source"]
-        for m in _HEADING.finditer(src):
+        for m in HEADING.finditer(src):
             if re.sub(r"[*_`]", "", m.group(2)).strip() == title:
                 cell["source"] = (src[: m.start()] + src[m.end():]).strip("\n")
                 return
@@ -186,14 +142,14 @@ def clean_notebook(nb: dict[str, Any], target: Target, title: str | None = None)
     cells: list[dict[str, Any]] = []
     for cell in nb.get("cells", []):
         kind = cell.get("cell_type")
-        if _tags(cell) & _HIDDEN_TAGS or kind not in ("markdown", "code"):
+        if cell_tags(cell) & _HIDDEN_TAGS or kind not in ("markdown", "code"):
             continue
         if kind == "markdown":
-            new = {"cell_type": "markdown", "source": _source(cell), "metadata": {}}
+            new = {"cell_type": "markdown", "source": cell_source(cell), "metadata": {}}
             if cell.get("attachments"):
                 new["attachments"] = copy.deepcopy(cell["attachments"])
         else:
-            removed = "remove-output" in _tags(cell)
+            removed = "remove-output" in cell_tags(cell)
             outputs = [] if removed else _clean_outputs(cell.get("outputs", []), target)
             if not outputs:
                 continue
@@ -212,11 +168,11 @@ def clean_notebook(nb: dict[str, Any], target: Target, title: str | None = None)
 
 
 def _resource(name: str) -> str:
-    return (resources.files("oilimpact") / "resources" / name).read_text(encoding="utf-8")
+    return (resources.files("oilimpact.report") / "resources" / name).read_text(encoding="utf-8")
 
 
-def _markdown_renderer():  # mistune is imported here: the fast path of `render` never needs it
-    import mistune
+def _markdown_renderer():
+    import mistune  # here, for start-up speed: a no-op `render` imports this module, never mistune
 
     class _Renderer(mistune.HTMLRenderer):
         """Raw HTML escaped (mistune's escape=True); links shown as text plus their address without
@@ -251,7 +207,7 @@ _SAFE_ATTRIBUTES = {"*": ["class"], "th": _SPAN, "td": _SPAN}
 def sanitize_html(fragment: str) -> str:
     """A notebook's HTML output with only table and text markup left; anything else (``<script>``,
     links, styles, event handlers) is shown as escaped text or dropped."""
-    import bleach
+    import bleach  # here, for start-up speed (a no-op `render` never sanitises)
 
     fragment = re.sub(r"(?is)<style\b[^>]*>.*?</style>", "", fragment)
     return bleach.clean(fragment, tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES, protocols=[],
@@ -363,7 +319,7 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
     )
 
 
-def _page(title: str, body: str, kind: str = "report") -> str:
+def page_html(title: str, body: str, kind: str = "report") -> str:
     return Template(_resource("page.html")).substitute(
         title=html.escape(title), css=_resource("report.css").strip(), body=body, kind=kind
     )
@@ -400,7 +356,7 @@ def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
         f"{_parameters_table(info.parameters)}\n</header>"
     )
     footer = f"<footer>{html.escape(info.description)}. Rendered by oilimpact.</footer>"
-    page = _page(info.title, f"{header}\n<article>\n{content}\n</article>\n{footer}")
+    page = page_html(info.title, f"{header}\n<article>\n{content}\n</article>\n{footer}")
     check_self_contained(page, info.notebook)
     return page
 
@@ -446,7 +402,7 @@ def _typst_title_call(info: ReportInfo) -> str:
 
 
 def _pandoc() -> str:
-    import pypandoc
+    import pypandoc  # here, for start-up speed (a no-op `render` never converts)
 
     return pypandoc.get_pandoc_path()
 
@@ -469,7 +425,7 @@ def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
 
 def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
     """The report as a PDF (A4, Typst's bundled fonts only, creation date = the data's date)."""
-    import typst
+    import typst  # here, for start-up speed (a no-op `render` never compiles)
 
     day = _parse_date(info.data_date)
     timestamp = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()) if day else 0
@@ -487,147 +443,3 @@ def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
         raise ExportError(f"typst warned on {info.notebook}: {'; '.join(str(w.message) for w in warnings)}")
     assert isinstance(pdf, bytes)
     return pdf
-
-
-# --- index -----------------------------------------------------------------------------------------
-
-
-def _link(path: str, label: str) -> str:
-    return f'<a href="{html.escape(path)}">{html.escape(label)}</a>'
-
-
-def _files(entry: IndexEntry) -> str:
-    labels = {".html": "HTML", ".pdf": "PDF", ".ipynb": "notebook"}
-    ordered = sorted(entry.outputs, key=lambda p: list(labels).index(Path(p).suffix)
-                     if Path(p).suffix in labels else 9)
-    return " · ".join(_link(p, labels.get(Path(p).suffix, Path(p).name)) for p in ordered)
-
-
-def _row_digits(values: Sequence[Any]) -> int | None:
-    """Decimals for one row of the comparison table, by its largest number (so −2.7 / −19.2 / 8.1)."""
-    floats = [abs(v) for v in values if isinstance(v, float)]
-    if not floats:
-        return None
-    largest = max(floats)
-    return 0 if largest >= 100 else 1 if largest >= 10 else 2
-
-
-def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[str]:
-    by_column = {e.scenario: e for e in entries}
-    names: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        for name, result in entry.results.items():
-            names.setdefault(name, result)
-    rows = []
-    for name, result in sorted(names.items(), key=lambda item: item[1].get("order", 0)):
-        present = [by_column[c].results[name]["value"] for c in columns
-                   if c in by_column and name in by_column[c].results]
-        digits = _row_digits(present)
-        shown = [format_result(v, digits) for v in present]
-        label = html.escape(str(result.get("label") or name))
-        unit = html.escape(str(result.get("unit") or ""))
-        head = f'<td class="label">{label}</td><td class="unit">{unit}</td>'
-        if len(columns) > 1 and len(present) == len(columns) and len(set(shown)) == 1:
-            rows.append(f'<tr>{head}<td class="num same" colspan="{len(columns)}">{html.escape(shown[0])} '
-                        '<span class="muted">same in every scenario</span></td></tr>')
-            continue
-        cells = []
-        for column in columns:
-            entry = by_column.get(column)
-            if entry is None:
-                cells.append("<td></td>")
-            elif name in entry.results:
-                value = html.escape(format_result(entry.results[name]["value"], digits))
-                cells.append(f'<td class="num">{value}</td>')
-            else:
-                missing = "failed" if entry.status == "failed" else "—"
-                cells.append(f'<td class="num {entry.status}">{missing}</td>')
-        rows.append(f"<tr>{head}{''.join(cells)}</tr>")
-    return rows
-
-
-def _scenario_head(scenario: str, titles: Mapping[str, str]) -> str:
-    title = titles.get(scenario) or scenario
-    key = f'<br><code class="key">{html.escape(scenario)}</code>' if title != scenario else ""
-    return f'<th class="num">{html.escape(title)}{key}</th>'
-
-
-def _report_cell(entry: IndexEntry | None, colspan: int = 1) -> str:
-    span = f' colspan="{colspan}"' if colspan > 1 else ""
-    if entry is None:
-        return f"<td{span}></td>"
-    status = html.escape(entry.status)
-    marker = "" if entry.status == "ok" else f'<span class="status-{status}">{status}</span> '
-    return f'<td class="files"{span}>{marker}{_files(entry)}</td>'
-
-
-def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
-               scenario_titles: Mapping[str, str] | None = None) -> str:
-    """``reports/index.html``: the key results across scenarios (scenarios headed by their titles from
-    ``scenario_titles``, key below), then every report's links, one row per notebook."""
-    entries = list(entries)
-    titles = dict(scenario_titles or {})
-    notebooks: dict[str, list[IndexEntry]] = {}
-    for entry in entries:
-        notebooks.setdefault(entry.notebook, []).append(entry)
-    scenarios: list[str | None] = []
-    for entry in entries:
-        if entry.scenario is not None and entry.scenario not in scenarios:
-            scenarios.append(entry.scenario)
-
-    head = "".join(_scenario_head(s, titles) for s in scenarios if s)
-    width = len(scenarios) + 2
-    result_rows: list[str] = []
-    single_rows: list[str] = []
-    for group in notebooks.values():
-        title = html.escape(group[0].title)
-        if any(e.scenario for e in group):
-            rows = _results_rows(group, scenarios)
-            if rows:
-                result_rows.append(f'<tr class="group"><th colspan="{width}">{title}</th></tr>')
-                result_rows += rows
-        else:
-            rows = _results_rows(group, [None])
-            if rows:
-                single_rows.append(f'<tr class="group"><th colspan="3">{title}</th></tr>')
-                single_rows += rows
-    sections = []
-    if result_rows:
-        sections.append(
-            "<h2>Key results across scenarios</h2>\n"
-            '<table class="results"><thead><tr><th>Result</th><th class="unit">Unit</th>'
-            f"{head}</tr></thead>\n<tbody>\n" + "\n".join(result_rows) + "\n</tbody></table>"
-        )
-    if single_rows:
-        sections.append(
-            "<h2>Key results of notebooks without scenarios</h2>\n"
-            '<table class="results"><thead><tr><th>Result</th><th class="unit">Unit</th>'
-            '<th class="num">Value</th></tr></thead>\n'
-            "<tbody>\n" + "\n".join(single_rows) + "\n</tbody></table>"
-        )
-    report_rows = []
-    for group in notebooks.values():
-        by_scenario = {e.scenario: e for e in group}
-        if any(e.scenario for e in group):
-            cells = "".join(_report_cell(by_scenario.get(s)) for s in scenarios)
-        else:
-            cells = _report_cell(group[0], max(len(scenarios), 1))
-        report_rows.append(f'<tr><td class="label">{html.escape(group[0].title)}</td>{cells}</tr>')
-    report_head = head if scenarios else '<th>Files</th>'
-    sections.append(
-        f'<h2>Reports</h2>\n<table class="reports"><thead><tr><th>Report</th>{report_head}</tr></thead>\n'
-        "<tbody>\n" + "\n".join(report_rows) + "\n</tbody></table>"
-    )
-    failed = sum(e.status == "failed" for e in entries)
-    facts = [f"{len(entries)} reports", f"{len(notebooks)} notebooks"]
-    if failed:
-        facts.append(f'<span class="failed">{failed} failed</span>')
-    if data_date:
-        facts.append(f"data as of {html.escape(data_date)}")
-    header = (
-        "<header>\n<h1>Oil price, sanctions and Russia's budget — reports</h1>\n"
-        f"<p class=\"facts\">{' · '.join(facts)}</p>\n</header>"
-    )
-    page = _page("oilimpact reports", header + "\n" + "\n".join(sections), kind="index")
-    check_self_contained(page, "index.html")
-    return page

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from oilimpact.errors import OilImpactError
-from oilimpact.paths import data_dir, relative_to_root
+from oilimpact.project import data_dir, relative_to_root
 from oilimpact.provenance import Source
+from oilimpact.yamlfile import read_yaml_mapping
 
 _ACCESSED = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -129,6 +129,11 @@ class Assumptions:
     path: Path
     entries: dict[str, Assumption] = field(default_factory=dict)
 
+    def latest_accessed(self) -> str | None:
+        """The latest full ``accessed`` date (YYYY-MM-DD) of the sources, or None."""
+        days = [e.source.accessed for e in self.entries.values() if len(e.source.accessed or "") == 10]
+        return max(days) if days else None
+
     def get(self, key: str) -> Assumption:
         if key not in self.entries:
             raise OilImpactError(
@@ -161,25 +166,6 @@ class Assumptions:
 
 def default_path() -> Path:
     return data_dir() / "assumptions.yaml"
-
-
-def read_yaml_mapping(text: str, shown: str, what: str) -> tuple[dict, dict[str, int]]:
-    """A YAML file's top-level mapping and the 1-based line of each key; ``what`` says what the
-    mapping holds, for the error when it is not one (``shown`` names the file in errors)."""
-    try:
-        raw = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise OilImpactError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            where=shown,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    if not isinstance(raw, dict) or not raw:
-        raise OilImpactError(f"must be a mapping of {what}", where=shown)
-    keys = node.value if isinstance(node, yaml.MappingNode) else []
-    return raw, {k.value: k.start_mark.line + 1 for k, _ in keys}
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from oilimpact.assumptions import Assumptions, load_assumptions, read_yaml_mapping
+from oilimpact.articles import find_figure, load_figures
 from oilimpact.errors import OilImpactError
-from oilimpact.figures import load_figures
-from oilimpact.paths import data_dir, relative_to_root
+from oilimpact.model.assumptions import Assumptions, load_assumptions
+from oilimpact.params import Parameters, build_parameters, validate_overrides
+from oilimpact.presets import preset_names, presets_path, read_presets
+from oilimpact.project import data_dir, relative_to_root
 from oilimpact.provenance import Source
+from oilimpact.yamlfile import read_yaml_mapping
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Scenario:
 
 
 def default_path() -> Path:
-    return data_dir() / "scenarios.yaml"
+    return presets_path()
 
 
 def figures_path() -> Path:
@@ -57,7 +59,6 @@ def figures_path() -> Path:
 
 def _figure(frame: pd.DataFrame, selector: dict[str, Any], fail: Callable[[str], OilImpactError]):
     """The one row of data/figures.csv that ``selector`` picks, as its value and the article's citation."""
-    from oilimpact.figures import find_figure
 
     if not isinstance(selector, dict) or "metric" not in selector:
         raise fail("figure: needs at least {metric: NAME}")
@@ -126,9 +127,15 @@ def parse_scenarios(
     text: str, where: Path, assumptions: Assumptions | None = None, figures: pd.DataFrame | Path | None = None
 ) -> dict[str, Scenario]:
     """Scenarios from YAML text; ``figures`` a frame or CSV path (default data/figures.csv, read lazily)."""
-    from oilimpact.params import validate_overrides
-
     shown = relative_to_root(where)
+    raw, lines = read_yaml_mapping(text, shown, "scenario names to presets")
+    return _scenarios(raw, lines, shown, assumptions, figures)
+
+
+def _scenarios(
+    raw: dict, lines: dict[str, int], shown: str, assumptions: Assumptions | None,
+    figures: pd.DataFrame | Path | None,
+) -> dict[str, Scenario]:
     assumptions = assumptions if assumptions is not None else load_assumptions()
     cache: dict[str, pd.DataFrame] = {}
 
@@ -140,8 +147,6 @@ def parse_scenarios(
                 else load_figures(Path(figures) if figures is not None else figures_path())
             )
         return cache["frame"]
-
-    raw, lines = read_yaml_mapping(text, shown, "scenario names to presets")
 
     scenarios: dict[str, Scenario] = {}
     for name, body in raw.items():
@@ -201,15 +206,19 @@ def load_scenarios(
     assumptions: Assumptions | None = None,
 ) -> dict[str, Scenario]:
     """The presets of ``data/scenarios.yaml`` (or ``path``), in file order, values traced to sources."""
-    file = Path(path) if path is not None else default_path()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OilImpactError(f"cannot read scenarios: {exc.strerror}", where=relative_to_root(file)) from None
-    return parse_scenarios(text, file, assumptions, figures)
+    raw, lines, shown = read_presets(path)
+    return _scenarios(raw, lines, shown, assumptions, figures)
 
 
 def scenario_names() -> list[str]:
     """Preset names in file order (read without resolving sources)."""
-    raw = yaml.safe_load(default_path().read_text(encoding="utf-8"))
-    return [str(name) for name in raw]
+    return preset_names()
+
+
+def resolve_parameters(scenario: str = "budget_law", **overrides: Any) -> Parameters:
+    """The scenario's parameters with ``overrides`` on top (``None`` = the scenario's value)."""
+    checked = validate_overrides(overrides)
+    presets = load_scenarios()
+    if scenario not in presets:
+        raise OilImpactError(f"unknown scenario {scenario!r}; known scenarios: {', '.join(presets)}")
+    return build_parameters(scenario, validate_overrides(presets[scenario].values), checked)

@@ -1,10 +1,14 @@
 """The scenario model: Urals paths → extraction tax and O&G revenues → budget rule, NWF and deficit.
 
-This module is the public face of the model; the work is done in :mod:`oilimpact.revenue` (tax formula,
-calibration), :mod:`oilimpact.paths_model` (history and scenario paths), :mod:`oilimpact.budget` (engine,
-plan, budget rule, NWF, deficit), :mod:`oilimpact.run` (one scenario, decomposition, sensitivities),
-:mod:`oilimpact.calibration` (fit, law check, backtest, leave-one-out, components) and
-:mod:`oilimpact.risk` (grid, Monte Carlo, tornado); every name is re-exported here.
+This package is the public face of the model (stage 2); the work is done in its modules, bottom up:
+:mod:`~oilimpact.model.assumptions` (data/assumptions.yaml, each number with its source),
+:mod:`~oilimpact.model.scenarios` (data/scenarios.yaml traced to assumptions and article figures, and
+:func:`resolve_parameters`), :mod:`~oilimpact.model.revenue` (tax formula, calibration),
+:mod:`~oilimpact.model.inputs` (history and scenario price paths), :mod:`~oilimpact.model.budget`
+(engine, plan, budget rule, NWF, deficit), :mod:`~oilimpact.model.deterministic` (one scenario,
+decomposition, sensitivities), :mod:`~oilimpact.model.calibration` (fit, law check, backtest,
+leave-one-out, components) and :mod:`~oilimpact.model.risk` (grid, Monte Carlo, tornado); the names
+the notebooks and the CLI use are re-exported here.
 
 ## Equations
 
@@ -45,7 +49,8 @@ For tax-base month *t* (Urals tax price *P*, USD/bbl; rate *X*, RUB/USD; export-
 
 from __future__ import annotations
 
-from oilimpact.budget import (
+from oilimpact.model.assumptions import Assumptions, load_assumptions
+from oilimpact.model.budget import (
     BACKTEST_WINDOW,
     CALIBRATION_WINDOW,
     LAW_FROM,
@@ -56,7 +61,7 @@ from oilimpact.budget import (
     engine_for,
     law_inputs,
 )
-from oilimpact.calibration import (
+from oilimpact.model.calibration import (
     backtest,
     calibration_check,
     calibration_table,
@@ -64,8 +69,15 @@ from oilimpact.calibration import (
     components_check,
     leave_one_out,
 )
-from oilimpact.revenue import COMPONENTS, kc
-from oilimpact.risk import (
+from oilimpact.model.deterministic import (
+    ScenarioResult,
+    decompose,
+    run_scenario,
+    scenario_inputs,
+    sensitivities,
+)
+from oilimpact.model.revenue import COMPONENTS, kc
+from oilimpact.model.risk import (
     PERCENTILES,
     TORNADO_SHOCKS,
     MonteCarloResult,
@@ -73,7 +85,7 @@ from oilimpact.risk import (
     monte_carlo,
     tornado,
 )
-from oilimpact.run import ScenarioResult, _inputs, decompose, run_scenario, sensitivities
+from oilimpact.model.scenarios import Scenario, load_scenarios, resolve_parameters, scenario_names
 
 __all__ = [
     "BACKTEST_WINDOW",
@@ -84,11 +96,12 @@ __all__ = [
     "PERCENTILES",
     "SENSITIVITY_NOTE_MD",
     "TORNADO_SHOCKS",
+    "Assumptions",
     "Context",
     "Engine",
     "MonteCarloResult",
+    "Scenario",
     "ScenarioResult",
-    "_inputs",
     "backtest",
     "build_context",
     "calibration_check",
@@ -103,8 +116,13 @@ __all__ = [
     "kc",
     "law_inputs",
     "leave_one_out",
+    "load_assumptions",
+    "load_scenarios",
     "monte_carlo",
+    "resolve_parameters",
     "run_scenario",
+    "scenario_inputs",
+    "scenario_names",
     "sensitivities",
     "tornado",
 ]

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from oilimpact.assumptions import load_assumptions
-from oilimpact.budget import (
+from oilimpact.model.assumptions import load_assumptions
+from oilimpact.model.budget import (
     BACKTEST_WINDOW,
     CALIBRATION_WINDOW,
     Context,
@@ -19,7 +19,7 @@ from oilimpact.budget import (
     engine_for,
     law_inputs,
 )
-from oilimpact.revenue import calibrate, fit_mask, gross_extraction_tax, layout
+from oilimpact.model.revenue import calibrate, fit_mask, gross_extraction_tax, layout
 
 
 def calibration_table() -> pd.DataFrame:

@@ -27,7 +27,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from oilimpact.assumptions import Assumptions, load_assumptions
+from oilimpact.model.assumptions import Assumptions, load_assumptions
 from oilimpact.params import Parameters
 
 BASE_START = pd.Period("2024-10", "M")

@@ -1,0 +1,132 @@
+"""An article file and its sentences: what the figures and events stages both read.
+
+An article file is a space, ``date YYYY-MM-DD``, a space, then the text. :func:`read_article` checks
+and parses it (a bad file raises :class:`OilImpactError` naming it and the line); :func:`article_date`
+reads only the header, for callers that need the date and not the text (the render step's data date);
+:func:`sentences` splits a text into sentence spans.
+
+Size: one article is at most :data:`MAX_ARTICLE_BYTES`; a bigger file is refused with an error
+(news articles are 2–50 kB, so a bigger file is almost certainly not an article).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from oilimpact.errors import OilImpactError
+
+MAX_ARTICLE_BYTES = 1_000_000
+
+_HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<date>\S+)[ \t]?")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_EXPECTED = "an article starts with ' date YYYY-MM-DD ' then its text"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article file: ``text`` is the whole decoded file, the body starts at ``body_start``."""
+
+    path: Path
+    name: str
+    date: dt.date
+    text: str
+    body_start: int
+
+
+def read_article(path: str | Path) -> Article:
+    """Read and check one article file; a bad file raises OilImpactError naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise OilImpactError("no such article file", where=path)
+    size = path.stat().st_size
+    if size == 0:
+        raise OilImpactError(f"empty file; {_EXPECTED}", where=path)
+    if size > MAX_ARTICLE_BYTES:
+        raise OilImpactError(
+            f"file is {size / 1e6:.1f} MB, over the {MAX_ARTICLE_BYTES / 1e6:.0f} MB limit for one article "
+            "(news articles are 2-50 kB); split it or check that it is an article",
+            where=path,
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise OilImpactError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the article as UTF-8",
+            where=path, line=line,
+        ) from None
+    header = _HEADER.match(text)
+    if header is None:
+        first = text.split("\n", 1)[0][:40]
+        raise OilImpactError(
+            f"no date header (starts with {first!r}); {_EXPECTED}",
+            where=path, line=1,
+        )
+    raw_date = header.group("date")
+    try:
+        if not ISO_DATE.match(raw_date):
+            raise ValueError
+        date = dt.date.fromisoformat(raw_date)
+    except ValueError:
+        raise OilImpactError(
+            f"bad date {raw_date!r} in the header; expected a real calendar date as YYYY-MM-DD",
+            where=path, line=1,
+        ) from None
+    return Article(path, path.name, date, text, header.end())
+
+
+def article_date(path: str | Path) -> dt.date | None:
+    """The date in an article file's header, or None when the first line has no valid one."""
+    with Path(path).open(encoding="utf-8", errors="replace") as handle:
+        header = _HEADER.match(handle.readline())
+    if header is None or not ISO_DATE.match(header.group("date")):
+        return None
+    try:
+        return dt.date.fromisoformat(header.group("date"))
+    except ValueError:
+        return None
+
+
+# --- sentences ------------------------------------------------------------------------------
+
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+[“‘\"'(\[]?[A-Z0-9])|\n")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:[A-Z]\.)+[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|Gov|No|vs|etc|Inc|Co|Corp|Ltd|Jr|Sr"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))$"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+def sentences(text: str, start: int = 0) -> list[Sentence]:
+    """Sentence spans of ``text[start:]`` (a line break always ends one and starts a paragraph)."""
+    spans: list[Sentence] = []
+    paragraph, begin = 0, start
+    for m in _SENTENCE_BREAK.finditer(text, start):
+        if m.group() != "\n" and _ABBREVIATION.search(text, max(begin, m.start() - 12), m.start()):
+            continue
+        stop = m.start() if m.group() == "\n" else m.end()
+        _add_sentence(spans, text, begin, stop, paragraph)
+        begin = m.end()
+        if m.group() == "\n":
+            paragraph += 1
+    _add_sentence(spans, text, begin, len(text), paragraph)
+    return spans
+
+
+def _add_sentence(spans: list[Sentence], text: str, begin: int, stop: int, paragraph: int) -> None:
+    while begin < stop and text[begin].isspace():
+        begin += 1
+    while stop > begin and text[stop - 1].isspace():
+        stop -= 1
+    if stop > begin:
+        spans.append(Sentence(begin, stop, paragraph))

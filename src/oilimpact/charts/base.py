@@ -1,0 +1,297 @@
+"""The house chart style and the pieces every chart shares: set-up, saving, titles, captions, axes."""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import matplotlib.lines
+import matplotlib.style
+import numpy as np
+import pandas as pd
+from IPython import get_ipython
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import FuncFormatter
+
+from oilimpact import fmt, provenance
+from oilimpact.provenance import Source
+
+STYLE = Path(__file__).with_name("oilimpact.mplstyle")
+CAPTION_GID = "oilimpact-caption"
+
+# Metadata that would otherwise carry the date or the software version into the file.
+_SAVE_METADATA: dict[str, dict[str, Any]] = {
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None},
+    "png": {"Software": None},
+}
+
+INK = "#222222"
+MUTED = "#8a8a8a"
+LIGHT = "#d9d9d9"
+ACCENT = "#c8102e"
+
+
+@dataclass(frozen=True)
+class Look:
+    """How one series is drawn: colour, line style and marker (greyscale-distinguishable)."""
+
+    color: str
+    linestyle: Any
+    marker: str
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"color": self.color, "linestyle": self.linestyle, "marker": self.marker}
+
+
+# Lightness alternates dark/light and every line style differs, so series survive greyscale.
+LOOKS: tuple[Look, ...] = (
+    Look("#1f3b73", "-", "o"),
+    Look("#e8a33d", "--", "s"),
+    Look("#000000", ":", "^"),
+    Look("#4aa3a2", "-.", "D"),
+    Look("#7f7f7f", (0, (5, 1, 1, 1, 1, 1)), "v"),
+    Look("#c8102e", (0, (1, 2)), "x"),
+)
+
+F = TypeVar("F", bound=Callable[..., Figure])
+
+
+def setup() -> None:
+    """Use the house style and show notebook figures as reproducible SVG (call once per notebook)."""
+    mpl.style.use(STYLE)
+    if get_ipython() is None:
+        return
+    # Imported only inside a kernel: importing the inline backend hooks it into IPython's matplotlib.
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("svg", metadata=_SAVE_METADATA["svg"])
+
+
+def _styled(function: F) -> F:
+    """Draw inside the house style whether or not :func:`setup` ran."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        with mpl.style.context(STYLE):
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def save(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` as SVG, PDF or PNG (by suffix), byte-identical for identical figures."""
+    path = Path(path)
+    kind = path.suffix.lstrip(".").lower()
+    with mpl.style.context(STYLE):
+        fig.savefig(path, format=kind, metadata=_SAVE_METADATA.get(kind))
+    return path
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+def _new(nrows: int = 1, *, height: float | None = None, width: float = 8.0, **kwargs: Any):
+    fig = Figure(figsize=(width, height or mpl.rcParams["figure.figsize"][1]), layout="constrained")
+    axes = fig.subplots(nrows, 1, squeeze=False, **kwargs)[:, 0]
+    return fig, axes
+
+
+def _wrap(text: str, fig: Figure, fontsize: float) -> str:
+    chars = max(30, int(fig.get_figwidth() * 72 / (fontsize * 0.56)))
+    return "\n".join(textwrap.fill(part, chars) for part in text.split("\n"))
+
+
+def _titles(fig: Figure, ax: Axes, title: str, subtitle: str) -> None:
+    size = mpl.rcParams["figure.titlesize"]
+    fig.suptitle(_wrap(title, fig, size), x=0.0, ha="left", fontsize=size, fontweight="bold")
+    if subtitle:
+        ax.set_title(subtitle, loc="left", fontsize=9.5, color="#555555", pad=8)
+
+
+def caption(fig_or_ax: Figure | Axes, sources: Iterable[Source], note: str = "") -> str:
+    """Put ``note`` and ``Source: …`` (from the sources' provenance) under the figure; return the text.
+
+    Calling it again replaces the caption. Space is reserved in the constrained layout so the
+    caption never overlaps the axes, in notebooks and in saved files alike.
+    """
+    fig = fig_or_ax if isinstance(fig_or_ax, Figure) else fig_or_ax.get_figure(root=True)
+    cited = provenance.caption(sources)
+    text = "\n".join(part for part in (note, cited) if part)
+    for old in [t for t in fig.texts if t.get_gid() == CAPTION_GID]:
+        old.remove()
+    if not text:
+        return ""
+    fontsize = 7.5
+    wrapped = _wrap(text, fig, fontsize)
+    lines = wrapped.count("\n") + 1
+    fig.text(
+        0.0,
+        0.005,
+        wrapped,
+        ha="left",
+        va="bottom",
+        fontsize=fontsize,
+        color="#555555",
+        gid=CAPTION_GID,
+        linespacing=1.3,
+    )
+    needed = (lines * fontsize * 1.3 + 6) / 72
+    # Grow the figure by the caption's height so the plot keeps its size however long the sources are.
+    base_height = getattr(fig, "_oilimpact_base_height", fig.get_figheight())
+    fig._oilimpact_base_height = base_height  # type: ignore[attr-defined]
+    fig.set_figheight(base_height + needed)
+    share = needed / fig.get_figheight()
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, share, 1, 1 - share))
+    return text
+
+
+def caption_text(fig: Figure) -> str:
+    """The caption :func:`caption` placed on ``fig`` (unwrapped), or ``""``."""
+    for text in fig.texts:
+        if text.get_gid() == CAPTION_GID:
+            return " ".join(text.get_text().split())
+    return ""
+
+
+def _months(index: Any) -> pd.DatetimeIndex:
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    return pd.DatetimeIndex(pd.to_datetime(index))
+
+
+def _month(value: Any) -> pd.Timestamp:
+    if isinstance(value, pd.Period):
+        return value.to_timestamp()
+    return pd.Timestamp(value)
+
+
+def _date_axis(ax: Axes) -> None:
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+
+
+def _thousands(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
+    formatter = FuncFormatter(lambda v, _pos: fmt.number(v, decimals))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+def _dodge(positions: Sequence[float], gap: float, low: float, high: float) -> list[float]:
+    """Spread sorted 1-D label positions at least ``gap`` apart, kept within [low, high]."""
+    order = np.argsort(positions, kind="stable")
+    placed = np.clip(np.asarray(positions, dtype=float)[order], low, high)
+    for i in range(1, len(placed)):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    if len(placed) and placed[-1] > high:
+        placed[-1] = high
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - gap)
+    result = np.empty_like(placed)
+    result[order] = placed
+    return result.tolist()
+
+
+def _end_labels(ax: Axes, entries: list[tuple[pd.Timestamp, float, str, str]]) -> None:
+    """Label lines at their right ends (x, y, text, colour), dodged so labels never overlap."""
+    if not entries:
+        return
+    ax.figure.canvas.draw_idle()
+    low, high = ax.get_ylim()
+    gap = (high - low) * 0.055
+    ys = _dodge([e[1] for e in entries], gap, low + gap / 2, high - gap / 2)
+    for (x, _y, text, color), y in zip(entries, ys, strict=True):
+        ax.annotate(
+            text,
+            xy=(x, y),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8.5,
+            color=color,
+            annotation_clip=False,
+        )
+
+
+def _hline(
+    ax: Axes, y: float, text: str, *, color: str = ACCENT, linestyle: Any = "--", where: str = "right"
+) -> None:
+    ax.axhline(y, color=color, linestyle=linestyle, linewidth=1.2, zorder=2)
+    x = 1.0 if where == "right" else 0.0
+    ax.annotate(
+        text,
+        xy=(x, y),
+        xycoords=("axes fraction", "data"),
+        xytext=(-2 if x else 2, 3),
+        textcoords="offset points",
+        ha="right" if x else "left",
+        va="bottom",
+        fontsize=8.5,
+        color=color,
+        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+    )
+
+
+def _events_key(ax: Axes, events: pd.DataFrame | None) -> str:
+    """Numbered event markers along the bottom of ``ax``; returns the key for the caption."""
+    if events is None or events.empty:
+        return ""
+    frame = events.assign(date=pd.to_datetime(events["date"], format="mixed"))
+    frame = frame.sort_values("date", kind="stable")
+    left, right = ax.get_xlim()
+    xs = mdates.date2num(frame["date"])
+    inside = (xs >= left) & (xs <= right)
+    frame, xs = frame[inside], xs[inside]
+    if frame.empty:
+        return ""
+    span = right - left
+    fractions = [(x - left) / span for x in xs]
+    placed = _dodge(fractions, 0.028, 0.01, 0.99)
+    keys = []
+    for number, (x, frac, (_, row)) in enumerate(zip(xs, placed, frame.iterrows(), strict=True), 1):
+        ax.axvline(x, color=MUTED, linewidth=0.7, linestyle=(0, (2, 2)), zorder=1)
+        ax.annotate(
+            str(number),
+            xy=(x, 0.93),
+            xycoords=("data", "axes fraction"),
+            xytext=(left + frac * span, 0.985),
+            textcoords=("data", "axes fraction"),
+            ha="center",
+            va="top",
+            fontsize=8,
+            fontweight="bold",
+            color=INK,
+            bbox={"boxstyle": "circle,pad=0.15", "facecolor": "white", "edgecolor": MUTED, "linewidth": 0.6},
+            arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.6},
+        )
+        keys.append(f"({number}) {row['date']:%-d %b %Y}: {row['label']}")
+    return "Events: " + "; ".join(keys) + "."
+
+
+def _point_label(row: Mapping[str, Any], unit_prefix: str = "$") -> str:
+    qualifier = str(row.get("qualifier") or "")
+    sign = {
+        "less than": "< ",
+        "under": "< ",
+        "below": "< ",
+        "more than": "> ",
+        "over": "> ",
+        "above": "> ",
+        "about": "≈ ",
+        "around": "≈ ",
+    }.get(qualifier.lower(), "")
+    return f"{sign}{unit_prefix}{fmt.trim(float(row['value']), 2)}"
+
+
+def _is_upper_bound(row: Mapping[str, Any]) -> bool:
+    return str(row.get("qualifier") or "").lower() in {"less than", "under", "below"}

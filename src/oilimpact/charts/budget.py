@@ -1,0 +1,517 @@
+"""Charts of the budget: revenue against plan, backtest, deficit and NWF, waterfall, tornado, heatmap."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from oilimpact import fmt
+from oilimpact.charts.base import (
+    ACCENT,
+    INK,
+    LIGHT,
+    LOOKS,
+    MUTED,
+    _date_axis,
+    _end_labels,
+    _hline,
+    _month,
+    _months,
+    _new,
+    _styled,
+    _thousands,
+    _titles,
+    caption,
+)
+from oilimpact.provenance import Source
+
+# --- revenue, backtest, deficit -----------------------------------------------------------------
+
+
+@_styled
+def revenue_vs_plan(
+    monthly: pd.Series,
+    sources: Iterable[Source],
+    *,
+    plan: pd.Series | float | None = None,
+    prior_year: pd.Series | None = None,
+    actual: pd.Series | None = None,
+    scenario: str = "scenario",
+    unit: str = "bn RUB",
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> Figure:
+    """Monthly oil & gas revenue of a scenario (bars from zero) against the law's plan (step line),
+    the same month a year earlier (open circles) and actual receipts (filled diamonds)."""
+    months = _months(monthly.index)
+    values = monthly.set_axis(months)
+    fig, (ax,) = _new(height=4.8)
+    ax.bar(
+        months,
+        values.values,
+        width=20,
+        color="#9db3d6",
+        edgecolor="#1f3b73",
+        linewidth=0.6,
+        label=f"{scenario.replace('_', ' ')}: actual where published, else model",
+        zorder=2,
+    )
+    if plan is not None:
+        if isinstance(plan, pd.Series):
+            plan_line = plan.set_axis(_months(plan.index)).reindex(months)
+        else:
+            plan_line = pd.Series(float(plan), index=months)
+        edges = list(months - pd.Timedelta(days=14)) + [months[-1] + pd.Timedelta(days=14)]
+        ax.stairs(
+            plan_line.values,
+            edges,
+            baseline=None,
+            color=ACCENT,
+            linestyle="--",
+            linewidth=1.6,
+            label="Budget law plan (model at the law's price and rate)",
+            zorder=4,
+        )
+    if prior_year is not None:
+        prior = prior_year.set_axis(_months(prior_year.index) + pd.DateOffset(years=1)).reindex(months)
+        ax.plot(
+            months,
+            prior.values,
+            linestyle="",
+            marker="o",
+            markersize=6,
+            markerfacecolor="white",
+            markeredgecolor=INK,
+            markeredgewidth=1.2,
+            label="Same month a year earlier (actual)",
+            zorder=5,
+        )
+    if actual is not None and not actual.dropna().empty:
+        act = actual.dropna()
+        ax.plot(
+            _months(act.index),
+            act.values,
+            linestyle="",
+            marker="D",
+            markersize=6,
+            color=INK,
+            label="Actual receipts",
+            zorder=6,
+        )
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    _thousands(ax)
+    ax.set_ylabel(f"Oil & gas revenue, {unit}")
+    ax.set_xlabel("Month of receipt")
+    ax.legend(loc="upper left", ncols=2, fontsize=8)
+    ax.set_ylim(top=ax.get_ylim()[1] * 1.18)
+    if title is None:
+        total = values.loc[values.index.year == months[-1].year].sum()
+        name = scenario.replace("_", " ")
+        title = f"{months[-1].year} oil & gas revenue: {fmt.bn_rub(total)} in the {name} scenario"
+        if plan is not None:
+            planned = plan_line.loc[plan_line.index.year == months[-1].year].sum()
+            gap = total - planned
+            title += f", {fmt.bn_rub(abs(gap))} {fmt.above_below(gap)} plan"
+    _titles(fig, ax, title, subtitle or f"Federal oil & gas revenue by month of receipt, {unit}")
+    caption(fig, sources)
+    return fig
+
+
+@_styled
+def backtest(
+    frame: pd.DataFrame,
+    sources: Iterable[Source],
+    *,
+    actual: str = "actual",
+    model: str = "model",
+    out_of_sample: Sequence[Any] = (),
+    unit: str = "bn RUB",
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> Figure:
+    """Model vs actual monthly revenue; months in ``out_of_sample`` are shaded and their errors
+    printed on the chart."""
+    months = _months(frame.index)
+    data = frame.set_axis(months)
+    fig, (ax,) = _new(height=4.6)
+    ax.plot(months, data[actual].values, color=INK, linestyle="-", marker="o", label="Actual")
+    ax.plot(
+        months,
+        data[model].values,
+        color=ACCENT,
+        linestyle="--",
+        marker="s",
+        markerfacecolor="white",
+        label="Model",
+    )
+    oos = [_month(m) for m in out_of_sample]
+    errors = []
+    for month in oos:
+        ax.axvspan(
+            month - pd.Timedelta(days=15),
+            month + pd.Timedelta(days=15),
+            facecolor=LIGHT,
+            alpha=0.7,
+            hatch="//",
+            edgecolor="#bbbbbb",
+            linewidth=0,
+            zorder=0,
+        )
+        row = data.loc[month]
+        error = (row[model] - row[actual]) / row[actual] * 100
+        errors.append((month, error))
+        ax.annotate(
+            fmt.percent(error, 0, signed=True),
+            xy=(month, row[model]),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8.5,
+            color=ACCENT,
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        )
+    if oos:
+        ax.annotate(
+            "out of sample",
+            xy=(oos[0] - pd.Timedelta(days=15), 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-3, -2),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize=8,
+            color="#555555",
+        )
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    _thousands(ax)
+    ax.set_ylabel(f"Oil & gas revenue, {unit}")
+    ax.set_xlabel("Month of receipt")
+    ax.legend(loc="lower left", ncols=2)
+    if title is None:
+        if errors:
+            parts = [f"{m:%B %Y} by {fmt.percent(abs(e), 0)}" for m, e in errors]
+            title = "Out of sample the model misses " + " and ".join(parts)
+        else:
+            fit = (data[model] - data[actual]).abs().mean()
+            title = f"The model is off by {fmt.bn_rub(fit)} a month on average"
+    _titles(fig, ax, title, subtitle or f"Monthly oil & gas revenue, model vs actual, {unit}")
+    caption(fig, sources)
+    return fig
+
+
+@_styled
+def deficit_nwf(
+    deficit: pd.DataFrame,
+    nwf: pd.DataFrame,
+    sources: Iterable[Source],
+    *,
+    highlight: str | None = None,
+    law_deficit: float | None = None,
+    unit: str = "bn RUB",
+    title: str | None = None,
+    top_label: str = "Cumulative deficit",
+) -> Figure:
+    """Two panels sharing the month axis: cumulative deficit and NWF liquid balance, one column per
+    scenario (``highlight`` bold), with the law's full-year deficit as a line."""
+    fig, (top, bottom) = _new(2, height=6.6, sharex=True)
+    highlight = highlight if highlight in deficit.columns else deficit.columns[0]
+    for ax, frame, label in ((top, deficit, top_label), (bottom, nwf, "NWF liquid assets")):
+        data = frame.set_axis(_months(frame.index))
+        entries = []
+        for i, name in enumerate(data.columns):
+            look = LOOKS[i % len(LOOKS)]
+            bold = name == highlight
+            ax.plot(
+                data.index,
+                data[name].values,
+                color=ACCENT if bold else look.color,
+                linestyle="-" if bold else look.linestyle,
+                marker=look.marker,
+                markersize=4 if bold else 3,
+                linewidth=2.6 if bold else 1.2,
+                zorder=5 if bold else 3,
+            )
+            entries.append(
+                (
+                    data.index[-1],
+                    float(data[name].iloc[-1]),
+                    name.replace("_", " "),
+                    ACCENT if bold else look.color,
+                )
+            )
+        ax.set_ylabel(f"{label},\n{unit}")
+        _thousands(ax)
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(min(0.0, lo), max(0.0, hi) * 1.05)
+        ax.axhline(0, color=INK, linewidth=0.8)
+        _end_labels(ax, entries)
+    if law_deficit is not None:
+        _hline(top, law_deficit, f"budget law, full year: {fmt.bn_rub(law_deficit)}", where="left")
+        top.set_ylim(top=max(top.get_ylim()[1], law_deficit * 1.12))
+    _date_axis(bottom)
+    bottom.set_xlabel("Month")
+    end_def = float(deficit[highlight].iloc[-1])
+    end_nwf = float(nwf[highlight].iloc[-1])
+    if title is None:
+        title = (
+            f"{highlight.replace('_', ' ').capitalize()}: deficit reaches {fmt.bn_rub(end_def)} "
+            f"and the NWF ends at {fmt.bn_rub(end_nwf)}"
+        )
+    _titles(fig, top, title, f"Top: {top_label.lower()}. Bottom: NWF liquid assets. By scenario, {unit}")
+    caption(fig, sources)
+    return fig
+
+
+# --- waterfall, tornado, heatmap ----------------------------------------------------------------
+
+
+@_styled
+def waterfall(
+    steps: pd.Series,
+    sources: Iterable[Source],
+    *,
+    total_label: str = "Total change",
+    unit: str = "bn RUB",
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> Figure:
+    """The change against a reference split into effects (a Series label → value) that add up to the
+    total bar. Increases are solid, decreases hatched; the axis includes zero."""
+    labels = [str(i) for i in steps.index] + [total_label]
+    values = steps.astype(float).to_numpy()
+    total = float(values.sum())
+    starts = np.concatenate([[0.0], np.cumsum(values)[:-1]])
+    fig, (ax,) = _new(height=4.6)
+    for i, (start, value) in enumerate(zip(starts, values, strict=True)):
+        up = value >= 0
+        ax.bar(
+            i,
+            value,
+            bottom=start,
+            width=0.6,
+            color="#1f3b73" if up else "white",
+            edgecolor="#1f3b73",
+            hatch=None if up else "///",
+            linewidth=1.0,
+            zorder=2,
+        )
+        if i + 1 < len(values):
+            ax.plot(
+                [i + 0.3, i + 0.7], [start + value] * 2, color=MUTED, linestyle="-", linewidth=0.8, marker=""
+            )
+        ax.annotate(
+            fmt.number(value, 0, signed=True),
+            xy=(i, max(start, start + value)),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
+    n = len(values)
+    ax.bar(
+        n,
+        total,
+        width=0.6,
+        color=ACCENT if total >= 0 else "white",
+        edgecolor=ACCENT,
+        hatch=None if total >= 0 else "xx",
+        linewidth=1.2,
+        zorder=2,
+    )
+    ax.annotate(
+        fmt.number(total, 0, signed=True),
+        xy=(n, max(0.0, total)),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=10,
+        fontweight="bold",
+    )
+    ax.axhline(0, color=INK, linewidth=0.9)
+    ax.set_xticks(range(n + 1), [textwrap.fill(lbl, 14) for lbl in labels])
+    ax.tick_params(axis="x", length=0)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(min(lo, 0) * 1.1, max(hi, 0) * 1.12 + (hi - lo) * 0.02)
+    _thousands(ax)
+    ax.set_ylabel(f"Change, {unit}")
+    if title is None:
+        biggest = steps.astype(float).abs().idxmax()
+        title = (
+            f"{total_label}: {fmt.bn_rub(total, signed=True)}; the biggest part is "
+            f"{biggest} ({fmt.bn_rub(float(steps[biggest]), signed=True)})"
+        )
+    _titles(fig, ax, title, subtitle or f"Contributions to the change, {unit}")
+    ax.legend(
+        handles=[
+            Patch(facecolor="#1f3b73", edgecolor="#1f3b73", label="adds"),
+            Patch(facecolor="white", edgecolor="#1f3b73", hatch="///", label="takes away"),
+        ],
+        loc="upper right",
+        ncols=2,
+    )
+    caption(fig, sources)
+    return fig
+
+
+@_styled
+def tornado(
+    frame: pd.DataFrame,
+    sources: Iterable[Source],
+    *,
+    label: str = "label",
+    low: str = "low",
+    high: str = "high",
+    low_text: str | None = None,
+    high_text: str | None = None,
+    unit: str = "bn RUB",
+    what: str = "2026 deficit",
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> Figure:
+    """Horizontal bars of the change in ``what`` when each lever moves to its low and high setting
+    (columns ``low``/``high`` are changes vs the base case); widest bar on top. Low is hatched."""
+    data = frame.assign(_range=(frame[high] - frame[low]).abs()).sort_values("_range", kind="stable")
+    fig, (ax,) = _new(height=max(3.4, 1.8 + 0.5 * len(data)))
+    ys = np.arange(len(data))
+    ax.barh(
+        ys,
+        data[low].values,
+        height=0.55,
+        color="white",
+        edgecolor="#1f3b73",
+        hatch="///",
+        label="lever at its low setting",
+        zorder=2,
+    )
+    ax.barh(
+        ys,
+        data[high].values,
+        height=0.55,
+        color="#1f3b73",
+        edgecolor="#1f3b73",
+        label="lever at its high setting",
+        zorder=2,
+    )
+    for y, (_, row) in zip(ys, data.iterrows(), strict=True):
+        for column, text_column in ((low, low_text), (high, high_text)):
+            value = float(row[column])
+            text = fmt.number(value, 0, signed=True)
+            if text_column:
+                text = f"{row[text_column]}: {text}"
+            ax.annotate(
+                text,
+                xy=(value, y),
+                xytext=(4 if value >= 0 else -4, 0),
+                textcoords="offset points",
+                ha="left" if value >= 0 else "right",
+                va="center",
+                fontsize=8,
+            )
+    ax.axvline(0, color=INK, linewidth=0.9)
+    ax.set_yticks(ys, [textwrap.fill(str(v), 24) for v in data[label]])
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    lo, hi = ax.get_xlim()
+    span = hi - lo
+    ax.set_xlim(lo - span * 0.25, hi + span * 0.25)
+    _thousands(ax, "x")
+    ax.set_xlabel(f"Change in {what} vs the scenario, {unit}")
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), ncols=2, fontsize=8)
+    if title is None and len(data):
+        top = data.iloc[-1]
+        title = (
+            f"{top[label]} moves the {what} most: "
+            f"{fmt.bn_rub(float(top[low]), signed=True)} to {fmt.bn_rub(float(top[high]), signed=True)}"
+        )
+    _titles(fig, ax, title or "", subtitle or f"Sensitivity of the {what} to each lever, {unit}")
+    caption(fig, sources)
+    return fig
+
+
+@_styled
+def heatmap(
+    grid: pd.DataFrame,
+    sources: Iterable[Source],
+    *,
+    placed: pd.DataFrame | None = None,
+    highlight: str | None = None,
+    reference: float | None = None,
+    reference_label: str = "budget law",
+    x_label: str = "RUB per USD",
+    y_label: str = "Urals, USD per barrel",
+    value_label: str = "2026 deficit, bn RUB",
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> Figure:
+    """A value over a grid (index = y values, columns = x values), labelled contours, the
+    ``reference`` contour bold, and scenarios ``placed`` (columns name, x, y) as labelled markers."""
+    ys = grid.index.to_numpy(dtype=float)
+    xs = grid.columns.to_numpy(dtype=float)
+    z = grid.to_numpy(dtype=float)
+    fig, (ax,) = _new(height=5.4, width=7.6)
+    mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="cividis_r", rasterized=False)
+    bar = fig.colorbar(mesh, ax=ax, pad=0.02)
+    bar.set_label(value_label)
+    bar.formatter = FuncFormatter(lambda v, _p: fmt.number(v, 0))
+    bar.update_ticks()
+    levels = MaxNLocator(8).tick_values(np.nanmin(z), np.nanmax(z))
+    lines = ax.contour(xs, ys, z, levels=levels, colors="white", linewidths=0.6, alpha=0.9)
+    ax.clabel(lines, fmt=lambda v: fmt.number(v, 0), fontsize=7, inline=True)
+    if reference is not None and np.nanmin(z) < reference < np.nanmax(z):
+        ref = ax.contour(xs, ys, z, levels=[reference], colors=INK, linewidths=2.0, linestyles="--")
+        ax.clabel(ref, fmt=lambda v: f"{reference_label} {fmt.number(v, 0)}", fontsize=8)
+    if placed is not None:
+        # Scenarios at (nearly) the same point get their labels stacked downwards, highlight drawn last.
+        span_x, span_y = float(np.ptp(xs)) or 1.0, float(np.ptp(ys)) or 1.0
+        order = sorted(range(len(placed)), key=lambda k: placed.iloc[k]["name"] == highlight)
+        labelled: list[tuple[float, float]] = []
+        for i in order:
+            row = placed.iloc[i]
+            bold = row["name"] == highlight
+            near = sum(
+                abs(row["x"] - x) / span_x < 0.06 and abs(row["y"] - y) / span_y < 0.06 for x, y in labelled
+            )
+            labelled.append((row["x"], row["y"]))
+            marker = LOOKS[i % len(LOOKS)].marker
+            ax.plot(
+                row["x"],
+                row["y"],
+                linestyle="",
+                marker="*" if bold else marker,
+                markersize=15 if bold else 8,
+                color=ACCENT if bold else "white",
+                markeredgecolor=INK,
+                markeredgewidth=1.2,
+                zorder=6,
+            )
+            ax.annotate(
+                str(row["name"]).replace("_", " "),
+                xy=(row["x"], row["y"]),
+                xytext=(9, 4 - 13 * near),
+                textcoords="offset points",
+                fontsize=8.5,
+                fontweight="bold" if bold else "normal",
+                color=INK,
+                zorder=7,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+            )
+    ax.grid(False)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    if title is None:
+        title = f"{value_label.split(',')[0]} across oil prices and exchange rates"
+    _titles(fig, ax, title, subtitle or f"{value_label}; darker = larger")
+    caption(fig, sources)
+    return fig

@@ -1,0 +1,71 @@
+"""The house way of writing numbers, in sentences, charts and terminal tables.
+
+US dollars as ``$72``/``$4.5``, roubles as ``3,786 bn RUB``, percentages with one decimal at most,
+signed changes with a real minus sign. :mod:`oilimpact.story` writes the notebooks' sentences with
+these, :mod:`oilimpact.charts` its labels, and the CLI its fixed-width tables (:func:`fixed_width`).
+Standard library only: importing it costs nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+MINUS = "\u2212"
+
+
+def trim(number: float, decimals: int) -> str:
+    """``abs(number)`` with thousands separators and at most ``decimals`` decimals, trailing zeros dropped."""
+    text = f"{abs(number):,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def usd(value: float, decimals: int = 2, signed: bool = False) -> str:
+    """``$72``, ``$4.5``, ``−$13`` (signed adds ``+``): trailing zeros dropped."""
+    sign = MINUS if value < 0 else ("+" if signed and value > 0 else "")
+    return f"{sign}${trim(value, decimals)}"
+
+
+def bn_rub(value: float, decimals: int = 0, signed: bool = False) -> str:
+    """``3,786 bn RUB``; ``+412 bn RUB`` when signed."""
+    sign = MINUS if value < 0 and round(value, decimals) != 0 else ("+" if signed and value > 0 else "")
+    return f"{sign}{abs(value):,.{decimals}f} bn RUB"
+
+
+def number(value: float, decimals: int = 1, signed: bool = False) -> str:
+    """A plain number with thousands separators and a real minus sign."""
+    sign = MINUS if value < 0 and round(value, decimals) != 0 else ("+" if signed and value > 0 else "")
+    return f"{sign}{abs(value):,.{decimals}f}"
+
+
+def percent(value: float, decimals: int = 1, signed: bool = False) -> str:
+    """``−50 %``, ``1.6 %`` (value already in percent), fixed decimals."""
+    if not math.isfinite(value):
+        return "n/a"
+    sign = MINUS if value < 0 and round(value, decimals) != 0 else ("+" if signed and value > 0 else "")
+    return f"{sign}{abs(value):,.{decimals}f} %"
+
+
+def above_below(difference: float) -> str:
+    """``above`` for a positive difference, ``below`` for a negative one, ``at`` for zero."""
+    return "above" if difference > 0 else ("below" if difference < 0 else "at")
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the last one an ellipsis when it was longer."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def fixed_width(header: Sequence[str], rows: Sequence[Sequence[object]], *, rule: bool = True) -> list[str]:
+    """A terminal table's lines: the header, a rule of dashes (``rule``), then one line per row; every
+    column padded to its widest cell but the last, trailing spaces stripped."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(header)]
+    body = [list(header), *([["-" * w for w in widths]] if rule else []), *cells]
+    lines = []
+    for row in body:
+        padded = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
+        lines.append("  ".join([*padded, row[-1]]).rstrip())
+    return lines

@@ -1,0 +1,53 @@
+"""The scenario presets file, ``data/scenarios.yaml``, as a file: preset names, titles, descriptions.
+
+:mod:`oilimpact.model.scenarios` resolves each preset's values against the assumptions and the
+article figures; this module only reads the file (PyYAML, no pandas), because the render step needs
+the names and titles on every run, including its sub-second no-op run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oilimpact.errors import OilImpactError
+from oilimpact.project import data_dir, relative_to_root
+from oilimpact.yamlfile import read_yaml_mapping
+
+
+def presets_path() -> Path:
+    """``data/scenarios.yaml`` of the project."""
+    return data_dir() / "scenarios.yaml"
+
+
+def read_presets(path: str | Path | None = None) -> tuple[dict, dict[str, int], str]:
+    """The file's top-level mapping (preset name → body), the line of each name, and the file as shown
+    in errors; raises :class:`OilImpactError` naming the file (and line) when it is unreadable."""
+    file = Path(path) if path is not None else presets_path()
+    shown = relative_to_root(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OilImpactError(f"cannot read scenarios: {exc.strerror}", where=shown) from None
+    except UnicodeDecodeError:
+        raise OilImpactError("not UTF-8 text; save the scenarios file as UTF-8", where=shown) from None
+    raw, lines = read_yaml_mapping(text, shown, "scenario names to presets")
+    return raw, lines, shown
+
+
+def preset_summaries(path: str | Path | None = None) -> dict[str, dict[str, str]]:
+    """Each preset's ``title`` and ``description`` (whitespace folded), in file order; empty when the
+    project has no scenarios file."""
+    file = Path(path) if path is not None else presets_path()
+    if not file.is_file():
+        return {}
+    raw, _lines, _shown = read_presets(file)
+    return {
+        str(name): {key: " ".join(str(spec.get(key, "")).split()) for key in ("title", "description")}
+        if isinstance(spec, dict) else {"title": "", "description": ""}
+        for name, spec in raw.items()
+    }
+
+
+def preset_names(path: str | Path | None = None) -> list[str]:
+    """The presets' names in file order; empty when the project has no scenarios file."""
+    return list(preset_summaries(path))

@@ -1,0 +1,13 @@
+"""Stage 4, the reports: notebooks × scenarios executed with papermill, exported to HTML and PDF.
+
+Bottom up: :mod:`~oilimpact.report.notebook` (reading a notebook file: cells, parameters cell, title),
+:mod:`~oilimpact.report.plan` (which reports, with which checked parameters),
+:mod:`~oilimpact.report.manifest` (content hashes and ``reports/manifest.json``),
+:mod:`~oilimpact.report.outcome` (how each report went, the summary table),
+:mod:`~oilimpact.report.export` (self-contained HTML and Typst PDF of one executed notebook),
+:mod:`~oilimpact.report.index` (``reports/index.html``), :mod:`~oilimpact.report.kernel` (warm
+kernels), :mod:`~oilimpact.report.execute` (one report) and :mod:`~oilimpact.report.batch` (the run).
+
+Nothing is imported here: ``oilimpact render`` imports only the light modules it needs, so a run with
+nothing to do stays under a second.
+"""

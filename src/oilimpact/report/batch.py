@@ -1,0 +1,204 @@
+"""Batch rendering: every notebook × scenario → ``reports/<scenario>/<notebook>.{ipynb,html,pdf}``.
+
+Reads ``notebooks/*.ipynb`` (any papermill-parameterized notebook: the first code cell tagged
+``parameters``), the scenario presets (:mod:`oilimpact.presets`), ``data/`` and ``seeds/``. Writes the
+reports, ``reports/manifest.json`` and ``reports/index.html``.
+
+Method, in order:
+
+1. :func:`oilimpact.report.plan.plan` — which reports, with which parameters, every input checked.
+2. :func:`render` — content hashes (:mod:`oilimpact.report.manifest`: notebook, parameters, data/,
+   seeds/, the package's source and version) against ``manifest.json``: an unchanged report is
+   skipped. The others run in ``jobs`` worker threads; each worker keeps one warm Jupyter kernel
+   (:mod:`oilimpact.report.kernel`) whose namespace, working folder and matplotlib state are reset
+   between notebooks while the imported modules stay loaded — which is what makes a batch fast. Each
+   report is executed and exported by :func:`oilimpact.report.execute.render_one`. Every file is
+   written to a temporary name in its folder and renamed, the manifest after each report, so Ctrl-C
+   never leaves a half-written file and the next run resumes.
+
+A notebook that fails keeps its executed ``.ipynb`` (error visible, as papermill writes it) and an
+HTML page showing the traceback; it gets no PDF, is marked ``failed`` and the others go on.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from oilimpact import presets as preset_file
+from oilimpact.articles import article_date
+from oilimpact.project import reports_dir as default_reports_dir
+from oilimpact.project import seeds_dir
+from oilimpact.report.index import write_index
+from oilimpact.report.manifest import (
+    KERNEL_NAME,
+    inputs_digest,
+    load_manifest,
+    report_key,
+    write_manifest,
+)
+from oilimpact.report.notebook import notebook_imports
+from oilimpact.report.outcome import Outcome, Summary
+from oilimpact.report.plan import Report
+
+
+def data_date() -> str | None:
+    """The date of the data: the latest seed article date (its ``date YYYY-MM-DD`` header) or
+    assumption ``accessed`` date."""
+    # Imported here, for start-up speed: the model pulls in pandas, and only a run with something to
+    # render needs the date (a no-op render must stay under a second).
+    from oilimpact.model.assumptions import default_path, load_assumptions
+
+    seeds = seeds_dir()
+    days = [article_date(path) for path in sorted(seeds.glob("*.txt"))] if seeds.is_dir() else []
+    found = [day.isoformat() for day in days if day is not None]
+    accessed = load_assumptions().latest_accessed() if default_path().is_file() else None
+    found += [accessed] if accessed else []
+    return max(found) if found else None
+
+
+def _manifest_entry(outcome: Outcome, key: str, reports_dir: Path) -> dict[str, Any]:
+    report = outcome.report
+    return {
+        "key": key, "status": outcome.status, "notebook": report.notebook.path.name,
+        "notebook_name": report.notebook.name, "scenario": report.scenario, "title": outcome.title,
+        "parameters": dict(report.parameters), "seconds": round(outcome.seconds, 2),
+        "outputs": [p.relative_to(reports_dir).as_posix() for p in outcome.outputs],
+        "results": outcome.results, "message": outcome.message,
+    }
+
+
+def render(
+    reports: Sequence[Report],
+    reports_dir: Path | None = None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    pdf: bool = True,
+    progress: bool = True,
+    presets: Sequence[str] = (),
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> Summary:
+    """Render ``reports`` (from :func:`plan`) into ``reports_dir``; skip the unchanged ones."""
+    started = time.perf_counter()
+    reports_dir = Path(reports_dir) if reports_dir is not None else default_reports_dir()
+    inputs = inputs_digest()
+    manifest = load_manifest(reports_dir)
+    keys = {r.name: report_key(r, inputs, pdf) for r in reports}
+    outcomes: list[Outcome] = []
+    todo: list[Report] = []
+    for report in reports:
+        entry = manifest.get(report.name)
+        fresh = (entry is not None and entry["key"] == keys[report.name] and entry["status"] == "ok"
+                 and all((reports_dir / p).exists() for p in entry["outputs"]))
+        if fresh and not force:
+            outcomes.append(Outcome(report, "skipped", 0.0, [reports_dir / p for p in entry["outputs"]],
+                                    title=entry["title"], results=entry["results"]))
+        else:
+            todo.append(report)
+
+    date = data_date() if todo or not (reports_dir / "index.html").exists() else None
+    interrupted = False
+    if todo:
+        done, interrupted = _run_parallel(todo, reports_dir, jobs or os.cpu_count() or 1, pdf, date, progress,
+                                          manifest, keys, on_outcome)
+        outcomes += done
+    index = None
+    if not interrupted and (todo or not (reports_dir / "index.html").exists()):
+        index = write_index(reports_dir, manifest, presets, date)
+    elif (reports_dir / "index.html").exists():
+        index = reports_dir / "index.html"
+    order = {r.name: i for i, r in enumerate(reports)}
+    outcomes.sort(key=lambda o: order[o.report.name])
+    return Summary(outcomes, time.perf_counter() - started, index, interrupted)
+
+
+def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, on_outcome):
+    # Imported here, for start-up speed: papermill, jupyter_client and the model take seconds to import
+    # and a run where every report is up to date never needs them.
+    from oilimpact.report.execute import render_one
+    from oilimpact.report.kernel import WarmKernel
+
+    pending: queue.Queue[Report] = queue.Queue()
+    for report in todo:
+        pending.put(report)
+    finished: queue.Queue[Outcome] = queue.Queue()
+    stop = threading.Event()
+    kernels: list[WarmKernel] = []
+    lock = threading.Lock()
+    cwd = todo[0].notebook.path.parent
+    preset_info = preset_file.preset_summaries()
+    preload = notebook_imports(sorted({r.notebook.path for r in todo}))
+
+    def worker() -> None:
+        kernel: WarmKernel | None = None
+        try:
+            while not stop.is_set():
+                try:
+                    report = pending.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    if kernel is None or not kernel.alive():
+                        if kernel is not None:
+                            kernel.shutdown()
+                        kernel = WarmKernel(KERNEL_NAME, cwd, preload)
+                        with lock:
+                            kernels.append(kernel)
+                    outcome = render_one(report, reports_dir, kernel, pdf=pdf, date=date, stop=stop,
+                                         preset=preset_info.get(report.scenario or ""))
+                except Exception as exc:  # kernel would not start: this report fails, the rest go on
+                    outcome = Outcome(report, "failed", 0.0, message=f"{type(exc).__name__}: {exc}")
+                finished.put(outcome)
+        finally:
+            if kernel is not None:
+                kernel.shutdown()
+
+    threads = [threading.Thread(target=worker, name=f"render-{i}", daemon=True)
+               for i in range(min(jobs, len(todo)))]
+    for thread in threads:
+        thread.start()
+    outcomes: list[Outcome] = []
+    bar = tqdm(total=len(todo), unit="report", desc="render", disable=not progress, leave=False)
+
+    def take(outcome: Outcome, save: bool = True) -> None:
+        outcomes.append(outcome)
+        if outcome.status in ("ok", "failed"):
+            manifest[outcome.report.name] = _manifest_entry(outcome, keys[outcome.report.name], reports_dir)
+            if save:
+                write_manifest(reports_dir, manifest)
+        bar.set_postfix_str(f"{outcome.report.name} {outcome.status}", refresh=False)
+        bar.update(1)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    interrupted = False
+    try:
+        while len(outcomes) < len(todo) and any(t.is_alive() for t in threads) or not finished.empty():
+            try:
+                take(finished.get(timeout=0.2))
+            except queue.Empty:
+                continue
+    except KeyboardInterrupt:
+        interrupted = True
+        stop.set()
+        with lock:
+            for kernel in kernels:
+                kernel.interrupt()
+        for thread in threads:
+            thread.join(timeout=30)
+        # Reports the workers finished around the Ctrl-C are whole: record them, so the next run
+        # skips them (the manifest write the Ctrl-C may have cut short is redone here too).
+        while not finished.empty():
+            take(finished.get_nowait(), save=False)
+        write_manifest(reports_dir, manifest)
+    finally:
+        bar.close()
+    return outcomes, interrupted

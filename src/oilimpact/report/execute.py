@@ -1,0 +1,122 @@
+"""One report: execute the notebook with papermill on a warm kernel, then write its HTML and PDF.
+
+Imported by :mod:`oilimpact.report.batch` only when there is something to render (papermill, the
+kernel machinery and the model are slow to import; a no-op ``render`` never loads them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from oilimpact.errors import OilImpactError
+from oilimpact.model import resolve_parameters
+from oilimpact.params import PARAMETER_SPECS
+from oilimpact.project import atomic_write
+from oilimpact.report import export
+from oilimpact.report.kernel import ENGINE_NAME, WarmKernel, register_engine
+from oilimpact.report.manifest import KERNEL_NAME
+from oilimpact.report.notebook import notebook_subject, notebook_title
+from oilimpact.report.outcome import Outcome
+from oilimpact.report.plan import Report
+from oilimpact.results import collect
+
+CELL_TIMEOUT_S = 600
+
+
+def resolved_values(report: Report) -> dict[str, Any]:
+    """The values the scenario gives the report's parameters of ours (``oilimpact.params``) — what
+    ``resolve_parameters(scenario, **overrides)`` makes of them; empty for a notebook that is not ours
+    or a scenario the project does not know."""
+    if report.scenario is None:
+        return {}
+    injected = dict(report.parameters)
+    names = [p.name for p in report.notebook.parameters if p.name in PARAMETER_SPECS
+             and p.name != "scenario"]
+    given = {p.name: injected.get(p.name, p.default) for p in report.notebook.parameters if p.name in names}
+    try:
+        resolved = resolve_parameters(
+            report.scenario, **{k: v for k, v in given.items() if v is not None}).as_dict()
+    except (OilImpactError, TypeError, ValueError):
+        return {}
+    return {name: resolved[name] for name in names if name in resolved}
+
+
+def _report_info(report: Report, nb: dict[str, Any], date: str | None, failed: bool,
+                 preset: dict[str, str] | None = None):
+    injected = dict(report.parameters)
+    resolved = resolved_values(report)
+    parameters = []
+    for p in report.notebook.parameters:
+        value = injected.get(p.name, p.default)
+        source = ""
+        if value is None and p.name in resolved:
+            value, source = resolved[p.name], "scenario"
+        parameters.append(export.Parameter(p.name, value, p.help, p.name in report.user_set, source))
+    return export.ReportInfo(
+        title=notebook_title(nb, report.notebook.name), notebook=report.notebook.path.name,
+        scenario=report.scenario, parameters=tuple(parameters), data_date=date, failed=failed,
+        subject=notebook_subject(nb), scenario_title=(preset or {}).get("title", ""),
+        scenario_description=(preset or {}).get("description", ""),
+    )
+
+
+def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, pdf: bool = True,
+               date: str | None = None, stop: threading.Event | None = None,
+               preset: dict[str, str] | None = None) -> Outcome:
+    """Execute one report with papermill and export it; never raises for a notebook's own error."""
+    register_engine()
+    started = time.perf_counter()
+    target = report.output(reports_dir, ".ipynb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.ipynb")
+    message = ""
+    try:
+        try:
+            nb = papermill.execute_notebook(
+                str(report.notebook.path), str(tmp), parameters=dict(report.parameters),
+                engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
+                request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_S,
+                warm_kernel=kernel, cwd=None if kernel else str(report.notebook.path.parent),
+            )
+        except PapermillExecutionError as exc:
+            message = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+            nb = json.loads(tmp.read_text(encoding="utf-8"))
+        if stop is not None and stop.is_set():
+            tmp.unlink(missing_ok=True)
+            return Outcome(report, "interrupted", time.perf_counter() - started)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, Exception) and not (stop is not None and stop.is_set()):
+            return Outcome(report, "failed", time.perf_counter() - started,
+                           message=f"{type(exc).__name__}: {exc}")
+        return Outcome(report, "interrupted", time.perf_counter() - started)
+
+    failed = bool(message)
+    info = _report_info(report, nb, date, failed, preset)
+    outputs = [target]
+    try:
+        html_path = report.output(reports_dir, ".html")
+        atomic_write(html_path, export.html_report(nb, info))
+        outputs.append(html_path)
+        pdf_path = report.output(reports_dir, ".pdf")
+        if pdf and not failed:
+            atomic_write(pdf_path, export.pdf_report(nb, info))
+            outputs.append(pdf_path)
+        else:
+            pdf_path.unlink(missing_ok=True)  # a stale PDF would contradict the failed notebook
+    except export.ExportError as exc:
+        if stop is not None and stop.is_set():  # Ctrl-C reaches pandoc too: not the report's fault
+            return Outcome(report, "interrupted", time.perf_counter() - started)
+        failed, message = True, str(exc)
+    return Outcome(report, "failed" if failed else "ok", time.perf_counter() - started, outputs, message,
+                   info.title, collect(nb))

@@ -1,0 +1,191 @@
+"""Which reports to render, with which parameters, every input checked before anything runs.
+
+A notebook with a ``scenario`` parameter is rendered once per preset (or per ``-s``) into
+``reports/<scenario>/``; a notebook without one once into ``reports/default/``. Overrides
+(``-p name=value``, read by :func:`oilimpact.params.split_pairs`) are checked against each notebook's
+own parameters cell (names, declared types) and, for the project's parameters, against
+:data:`oilimpact.params.PARAMETER_SPECS` (ranges). Any mistake raises :class:`OilImpactError` before
+a kernel starts or a file is written. Light: no pandas, no papermill.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from oilimpact import params
+from oilimpact import presets as preset_file
+from oilimpact.errors import OilImpactError
+from oilimpact.project import notebooks_dir as default_notebooks_dir
+from oilimpact.report.notebook import Notebook, NotebookParameter, list_notebooks, read_notebook
+
+NO_SCENARIO_FOLDER = "default"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def _type_options(type_name: str) -> list[str]:
+    match = re.fullmatch(r"(?:typing\.)?Optional\[(.+)\]", type_name)
+    if match:
+        return [match.group(1), "None"]
+    return type_name.split("|")
+
+
+_BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def coerce(parameter: NotebookParameter, raw: str, where: str) -> Any:
+    """``raw`` (from ``-p name=raw``) as the type the parameters cell declares."""
+    options = _type_options(parameter.type_name)
+    text = raw.strip()
+    if "None" in options and text.lower() in ("none", "null", ""):
+        return None
+    for option in options:
+        try:
+            if option == "bool":
+                return _BOOLS[text.lower()]
+            if option == "int":
+                return int(text)
+            if option == "float":
+                return float(text)
+        except (KeyError, ValueError):
+            continue
+        if option == "str":
+            return raw
+    if not set(options) & {"bool", "int", "float", "str", "None"}:
+        try:  # an annotation we do not know (list[str] ...): a Python literal, else the string
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return raw
+    raise OilImpactError(
+        f"parameter {parameter.name}: {raw!r} is not of type {parameter.type_name.replace('|', ' | ')}",
+        where=where,
+    )
+
+
+def preset_names() -> list[str]:
+    """The scenario presets' names, in file order (:func:`oilimpact.presets.preset_names`)."""
+    return list(preset_file.preset_summaries())
+
+
+def _validate_project_parameters(raw: dict[str, str]) -> dict[str, Any]:
+    """Types and ranges of the project's own parameters (:data:`oilimpact.params.PARAMETER_SPECS`)."""
+    ours = {name: value for name, value in raw.items() if name in params.PARAMETER_SPECS}
+    if not ours:
+        return {}
+    parsed = params.parse_overrides([f"{name}={value}" for name, value in ours.items()])
+    return dict(params.validate_overrides(parsed))
+
+
+@dataclass(frozen=True)
+class Report:
+    """One notebook run with one set of parameters, and where its files go."""
+
+    notebook: Notebook
+    scenario: str | None
+    parameters: tuple[tuple[str, Any], ...]  # injected into the notebook (scenario included)
+    user_set: frozenset[str] = frozenset()  # the names the user set with -p
+
+    @property
+    def folder(self) -> str:
+        return self.scenario if self.scenario is not None else NO_SCENARIO_FOLDER
+
+    @property
+    def name(self) -> str:
+        return f"{self.folder}/{self.notebook.name}"
+
+    def output(self, reports_dir: Path, suffix: str) -> Path:
+        return reports_dir / self.folder / f"{self.notebook.name}{suffix}"
+
+
+def _select_notebooks(available: list[Path], wanted: Sequence[str], notebooks_dir: Path) -> list[Path]:
+    if not wanted:
+        return available
+    chosen: list[Path] = []
+    for want in wanted:
+        stem = Path(want).name.removesuffix(".ipynb")
+        matches = [p for p in available if p.stem == stem] or [
+            p for p in available if p.stem.split("_", 1)[0] == stem
+        ]
+        if len(matches) != 1:
+            names = ", ".join(p.stem for p in available) or "none"
+            raise OilImpactError(f"-n {want}: no such notebook in {notebooks_dir} (have: {names})")
+        if matches[0] not in chosen:
+            chosen.append(matches[0])
+    return chosen
+
+
+def _check_name(name: str, what: str) -> None:
+    if not _SAFE_NAME.match(name) or name == NO_SCENARIO_FOLDER and what == "scenario":
+        raise OilImpactError(
+            f"{what} {name!r}: not usable as a folder name under reports/ "
+            "(letters, digits, '_' and '-', not starting with '-' or '_'"
+            + (f", not {NO_SCENARIO_FOLDER!r})" if what == "scenario" else ")")
+        )
+
+
+def plan(
+    notebooks_dir: Path | None = None,
+    *,
+    notebooks: Sequence[str] = (),
+    scenarios: Sequence[str] = (),
+    overrides: Sequence[str] = (),
+    presets: Sequence[str] | None = None,
+) -> list[Report]:
+    """The reports to render, every input checked; raises :class:`OilImpactError` on the first mistake.
+
+    ``notebooks``: stems, file names or number prefixes (``01``); ``scenarios``: preset names
+    (default all presets; a notebook without a ``scenario`` parameter is then rendered once into
+    ``default/``, and skipped when ``scenarios`` narrows the run unless named in ``notebooks``);
+    ``overrides``: ``name=value`` strings; ``presets``: the known scenario names (default
+    :func:`preset_names`; empty = any safe name, each notebook's own default when none is given).
+    """
+    notebooks_dir = (Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()).resolve()
+    available = list_notebooks(notebooks_dir)
+    if not available:
+        raise OilImpactError("no notebooks (*.ipynb) to render", where=notebooks_dir)
+    selected = [read_notebook(p) for p in _select_notebooks(available, notebooks, notebooks_dir)]
+    presets = list(preset_names() if presets is None else presets)
+
+    for scenario in scenarios:
+        if presets and scenario not in presets:
+            raise OilImpactError(f"-s {scenario}: unknown scenario (have: {', '.join(presets)})")
+        _check_name(scenario, "scenario")
+
+    raw = params.split_pairs(overrides)
+    if "scenario" in raw:
+        raise OilImpactError("-p scenario=...: choose scenarios with -s/--scenario")
+    for name in raw:
+        if not any(nb.parameter(name) for nb in selected):
+            known = sorted({p.name for nb in selected for p in nb.parameters if p.name != "scenario"})
+            raise OilImpactError(
+                f"-p {name}: no selected notebook has this parameter (have: {', '.join(known) or 'none'})"
+            )
+    project_values = _validate_project_parameters(raw)
+
+    reports: list[Report] = []
+    for nb in selected:
+        where = str(nb.path.name)
+        values = {
+            name: project_values[name] if name in project_values else coerce(nb.parameter(name), value, where)
+            for name, value in raw.items() if nb.parameter(name)
+        }
+        scenario_param = nb.parameter("scenario")
+        if scenario_param is None:
+            if scenarios and not notebooks:
+                continue
+            runs: list[str | None] = [None]
+        else:
+            runs = list(scenarios) or presets or [str(scenario_param.default)]
+        for scenario in runs:
+            injected = dict(values)
+            if scenario is not None:
+                _check_name(scenario, "scenario")
+                injected = {"scenario": scenario, **values}
+            reports.append(Report(nb, scenario, tuple(injected.items()), frozenset(values)))
+    if not reports:
+        raise OilImpactError("nothing to render: no selected notebook has a scenario parameter")
+    return reports

@@ -1,0 +1,293 @@
+"""Notebooks 02 and 03: every scenario run, the price chart and table, revenue, backtest, deficit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from oilimpact import charts
+from oilimpact.articles import MARKET_TOPICS
+from oilimpact.fmt import above_below, bn_rub, percent, usd
+from oilimpact.model import (
+    backtest,
+    calibration_table,
+    default_context,
+    load_assumptions,
+    load_scenarios,
+    resolve_parameters,
+    run_scenario,
+)
+from oilimpact.provenance import Source
+from oilimpact.story.articles import (
+    Headline,
+    events_for_chart,
+    headline,
+)
+from oilimpact.story.common import (
+    article_sources,
+    assumption_sources,
+    cite,
+    table,
+)
+
+# --- notebooks 02-05: the model's results as chart inputs, tables and sentences ------------------
+
+SCENARIO_ORDER_NOTE = "Scenarios other than the chosen one run with their own presets."
+
+
+def run_all(p: Any) -> dict[str, Any]:
+    """Every preset's :class:`~oilimpact.model.ScenarioResult` on the chosen horizon; the chosen scenario
+    with the user's overrides (``p``)."""
+
+    runs = {}
+    for name in load_scenarios():
+        params = p if name == p.scenario else resolve_parameters(name, horizon_end=p.horizon_end)
+        runs[name] = run_scenario(params)
+    return runs
+
+
+def _price_months(result: Any) -> pd.PeriodIndex:
+    months = result.paths.months
+    return months[months >= pd.Period(result.params.horizon_start, "M")]
+
+
+def prices(runs: Mapping[str, Any], what: str = "urals") -> pd.DataFrame:
+    """A price path (``urals``, ``brent``, ``discount``, ``rub_usd``) by tax-base month, per scenario."""
+    columns = {}
+    for name, result in runs.items():
+        series = pd.Series(getattr(result.paths, what), index=result.paths.months)
+        columns[name] = series.loc[_price_months(result)]
+    return pd.DataFrame(columns)
+
+
+def last_actual_month(result: Any) -> pd.Period:
+    """The last tax-base month with an actual price (the scenario takes over after it)."""
+    months = result.paths.months[~result.paths.is_scenario]
+    return months[-1]
+
+
+def caps() -> dict[str, Any]:
+    """Price caps from data/assumptions.yaml: the US cap as a number, the EU cap as a monthly step series."""
+
+    found = load_assumptions()
+    eu = found.get("price_cap_eu").series()
+    eu_series = pd.Series(list(eu.values()), index=pd.PeriodIndex([k[:7] for k in eu], freq="M"))
+    return {"US price cap": found.value("price_cap_us"), "EU price cap": eu_series}
+
+
+PRICE_KEYS = (
+    "urals_tax_price",
+    "urals_tax_price_2026",
+    "urals_discount",
+    "dated_brent",
+    "budget_law_urals_price",
+    "budget_rule_base_price",
+    "price_cap_us",
+    "price_cap_eu",
+)
+
+
+def price_chart(runs: Mapping[str, Any], chosen: str, corpus: Any) -> Any:
+    """Chart 02: Urals by scenario with the chosen one's Brent, the budget line, the base price, the
+    article's figures, the market-moving dated events (topic conflict, sanctions or oil_market) and
+    the price caps; caption from all their sources."""
+
+    result = runs[chosen]
+    months = _price_months(result)
+    base = pd.Series(default_context().base_prices).rename(lambda year: pd.Period(f"{year}-01", "M"))
+    base_path = base.reindex(pd.period_range(base.index.min(), months[-1], freq="M")).ffill().reindex(months)
+    if result.params.base_price is not None:
+        base_path[months > last_actual_month(result)] = result.params.base_price
+    head = headline(corpus)
+    events = events_for_chart(e for e in corpus.events if len(e.date) == 10 and e.topic in MARKET_TOPICS)
+    events = events.drop_duplicates("date")
+    sources = cite(
+        head.sources(),
+        assumption_sources(*PRICE_KEYS),
+        (s for s in load_scenarios()[chosen].all_sources() if s.kind != "parameter"),
+        article_sources(corpus.events),
+    )
+    return charts.price_paths(
+        prices(runs),
+        sources,
+        highlight=chosen,
+        brent=prices({chosen: result}, "brent")[chosen],
+        budget_price=default_context().law_price,
+        base_price=base_path,
+        history_end=last_actual_month(result),
+        points=head.points(),
+        events=events,
+        caps=caps(),
+    )
+
+
+def price_table(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
+    """Per scenario: the year's average Urals, Brent, discount and rouble, and months above each cap."""
+    rows = []
+    for name, result in runs.items():
+        mask = result.paths.months.year == year
+        a = result.annual
+        rows.append(
+            {
+                "Scenario": name,
+                f"Urals {year} avg, USD/bbl": result.paths.urals[mask].mean(),
+                f"Brent {year} avg, USD/bbl": result.paths.brent[mask].mean(),
+                f"Discount {year} avg, USD/bbl": result.paths.discount[mask].mean(),
+                f"RUB/USD {year} avg": result.paths.rub_usd[mask].mean(),
+                "Months above US cap, %": 100 * a["months_above_us_cap_share"],
+                "Months above EU cap, %": 100 * a["months_above_eu_cap_share"],
+            }
+        )
+    return table(pd.DataFrame(rows), 1, label="Scenario")
+
+
+def article_price_markdown(result: Any, head: Headline) -> str:
+    """'At $72, Urals is $13 above the budget's $59; over the rest of the year that adds ≈ N bn RUB'."""
+    if head.latest is None or head.budget is None:
+        return ""
+    per_usd = float(result.annual["sensitivity_per_usd_rest_of_year_bn_rub"])
+    gain = per_usd * head.gap
+    return (
+        f"At **{usd(head.latest.value)}**, Urals is **{usd(abs(head.gap))} {above_below(head.gap)}** the "
+        f"budget's {usd(head.budget.value)}; held over the rest of the year (the months whose prices are "
+        f"not yet in), that {'adds' if gain >= 0 else 'takes'} ≈ **{bn_rub(abs(gain))}** of oil and gas "
+        f"revenue at the scenario's rouble rate ({bn_rub(per_usd)} per $1)."
+    )
+
+
+def price_gain(result: Any, head: Headline) -> float:
+    """Rest-of-year revenue from the article's latest price being above the budget's, bn RUB."""
+    return float(result.annual["sensitivity_per_usd_rest_of_year_bn_rub"]) * head.gap
+
+
+MODEL_KEYS = (
+    "og_revenue_monthly",
+    "budget_law_og_revenue",
+    "budget_law_deficit",
+    "budget_law_gdp",
+    "nwf_liquid_assets",
+    "urals_tax_price",
+    "rub_usd_monthly_average",
+    "extraction_tax_base_rate",
+)
+
+
+def model_sources(*extra: str) -> list[Source]:
+    return cite(assumption_sources(*MODEL_KEYS, *extra))
+
+
+def revenue_chart(result: Any, year: int = 2026) -> Any:
+    """Chart 03a: the year's monthly O&G revenue (actual where published, else the model) vs the law's
+    plan, the same month a year earlier and actual receipts."""
+
+    m = result.monthly
+    this = m[m.index.year == year]
+    prior = m.loc[m.index.year == year - 1, "og_revenue_actual_bn_rub"].dropna()
+    return charts.revenue_vs_plan(
+        this["og_revenue_used_bn_rub"],
+        model_sources(),
+        plan=this["plan_bn_rub"],
+        prior_year=prior,
+        actual=this["og_revenue_actual_bn_rub"],
+        scenario=result.params.scenario,
+    )
+
+
+def backtest_frame() -> tuple[pd.DataFrame, list[pd.Period]]:
+    """Actual vs model revenue: 2025 in-sample fit, then the out-of-sample months of the backtest."""
+
+    fit = calibration_table()
+    out = backtest()
+    frame = pd.DataFrame({"actual": fit["actual_bn_rub"], "model": fit["fitted_bn_rub"]})
+    frame = frame.drop(index=out.index, errors="ignore")
+    frame = pd.concat(
+        [frame, pd.DataFrame({"actual": out["actual_bn_rub"], "model": out["predicted_bn_rub"]})]
+    )
+    return frame, list(out.index)
+
+
+def backtest_chart() -> Any:
+
+    frame, oos = backtest_frame()
+    first, last = oos[0], oos[-1]
+    fig = charts.backtest(frame, model_sources(), out_of_sample=oos)
+    charts.caption(
+        fig,
+        model_sources(),
+        note=(
+            f"Shaded: {first:%b %Y} and {last:%b %Y} predicted by the model calibrated on Jan–Nov 2025 only; "
+            "the other months show the fit on the 2025 months with a published price and revenue."
+        ),
+    )
+    return fig
+
+
+def deficit_chart(runs: Mapping[str, Any], chosen: str, year: int = 2026) -> Any:
+    """Chart 03b: the cumulative O&G shortfall against the law's plan (what adds to the law's deficit)
+    and the NWF's liquid balance, by scenario."""
+
+    shortfall, nwf = {}, {}
+    for name, result in runs.items():
+        m = result.monthly[result.monthly.index.year == year]
+        shortfall[name] = (m["plan_bn_rub"] - m["og_revenue_used_bn_rub"]).cumsum()
+        nwf[name] = m["nwf_balance_bn_rub"]
+    a = runs[chosen].annual
+    title = (
+        f"{chosen.replace('_', ' ').capitalize()}: {year} deficit {bn_rub(a['deficit_bn_rub'])} "
+        f"({percent(a['deficit_pct_gdp'])} of GDP) against the law's {bn_rub(a['law_deficit_bn_rub'])}; "
+        f"the NWF ends at {bn_rub(a['nwf_end_balance_bn_rub'])}"
+    )
+    return charts.deficit_nwf(
+        pd.DataFrame(shortfall),
+        pd.DataFrame(nwf),
+        model_sources("budget_rule_base_price"),
+        highlight=chosen,
+        title=title,
+        top_label="O&G shortfall vs plan, cumulative",
+    )
+
+
+def annual_table(runs: Mapping[str, Any]) -> pd.DataFrame:
+    """Per scenario: the year's Urals, O&G revenue, gap to plan, deficit (bn RUB, % GDP), NWF end."""
+    rows = []
+    for name, result in runs.items():
+        a = result.annual
+        rows.append(
+            {
+                "Scenario": name,
+                "Urals avg, USD/bbl": a["urals_average_usd_bbl"],
+                "O&G revenue, bn RUB": a["og_revenue_bn_rub"],
+                "Gap to plan, bn RUB": a["og_gap_to_plan_bn_rub"],
+                "Deficit, bn RUB": a["deficit_bn_rub"],
+                "Deficit, % GDP": a["deficit_pct_gdp"],
+                "NWF end, bn RUB": a["nwf_end_balance_bn_rub"],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return table(
+        frame, {c: (2 if "%" in c else 1 if "USD" in c else 0) for c in frame.columns}, label="Scenario"
+    )
+
+
+DECOMPOSITION_LABELS = {
+    "brent_price_effect_bn_rub": "Brent price",
+    "discount_effect_bn_rub": "Urals discount",
+    "rub_usd_effect_bn_rub": "Rouble rate",
+    "volume_effect_bn_rub": "Export volume",
+    "actual_months_residual_bn_rub": "Published months vs model",
+}
+
+
+def waterfall_chart(result: Any) -> Any:
+
+    d = result.decomposition
+    steps = pd.Series({label: float(d[key]) for key, label in DECOMPOSITION_LABELS.items()})
+    return charts.waterfall(
+        steps,
+        model_sources("dated_brent", "urals_discount"),
+        total_label="O&G revenue vs the law's plan",
+        subtitle=f"{result.params.scenario.replace('_', ' ')}: 2026 oil & gas revenue minus "
+        "the law's 8,918 bn RUB plan, by cause, bn RUB",
+    )
