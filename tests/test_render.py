@@ -212,7 +212,7 @@ def test_changed_notebook_or_parameter_is_rerendered_alone(tmp_path):
     def run(*overrides: str, force: bool = False) -> dict[str, str]:
         reports = plan.plan(notebooks, presets=["low"], overrides=list(overrides))
         summary = batch.render(reports, out, jobs=1, progress=False, pdf=False, force=force)
-        return {o.report.name: o.status for o in summary.outcomes}
+        return {o.report.name: o.status + (f": {o.message}" if o.message else "") for o in summary.outcomes}
 
     assert run() == {"low/01_tables": "ok", "default/02_plain": "ok"}
     html_before = (out / "default/02_plain.html").read_bytes()

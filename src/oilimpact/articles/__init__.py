@@ -34,7 +34,7 @@ from oilimpact.articles.corpus import (
 )
 from oilimpact.articles.dates import When, find_whens
 from oilimpact.articles.events import MARKET_TOPICS, TOPICS, Event, event_label, event_topic, extract_events
-from oilimpact.articles.figures import CURRENCIES, METRIC_RULES, SCALES, Figure, extract_figures
+from oilimpact.articles.figures import CURRENCIES, METRIC_RULES, RATE_UNIT, SCALES, Figure, extract_figures
 from oilimpact.articles.text import (
     MAX_ARTICLE_BYTES,
     Article,
@@ -47,7 +47,8 @@ from oilimpact.articles.text import (
 __all__ = [
     "CROSS_CHECK_KINDS", "CURRENCIES", "EVENT_COLUMNS", "FIGURE_COLUMNS", "MARKET_TOPICS",
     "MAX_ARTICLE_BYTES",
-    "METRIC_RULES", "SCALES", "TOPICS", "Article", "Corpus", "CrossCheck", "Event", "Figure", "Sentence",
+    "METRIC_RULES", "RATE_UNIT", "SCALES", "TOPICS", "Article", "Corpus", "CrossCheck", "Event", "Figure",
+    "Sentence",
     "When", "article_date", "cross_checks", "cross_checks_frame", "cross_checks_text", "event_label",
     "event_topic", "events_frame", "extract_events", "extract_figures", "figures_frame", "find_figure",
     "find_whens", "frame_csv", "load_events", "load_figures", "read_article", "read_corpus", "records",

@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     import pandas as pd  # here, not at the top: start-up speed (module docstring)
 
 FIGURE_COLUMNS = (
-    "source", "article_date", "metric", "value", "unit", "scale", "qualifier", "period",
+    "source", "article_date", "metric", "value", "value_high", "unit", "scale", "qualifier", "period",
     "period_start", "period_end", "text", "start", "end", "sentence",
 )
+_START = FIGURE_COLUMNS.index("start")
 EVENT_COLUMNS = ("source", "article_date", "date", "label", "topic", "quote", "start", "end")
 
 # --- a corpus of articles -------------------------------------------------------------------
@@ -86,8 +87,10 @@ def figures_frame(figures: Iterable[Figure]) -> pd.DataFrame:
     """Figures as a table with :data:`FIGURE_COLUMNS`, sorted by (source, start)."""
     import pandas as pd  # here, not at the top: start-up speed (module docstring)
 
-    rows = sorted(([getattr(f, c) for c in FIGURE_COLUMNS] for f in figures), key=lambda r: (r[0], r[11]))
-    return pd.DataFrame(rows, columns=list(FIGURE_COLUMNS))
+    rows = sorted(([getattr(f, c) for c in FIGURE_COLUMNS] for f in figures), key=lambda r: (r[0], r[_START]))
+    frame = pd.DataFrame(rows, columns=list(FIGURE_COLUMNS))
+    frame["value_high"] = frame["value_high"].astype(float)  # NaN where a figure is not a range
+    return frame
 
 
 def events_frame(events: Iterable[Event]) -> pd.DataFrame:
@@ -107,7 +110,7 @@ def frame_csv(frame: pd.DataFrame) -> str:
 def load_figures(path: str | Path | None = None) -> pd.DataFrame:
     """data/figures.csv (or ``path``) as written by ``oilimpact figures --write``."""
     return _load(path, "figures.csv", FIGURE_COLUMNS, ("article_date", "period_start", "period_end"),
-                 {"value": float, "start": int, "end": int})
+                 {"value": float, "value_high": _optional_float, "start": int, "end": int})
 
 
 def load_events(path: str | Path | None = None) -> pd.DataFrame:
@@ -119,6 +122,11 @@ def load_events(path: str | Path | None = None) -> pd.DataFrame:
         raise OilImpactError(f"topic {frame['topic'].iloc[row]!r} is not one of {', '.join(TOPICS)}",
                              where=path if path is not None else "data/events.csv", line=row + 2)
     return frame
+
+
+def _optional_float(cell: str) -> float:
+    """A number, or NaN for an empty cell (a figure that is not a range has no ``value_high``)."""
+    return float(cell) if cell != "" else math.nan
 
 
 def _load(path: str | Path | None, name: str, columns: tuple[str, ...], date_columns: tuple[str, ...],
@@ -237,7 +245,8 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts (dates as ISO strings, missing as null)."""
     out = []
     for row in frame.to_dict("records"):
-        out.append({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()})
+        out.append({k: (v.isoformat() if isinstance(v, dt.date) else None
+                        if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
     return out
 
 

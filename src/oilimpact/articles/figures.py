@@ -1,30 +1,43 @@
 """Economic figures pulled from news articles, each with the exact words and sentence it came from.
 
-An article file is a space, ``date YYYY-MM-DD``, a space, then the text. :func:`read_article` parses
-it; :func:`extract_figures` finds every figure by rules over number formats and context words, with
-no knowledge of any particular article, so a new file dropped in ``seeds/`` is read as it is.
+:func:`extract_figures` finds every figure of an :class:`~oilimpact.articles.text.Article` by general
+rules over number formats, units, context words and sentence structure, with no knowledge of any
+particular article, so a new file dropped in ``seeds/`` is read as it is. The vocabulary the rules need
+(currencies, scales, unit words, qualifier, falling and shortfall words) is in small tables below.
 
 A figure is a number (``72``, ``2,500``, ``1.29``, ``three``, ``a tenth``, ``half``) with what sits
 around it:
 
-- unit: a currency before or after it (``$ € £ ₽``, ``USD``, ``roubles`` …; ``USD/bbl`` when it is
-  an unscaled amount in a passage about oil, or says "a barrel"), ``percent`` (``%``, ``per cent``,
-  fractions), ``pp``, ``bbl/day``, ``bbl``, ``t``, ``bcm``, ``days``/``weeks``/``months``/``years``
-  (``30-day``, ``three years``), else ``count``;
-- scale: ``thousand``, ``million`` (``m``, ``mn``), ``billion`` (``bn``), ``trillion`` (``trn``,
-  ``tn``) — ``value`` stays as written (``€500m`` is 500 with scale million);
-- qualifier: ``exact``, ``less_than`` (less than, under, below), ``more_than`` (more than, over,
-  above, in excess of), ``about`` (about, around, some, roughly, nearly, almost …), ``up_to`` (up to,
-  as much as, at most), ``at_least`` (at least, no less than). "over" before a duration is a span
-  ("delivered over three years"), not a qualifier;
-- sign: a percentage with a falling word next to it ("50% lower", "fell 12%") is negative;
-- period: the date/period phrase right after the number (or, failing that, right before it) in the
-  same sentence, with no other figure in between — see :mod:`oilimpact.articles.dates` for labels;
+- unit: a currency before or after it (``$ € £ ₽``, ``USD``, ``RUB 582.5 billion``, ``roubles`` …;
+  ``USD/bbl`` when it is an unscaled amount in a passage about oil, or says "a barrel"; ``RUB/day``
+  for "12.8 billion roubles a day"), ``RUB/USD`` for an exchange rate ("92.2 roubles per dollar",
+  "($1 = 78.85 roubles)", "the rouble at 76.27 per dollar"), ``percent`` (``%``, ``per cent``,
+  fractions), ``pp``, ``bbl/day`` (``b/d``, ``kbd``, ``mbd``), ``bbl``, ``t``, ``bcm``,
+  ``days``/``weeks``/``months``/``years`` (``30-day``, ``three years``), ``count`` for things counted
+  ("500 units", "50 transits"). A bare number takes the unit of the figure it is compared with ("80.46
+  per dollar, from 86.10 in March"), of an earlier figure with the same value ("the 92.2 in the law"),
+  or, when it has a scale, the currency of the money figures around it ("at 425.5 billion");
+  otherwise it is not reported;
+- scale: ``thousand`` (``k``, ``kbd``), ``million`` (``m``, ``mn``, ``mln``, ``mbd``), ``billion``
+  (``bn``, ``bln``), ``trillion`` (``trn``, ``trln``, ``tn``) — ``value`` stays as written (``€500m``
+  is 500 with scale million);
+- qualifier: ``exact``, ``less_than`` (less than, under, below, ``<``), ``more_than`` (more than,
+  over, above, ``>``), ``about`` (about, around, some, roughly, near …), ``up_to`` (up to, as much as,
+  at most), ``at_least`` (at least, no less than, "X or more"), ``range`` ("$5–$6", "1.1-1.3 mbd",
+  "between 3.5% and 4.4%", "$8 to $10": ``value`` the first end, ``value_high`` the second). "over"
+  before a duration is a span ("delivered over three years"), not a qualifier;
+- sign: negative for a decline ("fell 12%", "50% lower", "down by $1.4bn", "a drop of about 46%") and
+  a shortfall against a plan, base, target or expectation ("a shortfall of 30.1 bln", "below plan by
+  170 billion", "7.5% below the original plan"); a spread between two prices stays positive ("$30
+  below the global benchmark"); a falling range is negated at both ends;
+- period: see :mod:`oilimpact.articles.periods`;
 - metric: the first rule of :data:`METRIC_RULES` whose words appear around it, else ``other``.
 
-Not figures: page furniture (``308 views``, ``28.02.26, 16:20`` stamps, malformed numbers such as the
-``$43.210.00`` ticker, lines with no words), dates and years, ordinals, model names (``F-35``,
-``S-400``) and decades (``2010s``).
+Not figures: page furniture (``308 views``, ``3 min read``, ``28.02.26, 16:20`` stamps, malformed
+numbers such as the ``$43.210.00`` ticker, lines with no words), dates and years, times, ordinals,
+list numbers ("1. Price"), phone numbers, legal references ("Article 96.10", "Regulation 833/2014"),
+names with digits (``F-35``, ``G7``, ``COVID-19``), decades (``2010s``), the N of "the first 11
+months", and the "1" that defines a rate ("$1 = 78.85 roubles", "1 US dollar", "each $1").
 """
 
 from __future__ import annotations
@@ -32,10 +45,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from oilimpact.articles.dates import When, find_whens, with_duration
-from oilimpact.articles.text import Article, Sentence, sentences
+from oilimpact.articles.metrics import METRIC_RULES as METRIC_RULES
+from oilimpact.articles.metrics import metric_of
+from oilimpact.articles.periods import assign_periods
+from oilimpact.articles.text import Article, Sentence, passage, sentences
+from oilimpact.articles.units import (
+    CURRENCIES,
+    CURRENCY_SIGNS,
+    CURRENCY_WORDS,
+    DURATIONS,
+    RATE_UNIT,
+    SCALE_WORDS,
+    SCALES,
+)
 from oilimpact.provenance import Source
 
 # --- figures --------------------------------------------------------------------------------
@@ -59,31 +83,24 @@ class Figure:
     start: int
     end: int
     sentence: str
+    value_high: float | None = None  # the second end of a range (qualifier "range")
 
     @property
     def amount(self) -> float:
         """The value with its scale applied (``€500m`` → 500e6)."""
         return self.value * SCALES[self.scale]
 
+    @property
+    def midpoint(self) -> float:
+        """The middle of a range; the value itself for any other figure."""
+        return self.value if self.value_high is None else (self.value + self.value_high) / 2
+
     def to_source(self) -> Source:
         return Source("article", self.article_date.isoformat(), f"seeds/{self.source}", self.text)
 
 
-SCALES = {"": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_SCALE_WORDS = {
-    "k": "thousand", "thousand": "thousand", "m": "million", "mn": "million", "million": "million",
-    "bn": "billion", "billion": "billion", "trn": "trillion", "tn": "trillion", "trillion": "trillion",
-}
-_CURRENCY_SIGNS = {
-    "$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
-    "₽": "RUB", "rub": "RUB", "cny": "CNY",
-}
-_CURRENCY_WORDS = {
-    "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB", "rub": "RUB",
-    "dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
-    "yuan": "CNY", "cny": "CNY",
-}
-CURRENCIES = frozenset(_CURRENCY_SIGNS.values())
+# --- vocabulary -----------------------------------------------------------------------------
+
 _WORD_VALUES = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
@@ -91,12 +108,30 @@ _WORD_VALUES = {
 }
 _FRACTION_VALUES = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0,
                     "hundredth": 1.0}
+_QUALIFIERS = {
+    "less than": "less_than", "fewer than": "less_than", "under": "less_than", "below": "less_than",
+    "<": "less_than", "more than": "more_than", "over": "more_than", "above": "more_than",
+    "in excess of": "more_than", "upwards of": "more_than", "exceeding": "more_than", ">": "more_than",
+    "about": "about", "around": "about", "some": "about", "roughly": "about", "approximately": "about",
+    "nearly": "about", "almost": "about", "close to": "about", "circa": "about", "near": "about",
+    "an estimated": "about", "~": "about", "up to": "up_to", "as much as": "up_to",
+    "as many as": "up_to", "as high as": "up_to", "no more than": "up_to", "at most": "up_to",
+    "at least": "at_least", "no less than": "at_least",
+}
+# What a shortfall is measured against: "below plan by", "7.5% below the original plan".
+_TARGETS = (r"plan|target|base(?:\s+level)?|budget|quota|forecast|expectations?|assumption|estimate"
+            r"|goal|projection")
 
-_NUMBER = re.compile(
-    r"(?P<cur>US\$|\$|€|£|₽|\b(?:USD|EUR|RUB|GBP|CNY)\s)?"
-    r"(?<![\w.,:/-])(?P<num>\d[\d.,]*\d|\d)(?P<suffix>trn|tn|bn|mn|m|k)?(?!\w)"
-)
+_NUM = r"\d[\d.,]*\d|\d"
+_CUR = r"US\$|\$|€|£|₽|\b(?:USD|EUR|RUB|GBP|CNY)\s?"
+_GLUED = r"trln|trn|tn|bln|bn|mln|mn|kbd|mbd|m|k"
+_NUMBER = re.compile(rf"(?P<cur>{_CUR})?(?<![\w.,:/+\-–—])(?P<num>{_NUM})(?P<glued>{_GLUED})?(?![\w])")
 _VALID_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\Z")
+# The second end of a range: "–$55", "-1.3", " to $10", " and 27%" (after "between").
+_RANGE_END = re.compile(
+    rf"(?P<pct>\s?%)?\s*(?P<join>[–—-]|\bto\b|\band\b)\s*(?P<cur>{_CUR})?(?P<num>{_NUM})(?P<glued>{_GLUED})?"
+    r"(?![\w])"
+)
 _WORD_NUMBER = re.compile(
     r"\b(?P<word>" + "|".join(_WORD_VALUES) + r"|a\s+dozen)"
     r"(?=[\s-](?:days?|weeks?|months?|years?|per\s?cent|percent|million|billion|trillion|barrels?)\b)",
@@ -109,54 +144,83 @@ _FRACTION = re.compile(
     re.IGNORECASE,
 )
 _AFTER = re.compile(
-    r"(?P<scale>\s?(?:trillion|trn|tn|billion|bn|million|mn|thousand)\b)?"
-    r"(?P<unit>\s?(?:%|per\s?cent\b|percent\b)"
+    r"(?P<scale>\s?-?(?:trillion|trln|trn|tn|billion|bln|bn|million|mln|mn|thousand)\b)?"
+    r"(?P<unit>\s(?:roubles?\s+|rubles?\s+)?per\s+(?:US\s+)?dollar\b"
+    r"|\s?(?:%|per\s?cent\b|percent\b)"
     r"|\s?percentage\s+points?\b|\s?pp\b"
+    r"|\s?(?:kbd|mbd)\b"
+    r"|\s(?:(?:barrels?\s+(?:a|per)\s+day)|b/d|bpd)\b|(?<=[mk])\sb/d\b"
     r"|\s(?:roubles?|rubles?|RUB|(?:US\s)?dollars?|USD|euros?|EUR|yuan|CNY)\b"
-    r"|\s(?:(?:barrels?\s+(?:a|per)\s+day)|b/d|bpd)\b"
     r"|\s(?:barrels?|bbl)\b|\s(?:tonnes?|tons?)\b|\s(?:cubic\s+metres?|bcm)\b"
     r"|[\s-](?:days?|weeks?|months?|years?)\b)?"
-    r"(?P<per>\s(?:a|per)\s+barrel\b|/bbl\b)?"
-    r"(?P<direction>\s(?:lower|higher|down|up|less|more)\b)?",
+    r"(?P<per>\s?(?:a|per)\s+barrel\b|/bbl\b)?"
+    r"(?P<day>(?:\s+of\s+[a-z]+(?:\s+and\s+[a-z]+)?)?\s+(?:a|per)\s+day\b)?"
+    r"(?P<direction>\s(?:lower|higher|down|up|less|more|short|drop|decline|fall|rise)\b)?",
     re.IGNORECASE,
 )
 _QUALIFIER_BEFORE = re.compile(
     r"(?:\b(?P<q>less\s+than|fewer\s+than|under|below|more\s+than|over|above|in\s+excess\s+of|upwards\s+of"
-    r"|exceeding|about|around|some|roughly|approximately|nearly|almost|close\s+to|circa|an\s+estimated"
+    r"|exceeding|about|around|some|roughly|approximately|nearly|almost|close\s+to|circa|an\s+estimated|near"
     r"|up\s+to|as\s+much\s+as|as\s+many\s+as|as\s+high\s+as|no\s+more\s+than|at\s+most|at\s+least"
-    r"|no\s+less\s+than)\s+|(?P<tilde>~)\s*)\Z",
+    r"|no\s+less\s+than)\s+|(?P<sym>[~<>])\s*)\Z",
     re.IGNORECASE,
 )
-_QUALIFIERS = {
-    "less than": "less_than", "fewer than": "less_than", "under": "less_than", "below": "less_than",
-    "more than": "more_than", "over": "more_than", "above": "more_than", "in excess of": "more_than",
-    "upwards of": "more_than", "exceeding": "more_than", "about": "about", "around": "about",
-    "some": "about", "roughly": "about", "approximately": "about", "nearly": "about", "almost": "about",
-    "close to": "about", "circa": "about", "an estimated": "about", "up to": "up_to",
-    "as much as": "up_to", "as many as": "up_to", "as high as": "up_to", "no more than": "up_to",
-    "at most": "up_to", "at least": "at_least", "no less than": "at_least",
-}
+_OR_MORE = re.compile(r"\s+or\s+(?P<w>more|above|higher|less|fewer|below)\b", re.IGNORECASE)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+\Z", re.IGNORECASE)
+# Falling and shortfall words right before a number: "fell 35%", "down by", "a drop of about",
+# "the shortfall of", "below plan by", "cost the fund", "the annual decline made".
 _FALLING_BEFORE = re.compile(
-    r"\b(?:fell|fall|falls|dropped|drops|drop|declined|declines|decreased|slumped|plunged|shrank|shrunk"
-    r"|down|lost|slid|tumbled)\s+(?:by\s+)?\Z",
+    r"\b(?:fell|fall|falls|falling|dropped|drops|drop|declined|declines|decline|decreased|decrease"
+    r"|slumped|slump|plunged|shrank|shrunk|lost|lose|loses|slid|tumbled|slipped|sank|down|lower|cut"
+    r"|reduced|lowered|shortfall|deficit\s+of\s+revenue|undershot\s+\w+|missed\s+\w+"
+    rf"|below\s+(?:the\s+)?(?:[\w’']+\s+)?(?:{_TARGETS})|cost\s+(?:the\s+)?\w+|decline\s+made)"
+    r"(?:\s+(?:of|by|was|were|is|are|made|amounted\s+to))?(?:\s+between)?"
+    r"\s+(?:(?:about|around|roughly|some|nearly|almost|approximately|an\s+estimated)\s+)?\Z",
     re.IGNORECASE,
 )
-_FALLING_AFTER = {"lower", "down", "less"}
+_CUT_BY = re.compile(r"\b(?:cut|reduced|lowered|undershot|missed)\b[^,.;]{0,40}\bby\s+\Z", re.IGNORECASE)
+_SHORTFALL_BEFORE = re.compile(r"\bshortfall\b[^,.;()]{0,30}\Z", re.IGNORECASE)
+_FALLING_AFTER = re.compile(
+    rf"\s(?:lower|down|less|short)\b|\s(?:drop|decline|fall)\b|\s+below\s+(?:the\s+|its\s+)?(?:[\w’'+]+\s+){{0,2}}"
+    rf"(?:{_TARGETS})\b",
+    re.IGNORECASE,
+)
 _FURNITURE_AFTER = re.compile(
-    r"\s*(?:views?|comments?|likes?|shares?|reads?|subscribers?|followers?|reactions?|replies)\b"
-    r"|:\d{2}\b",
+    r"\s*(?:views?|comments?|likes?|shares?|reads?|subscribers?|followers?|reactions?|replies"
+    r"|min(?:ute)?s?\s+read)\b|:\d{2}\b",
     re.IGNORECASE,
 )
-_MONTH_BEFORE = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\Z"
+_FURNITURE_BEFORE = re.compile(r"(?:\b(?:share|shares|views|comments|likes)\s*:?\s*|\d:)\Z", re.IGNORECASE)
+_LEGAL_BEFORE = re.compile(
+    r"\b(?:Article|Art\.|Articles|Regulation|Section|Clause|Decree|Resolution|Directive|Law|Order|Chapter"
+    r"|Paragraph|Part|Rule|No\.?|Nos\.?|§)\s*\Z"
 )
-_MONTH_AFTER = re.compile(
-    r"\s+(?:of\s+)?(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December)\b"
+_LIST_NUMBER = re.compile(r"(?m)^[ \t]*\d{1,2}[.)](?=\s)")
+_PHONE = re.compile(r"\+\s?\d{1,3}(?:[\s().-]*\d){6,}")
+_MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|December"
+           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+\Z")
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b")
+_PERIOD_COUNT_BEFORE = re.compile(r"\b(?:first|last)\s+\Z", re.IGNORECASE)
+_RATE_ONE = re.compile(
+    r"(?:US\$|\$)1\s*=|\b1\s+(?:US\s+)?dollar\b|\b(?:each|every|per|a)\s+(?:US\$|\$)1\b", re.IGNORECASE
+)
+_RATE_DEFINED = re.compile(
+    r"(?:(?:US\$|\$)1\s*=\s*|\b1\s+(?:US\s+)?dollar\b[^.;]{0,40}?)\Z", re.IGNORECASE
+)
+_RATE_BEFORE = re.compile(r"\b(?:exchange\s+)?rate\b[^.;,]{0,25}\b(?:was|of|at|is|stood\s+at)\s+\Z",
+                          re.IGNORECASE)
+_DAILY_BEFORE = re.compile(r"\bdaily\b[^.;]{0,40}\Z", re.IGNORECASE)
+_COUNTED = re.compile(r"\s+(?:[A-Za-z][a-z-]+\s+)?(?P<noun>[a-z][a-z-]*s)\b")
+_NOT_COUNTED = frozenset({"days", "weeks", "months", "years", "hours", "minutes", "views", "shares",
+                          "reads", "likes", "comments", "percent", "points", "times", "is", "was", "has",
+                          "as", "its", "this", "his", "us", "less", "plus", "thus", "dollars", "roubles",
+                          "rubles", "euros", "barrels", "tonnes", "tons"})
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:from|against|versus|vs\.?|compared\s+(?:with|to)|than|to|of)\s+(?:the\s+)?\Z", re.IGNORECASE
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_OIL = re.compile(r"\b(?:barrels?|oil|crude|urals|brent|wti|espo|bbl)\b", re.IGNORECASE)
+_OIL = re.compile(r"\b(?:barrels?|oil|crude|urals|brent|wti|espo|bbl|discount|cap)\b", re.IGNORECASE)
 PAIR_BETWEEN = re.compile(r"\s*\(\s*\Z")
 _PAIR_AFTER = re.compile(r"\s*\)")
 COMPARISON_BEFORE = re.compile(
@@ -165,65 +229,12 @@ COMPARISON_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-
-@dataclass(frozen=True)
-class MetricRule:
-    """A metric applies when the figure's unit is one of ``units`` and every pattern is found
-    in ``scope``: ``segment`` (the words between the neighbouring figures), ``sentence``, or
-    ``passage`` (the sentence and up to two before it in the same paragraph)."""
-
-    metric: str
-    units: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
-    scope: str = "sentence"
-
-
-def _rule(metric: str, units: str, *patterns: str, scope: str = "sentence") -> MetricRule:
-    unit_set = {
-        "price": {f"{c}/bbl" for c in CURRENCIES}, "money": set(CURRENCIES), "percent": {"percent", "pp"},
-    }.get(units, {units})
-    compiled = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
-    return MetricRule(metric, frozenset(unit_set), compiled, scope)
-
-
-_RUSSIAN_OIL = r"\burals\b|russian\s+(?:oil|crude)|russia[’']s\s+(?:oil|crude)"
-_REVENUE = r"revenue|receipts|income"
-_OIL_GAS = r"\boil\b|\bgas\b|energy"
-_DEAL = r"\bdeal\b|contract|\bpay\b|\bsold\b|\bsell\b|purchase|order|\bbuy\b"
-_LNG = r"\blng\b|liquefied\s+natural\s+gas"
-_YOY = r"year-on-year|year\s+on\s+year|\by/y\b|\byoy\b|(?:from|than)\s+a\s+year\s+(?:earlier|ago)"
-_ARMS = (r"missile|weapon|\barms\b|\bjets?\b|fighter|drone|air[- ]defen[cs]e|helicopter|\btanks?\b|munition"
-         r"|artillery|\bshells\b")
-
-#: The metric vocabulary, first match wins; anything else is ``other``.
-METRIC_RULES: tuple[MetricRule, ...] = (
-    _rule("sanctions_waiver_days", "days", r"waiver|licen[cs]e|exemption|carve-?out|reprieve",
-          scope="segment"),
-    _rule("price_cap", "price", r"\bcap\b|price\s+cap", scope="segment"),
-    _rule("budget_oil_price_assumption", "price", r"assum|budget|base\s+price|cut-?off", scope="segment"),
-    _rule("urals_price", "price", _RUSSIAN_OIL),
-    _rule("brent_price", "price", r"\bbrent\b"),
-    _rule("urals_price", "price", _RUSSIAN_OIL, scope="passage"),
-    _rule("brent_price", "price", r"\bbrent\b", scope="passage"),
-    _rule("oil_price", "price", r"."),
-    _rule("oil_gas_revenue_yoy_change", "percent", _REVENUE, _OIL_GAS, _YOY),
-    _rule("oil_gas_revenue", "money", _REVENUE, _OIL_GAS),
-    _rule("budget_deficit", "money", r"deficit"),
-    _rule("budget_deficit", "percent", r"deficit"),
-    _rule("arms_deal_value", "money", _DEAL, _ARMS),
-    _rule("lng_supply_share", "percent", _LNG, r"suppl|share|import|of\s+europe"),
-    _rule("oil_exports", "bbl/day", r"export"),
-    _rule("oil_output", "bbl/day", r"output|produc"),
-    _rule("national_wealth_fund", "money", r"national\s+wealth\s+fund|\bnwf\b"),
-)
-
-
 @dataclass
 class _Raw:
     """A figure found but not yet placed in its context."""
 
     value: float
-    unit: str
+    unit: str  # "" while a bare number waits for a unit from its neighbours
     scale: str
     qualifier: str
     start: int
@@ -231,23 +242,29 @@ class _Raw:
     number_start: int
     sentence: Sentence
     sentence_index: int
+    value_high: float | None = None
     partner: int | None = None  # index of the figure this one restates in another currency
-    period: When | None = None
+    period: object | None = None
     metric: str = "other"
+    negative: bool = False
+    change: bool = False  # a change ("fell 35%", "down by"), not a level
+    explicit: bool = False  # its period is named in its own sentence (not inherited)
+    in_words: bool = False  # "three years", "a tenth"
+    same_as: _Raw | None = None  # the earlier figure a bare number repeats ("the 92.2 in the law")
 
 
 def extract_figures(article: Article) -> list[Figure]:
     """Every economic figure of the article, in text order (an article with none gives [])."""
-    text = article.text
-    spans = sentences(text, article.body_start)
+    text = _masked(article.text)
+    spans = sentences(article.text, article.body_start)
     starts = [s.start for s in spans]
     raws = sorted(_find_numbers(text, article.body_start, spans, starts), key=lambda r: r.start)
+    raws = _resolve_bare(text, raws, spans)
     _link_pairs(text, raws)
     for i, raw in enumerate(raws):
-        if raw.partner is None:
-            raw.period = _period_of(text, raws, i, article.date)
-            raw.unit = _per_barrel(text, raw, spans)
-            raw.metric = _metric_of(text, raws, i, spans)
+        raw.unit = _per_barrel(text, raw, spans, raws[:i])
+        raw.metric = metric_of(text, raws, i, spans)
+    raws = assign_periods(article, raws, spans)
     for raw in raws:
         if raw.partner is not None:
             partner = raws[raw.partner]
@@ -255,13 +272,22 @@ def extract_figures(article: Article) -> list[Figure]:
     return [_figure(article, raw) for raw in raws]
 
 
+def _masked(text: str) -> str:
+    """The text with phone numbers and list numbers blanked (same length, so offsets hold)."""
+    for pattern in (_PHONE, _LIST_NUMBER):
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
 def _figure(article: Article, raw: _Raw) -> Figure:
     period = raw.period
     sentence = article.text[raw.sentence.start:raw.sentence.end]
     return Figure(
-        article.name, article.date, raw.metric, raw.value, raw.unit, raw.scale, raw.qualifier,
-        period.label if period else "", period.first if period else None, period.last if period else None,
-        article.text[raw.start:raw.end], raw.start, raw.end, " ".join(sentence.split()),
+        source=article.name, article_date=article.date, metric=raw.metric, value=raw.value, unit=raw.unit,
+        scale=raw.scale, qualifier=raw.qualifier, period=period.label if period else "",
+        period_start=period.first if period else None, period_end=period.last if period else None,
+        text=article.text[raw.start:raw.end], start=raw.start, end=raw.end,
+        sentence=" ".join(sentence.split()), value_high=raw.value_high,
     )
 
 
@@ -270,22 +296,33 @@ def _sentence_at(spans: list[Sentence], starts: list[int], pos: int) -> int | No
     return i if i >= 0 and spans[i].start <= pos < spans[i].end else None
 
 
+def _number(raw_number: str) -> float | None:
+    return float(raw_number.replace(",", "")) if _VALID_NUMBER.match(raw_number) else None
+
+
 def _find_numbers(text: str, body_start: int, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
     found: list[_Raw] = []
+    taken_until = body_start
     for m in _NUMBER.finditer(text, body_start):
-        raw_number = m.group("num")
-        if not _VALID_NUMBER.match(raw_number):
+        if m.start("num") < taken_until:
+            continue  # the second end of a range already read
+        value = _number(m.group("num"))
+        if value is None:
             continue  # "$43.210.00", "28.02.26": a ticker or a stamp, not an amount
-        value = float(raw_number.replace(",", ""))
-        currency = _CURRENCY_SIGNS.get((m.group("cur") or "").strip().lower(), "")
-        scale = _SCALE_WORDS.get((m.group("suffix") or "").lower(), "")
-        if _FURNITURE_AFTER.match(text, m.end()) or _is_date_or_year(text, m, value, currency, scale):
+        currency = CURRENCY_SIGNS.get((m.group("cur") or "").strip().lower(), "")
+        glued = (m.group("glued") or "").lower()
+        if _not_a_figure(text, m, value, currency or glued):
             continue
-        found += _with_context(text, m.start(), m.start("num"), m.end(), value, currency, scale, spans,
-                               starts)
+        raw = _with_context(text, m, value, currency, glued, spans, starts)
+        if raw is not None:
+            found.append(raw)
+            taken_until = raw.end
     for m in _WORD_NUMBER.finditer(text, body_start):
+        if _PERIOD_COUNT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "the first ten months": a period, not a duration
         value = float(_WORD_VALUES[" ".join(m.group("word").lower().split()[-1:])])
-        found += _with_context(text, m.start(), m.start(), m.end(), value, "", "", spans, starts)
+        raw = _with_context(text, m, value, "", "", spans, starts, number_span=m.span())
+        found += [replace(raw, in_words=True)] if raw is not None else []
     for m in _FRACTION.finditer(text, body_start):
         if m.group("frac"):
             value = _FRACTION_VALUES[m.group("frac").lower()]
@@ -293,78 +330,144 @@ def _find_numbers(text: str, body_start: int, spans: list[Sentence], starts: lis
             value = _WORD_VALUES[m.group("multi").lower()] * _FRACTION_VALUES[m.group("fracs").lower()[:-1]]
         else:
             value = 50.0
-        found += _with_context(text, m.start(), m.start(), m.end(), round(value, 4), "", "", spans, starts,
-                               unit="percent")
+        raw = _with_context(text, m, round(value, 4), "", "", spans, starts, number_span=m.span(),
+                            unit="percent")
+        found += [replace(raw, in_words=True)] if raw is not None else []
     return found
 
 
-def _is_date_or_year(text: str, m: re.Match[str], value: float, currency: str, scale: str) -> bool:
-    if currency or scale:
+def _not_a_figure(text: str, m: re.Match[str], value: float, marked: str) -> bool:
+    """Dates, years, times, counters, legal references, the "1" of a rate, "the first 11 months"."""
+    start, end = m.start(), m.end()
+    before = text[max(0, start - 40):start]
+    if _FURNITURE_AFTER.match(text, end) or _FURNITURE_BEFORE.search(before):
+        return True
+    if _LEGAL_BEFORE.search(before) or re.match(r"/\d", text[end:end + 2]):
+        return True  # "Article 96.10", "Regulation 833/2014"
+    if value == 1 and re.match(r"(?:US\$|\$)1\s*=|1\s+(?:US\s+)?dollar\b", text[m.start():m.end() + 12],
+                               re.IGNORECASE):
+        return True
+    if value == 1 and re.search(r"\b(?:each|every|per)\s+\Z", before, re.IGNORECASE):
+        return True
+    if marked:
         return False
-    if _MONTH_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+    if _MONTH_BEFORE.search(before[-14:]):
         return True  # "March 4", "on March 1"
-    if value <= 31 and _MONTH_AFTER.match(text, m.end()):
-        return True  # "4 March"
-    if _AFTER.match(text, m.end()).group("unit"):
+    if value <= 31 and _MONTH_AFTER.match(text, end):
+        return True  # "4 March", "16 Jan 2026"
+    after = _AFTER.match(text, end)
+    unit_word = (after.group("unit") or "").strip(" -").lower().rstrip("s")
+    if unit_word in ("month", "week", "year", "day") \
+            and _PERIOD_COUNT_BEFORE.search(before):
+        return True  # "the first 11 months"
+    if after.group("unit") or after.group("scale"):
         return False
     return value.is_integer() and 1800 <= value <= 2100 and "," not in m.group("num")
 
 
 def _with_context(
-    text: str, start: int, number_start: int, end: int, value: float, currency: str, scale: str,
-    spans: list[Sentence], starts: list[int], unit: str = "",
-) -> list[_Raw]:
+    text: str, m: re.Match[str], value: float, currency: str, glued: str,
+    spans: list[Sentence], starts: list[int], *, number_span: tuple[int, int] | None = None, unit: str = "",
+) -> _Raw | None:
+    number_start, end = number_span or (m.start("num"), m.end())
+    start = m.start() if number_span is None else number_span[0]
     index = _sentence_at(spans, starts, number_start)
     if index is None:
-        return []
+        return None
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     if not _WORD.search(text, line_start, line_end):
-        return []  # a line of bare numbers and symbols is page furniture
+        return None  # a line of bare numbers and symbols is page furniture
+    scale = SCALE_WORDS.get(glued, "")
+    barrels_a_day = glued in ("kbd", "mbd")
+    value_high = None
+    rng = _RANGE_END.match(text, end) if number_span is None else None
+    if rng is not None:
+        high = _number(rng.group("num"))
+        join = rng.group("join").lower()
+        between = _BETWEEN_BEFORE.search(text, max(0, start - 10), start)
+        if (high is not None and high > value and (join != "and" or between)
+                and not (rng.group("cur") and currency and CURRENCY_SIGNS.get(
+                    rng.group("cur").strip().lower()) != currency)):
+            value_high = high
+            glued_high = (rng.group("glued") or "").lower()
+            scale = scale or SCALE_WORDS.get(glued_high, "")
+            barrels_a_day = barrels_a_day or glued_high in ("kbd", "mbd")
+            currency = currency or CURRENCY_SIGNS.get((rng.group("cur") or "").strip().lower(), "")
+            if rng.group("pct"):
+                unit = unit or "percent"
+            end = rng.end()
+            if between:
+                start = between.start()
     after = _AFTER.match(text, end)
     if after.group("scale") and not scale:
-        scale = _SCALE_WORDS[after.group("scale").strip().lower()]
+        scale = SCALE_WORDS[after.group("scale").strip(" -.").lower()]
     unit_word = (after.group("unit") or "").strip(" -").lower()
+    if unit_word in ("kbd", "mbd"):
+        scale, unit_word, barrels_a_day = scale or SCALE_WORDS[unit_word], "", True
     if not unit:
-        unit = _unit_of(unit_word, currency)
-    if not unit:
-        return []  # a currency word with no currency: not ours
+        unit = "bbl/day" if barrels_a_day else _unit_of(unit_word, currency)
+    stop = end
+    for group in ("scale", "unit", "per", "day"):
+        if after.group(group):
+            stop = after.end(group)
     if after.group("per") and unit in CURRENCIES:
         unit = f"{unit}/bbl"
-    stop = after.end("unit") if after.group("unit") else after.end("scale") if after.group("scale") else end
-    if after.group("per"):
-        stop = after.end("per")
+    if after.group("day") and unit in CURRENCIES:
+        unit = f"{unit}/day"
     direction = (after.group("direction") or "").strip().lower()
-    if unit in ("percent", "pp") and direction:
+    if direction and (unit in ("percent", "pp") or direction in ("short", "less", "lower")):
         stop = after.end("direction")
-    qualifier = "exact"
+    if unit == "RUB" and not scale and (_RATE_DEFINED.search(text, max(0, start - 60), start)
+                                        or _RATE_BEFORE.search(text, max(0, start - 40), start)):
+        unit = RATE_UNIT  # "($1 = 78.85 roubles)", "1 US dollar ... 102.4737 rubles", "the rate was 78.2"
+    if unit in CURRENCIES and _DAILY_BEFORE.search(text, max(0, start - 60), start):
+        unit = f"{unit}/day"  # "daily sales have ranged from 5.6 to 12.8 bln rubles"
+    qualifier = "range" if value_high is not None else "exact"
     q = _QUALIFIER_BEFORE.search(text, max(0, start - 30), start)
     if q:
-        word = " ".join((q.group("q") or "about").lower().split())
-        span_word = word == "over" and unit in ("days", "weeks", "months", "years")
+        word = " ".join((q.group("q") or q.group("sym")).lower().split())
+        span_word = word == "over" and unit in DURATIONS
         if not span_word:
-            qualifier = _QUALIFIERS.get(word, "about")
+            qualifier = qualifier if value_high is not None else _QUALIFIERS.get(word, "about")
             start = q.start()
-    if unit in ("percent", "pp"):
-        falling = direction in _FALLING_AFTER or _FALLING_BEFORE.search(text, max(0, start - 25), start)
-        if falling:
-            value = -abs(value)
-    return [_Raw(value, unit, scale, qualifier, start, stop, number_start, spans[index], index)]
+    more = _OR_MORE.match(text, stop)
+    if more and value_high is None:
+        qualifier = "at_least" if more.group("w").lower() in ("more", "above", "higher") else "up_to"
+        stop = more.end()
+    head = text[max(0, start - 60):start]
+    falling = bool(_FALLING_BEFORE.search(head) or _CUT_BY.search(head)
+                   or _SHORTFALL_BEFORE.search(head) or _FALLING_AFTER.match(text, stop)
+                   or direction in ("lower", "down", "less", "short", "drop", "decline", "fall"))
+    if falling and re.search(r"\bto\s+\Z", head):
+        falling = False  # "slipped to 2.6 mbd", "shrank to 30.5 billion": the level reached
+    change = bool(direction) or bool(_FALLING_BEFORE.search(head)) or bool(
+        re.search(r"\b(?:rose|rise|grew|climbed|jumped|up|increased|gained|added)\s+(?:by\s+)?\Z", head))
+    if falling:
+        value = -abs(value)
+        value_high = -abs(value_high) if value_high is not None else None
+        end_after = _FALLING_AFTER.match(text, stop)
+        if end_after and end_after.group().strip().split()[0] in ("below",):
+            stop = end_after.end()
+    return _Raw(value, unit, scale, qualifier, start, stop, number_start, spans[index], index,
+                value_high=value_high, negative=falling, change=change)
 
 
 def _unit_of(unit_word: str, currency: str) -> str:
+    if "per" in unit_word.split() and unit_word.endswith("dollar"):
+        return RATE_UNIT  # "92.2 roubles per dollar", "81.01 per dollar"
     if currency:
         return currency
     if not unit_word:
-        return "count"
+        return ""  # bare: decided by _resolve_bare
     if unit_word in ("%", "percent") or unit_word.replace(" ", "") == "percent":
         return "percent"
     if unit_word.startswith("percentage") or unit_word == "pp":
         return "pp"
     words = unit_word.split()
-    if words[-1] in _CURRENCY_WORDS:
-        return _CURRENCY_WORDS[words[-1]]
+    if words[-1] in CURRENCY_WORDS:
+        return CURRENCY_WORDS[words[-1]]
     if (words[0].startswith("barrel") and words[-1] == "day") or unit_word in ("b/d", "bpd"):
         return "bbl/day"
     if words[0].startswith("barrel") or unit_word == "bbl":
@@ -374,6 +477,39 @@ def _unit_of(unit_word: str, currency: str) -> str:
     if words[0].startswith("cubic") or unit_word == "bcm":
         return "bcm"
     return words[0].rstrip("s") + "s"  # days, weeks, months, years
+
+
+def _resolve_bare(text: str, raws: list[_Raw], spans: list[Sentence]) -> list[_Raw]:
+    """Give a unit to the numbers printed without one, or drop them.
+
+    A bare number compared with a figure of the same sentence takes its unit and scale ("80.46 per
+    dollar, from 86.10 in March"); one that repeats an earlier figure's value takes that figure's
+    unit ("the 92.2 in the law"); one with a scale takes the currency of the nearest money figure in
+    its sentence or the two before ("at 425.5 billion"); one followed by a plural noun is a count
+    ("500 Verba units", "50 transits"). Any other bare number is not a figure.
+    """
+    kept: list[_Raw] = []
+    for i, raw in enumerate(raws):
+        if raw.unit:
+            kept.append(raw)
+            continue
+        near = [r for r in raws[:i] if r.unit and r.sentence_index == raw.sentence_index]
+        compared = _COMPARED_BEFORE.search(text, max(0, raw.start - 30), raw.start)
+        counted = _COUNTED.match(text, raw.end)
+        if counted and counted.group("noun").lower() not in _NOT_COUNTED:
+            raw.unit = "count"
+        elif same := [r for r in kept if r.unit and r.value == raw.value and r.value_high is None]:
+            raw.unit, raw.scale, raw.same_as = same[-1].unit, raw.scale or same[-1].scale, same[-1]
+        elif near and compared:
+            ref = near[-1]
+            raw.unit, raw.scale = ref.unit, raw.scale or ref.scale
+        elif raw.scale:
+            money = [r for r in kept if r.unit in CURRENCIES and raw.sentence_index - r.sentence_index <= 2]
+            raw.unit = money[-1].unit if money else "count"
+        else:
+            continue
+        kept.append(raw)
+    return kept
 
 
 def _link_pairs(text: str, raws: list[_Raw]) -> None:
@@ -386,71 +522,14 @@ def _link_pairs(text: str, raws: list[_Raw]) -> None:
             second.partner = i - 1
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()—–]")
-
-
-def _near(text: str, start: int, end: int) -> bool:
-    """A period phrase belongs to a figure within a few words of it, in the same clause."""
-    return len(text[start:end].split()) <= _PERIOD_WINDOW_WORDS and not _CLAUSE_BREAK.search(text, start, end)
-
-
-_PERIOD_WINDOW_WORDS = 8
-
-
-def _period_of(text: str, raws: list[_Raw], i: int, article_date: dt.date) -> When | None:
-    """The period phrase right after the figure, else right before it, in its sentence."""
-    raw = raws[i]
-    sentence = raw.sentence
-    whens = [w for w in find_whens(text, sentence.start, sentence.end, article_date)
-             if not any(r.start < w.end and w.start < r.end for r in raws)]
-    others = [r for j, r in enumerate(raws) if j != i and r.sentence_index == raw.sentence_index
-              and r.partner != i]
-    after = [w for w in whens if w.start >= raw.end
-             and _near(text, raw.end, w.start)
-             and not any(raw.end <= r.start < w.start for r in others)]
-    if after:
-        chosen = after[0]
-    else:
-        before = [w for w in whens if w.end <= raw.start
-                  and _near(text, w.end, raw.start)
-                  and not any(w.end <= r.start < raw.start for r in others)]
-        if not before:
-            return None
-        chosen = before[-1]
-    if raw.unit in ("days", "weeks", "months", "years"):
-        return with_duration(chosen, raw.value, raw.unit)
-    return chosen
-
-
-def _per_barrel(text: str, raw: _Raw, spans: list[Sentence]) -> str:
-    """An unscaled amount of money in a passage about oil is a price per barrel."""
-    if raw.unit not in CURRENCIES or raw.scale or not 1 <= raw.value <= 500:
+def _per_barrel(text: str, raw: _Raw, spans: list[Sentence], earlier: list[_Raw]) -> str:
+    """An unscaled amount of money in a passage about oil, or that repeats an earlier price per barrel
+    ("the $59 assumption"), is a price per barrel."""
+    if raw.unit not in CURRENCIES or raw.scale or not 1 <= abs(raw.value) <= 500:
         return raw.unit
-    return f"{raw.unit}/bbl" if _OIL.search(_passage(text, raw, spans)) else raw.unit
+    if _OIL.search(passage(text, spans, raw.sentence_index)):
+        return f"{raw.unit}/bbl"
+    repeated = any(r.unit == f"{raw.unit}/bbl" and raw.value in (r.value, r.value_high) for r in earlier)
+    return f"{raw.unit}/bbl" if repeated else raw.unit
 
 
-def _passage(text: str, raw: _Raw, spans: list[Sentence]) -> str:
-    first = raw.sentence_index
-    paragraph = raw.sentence.paragraph
-    while first > 0 and raw.sentence_index - first < 2 and spans[first - 1].paragraph == paragraph:
-        first -= 1
-    return text[spans[first].start:raw.sentence.end]
-
-
-def _metric_of(text: str, raws: list[_Raw], i: int, spans: list[Sentence]) -> str:
-    raw = raws[i]
-    neighbours = [r for r in raws if r.sentence_index == raw.sentence_index and r is not raw]
-    seg_start = max([r.end for r in neighbours if r.end <= raw.start], default=raw.sentence.start)
-    seg_end = min([r.start for r in neighbours if r.start >= raw.end], default=raw.sentence.end)
-    scopes = {
-        "segment": text[seg_start:seg_end],
-        "sentence": text[raw.sentence.start:raw.sentence.end],
-    }
-    for rule in METRIC_RULES:
-        if raw.unit not in rule.units:
-            continue
-        if rule.scope == "passage" and "passage" not in scopes:
-            scopes["passage"] = _passage(text, raw, spans)
-        if all(p.search(scopes[rule.scope]) for p in rule.patterns):
-            return rule.metric
-    return "other"

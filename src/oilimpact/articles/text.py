@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +131,11 @@ def _add_sentence(spans: list[Sentence], text: str, begin: int, stop: int, parag
         stop -= 1
     if stop > begin:
         spans.append(Sentence(begin, stop, paragraph))
+
+
+def passage(text: str, spans: Sequence[Sentence], index: int) -> str:
+    """Sentence ``index`` with up to two sentences before it in the same paragraph."""
+    first = index
+    while first > 0 and index - first < 2 and spans[first - 1].paragraph == spans[index].paragraph:
+        first -= 1
+    return text[spans[first].start:spans[index].end]
