@@ -1,4 +1,6 @@
-"""Time the figures stage: seeds/ in a fresh process, then synthetic corpora of 50/100/200 articles.
+"""Time the figures stage: seeds/ in a fresh process, synthetic corpora of 50/100/200 articles, and
+figures per second on the extraction development corpus (../shared/extraction-dev/articles, when it is
+there) copied 1, 4 and 16 times — the time per article should stay flat (linear in corpus size).
 
 Run ``python bench/figures_bench.py`` (or ``make bench``). Prints timings; asserts nothing.
 The synthetic articles are the seeds repeated with their numbers varied, written to a temp folder.
@@ -15,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+DEV = ROOT.parent / "shared" / "extraction-dev" / "articles"
 FRESH = (
     "import time; t = time.perf_counter(); from oilimpact.articles import read_corpus; "
     "c = read_corpus({seeds!r}); print(time.perf_counter() - t, len(c.figures), len(c.events))"
@@ -55,6 +58,23 @@ def main() -> None:
                 best = min(best, time.perf_counter() - started)
             print(f"synthetic {count:3d} articles: {best:.3f} s ({best / count * 1000:.2f} ms/article, "
                   f"{len(corpus.figures)} figures, {len(corpus.events)} events)")
+    if not DEV.is_dir():
+        print(f"(no {DEV}: skipping the figures-per-second line)")
+        return
+    articles = sorted(DEV.glob("*.txt"))
+    for copies in (1, 4, 16):
+        with tempfile.TemporaryDirectory() as tmp:
+            for k in range(copies):
+                for path in articles:
+                    (Path(tmp) / f"{k:02d}_{path.name}").write_bytes(path.read_bytes())
+            best = float("inf")
+            for _ in range(3):
+                started = time.perf_counter()
+                corpus = read_corpus(Path(tmp))
+                best = min(best, time.perf_counter() - started)
+            n = len(articles) * copies
+            print(f"extraction-dev x{copies:<2d} ({n:3d} articles): {len(corpus.figures) / best:,.0f} figures/s, "
+                  f"{best / n * 1000:.2f} ms/article")
 
 
 if __name__ == "__main__":

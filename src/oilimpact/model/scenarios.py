@@ -4,7 +4,8 @@ A value in the file is one of
   ``{assumption: KEY}``                   a number in data/assumptions.yaml
   ``{assumption: KEY, at: LABEL}``        one element of a series there
   ``{assumption: KEY, mean: [FROM, TO]}`` the mean of a series' elements FROM..TO (inclusive)
-  ``{figure: {metric: M, qualifier: Q}}`` an article figure in data/figures.csv (exactly one row)
+  ``{figure: {metric: M, qualifier: Q}}`` an article figure in data/figures.csv (exactly one row);
+                                          of a range, ``take: low | high | midpoint`` picks the number
   ``{value: V, why: TEXT}``               a genuine scenario choice, with the reason
 and any number may carry ``minus: <another value>`` (e.g. a discount = Brent − Urals). The loader
 attaches a :class:`~oilimpact.provenance.Source` to each: the assumption's page, or the article quote.
@@ -57,8 +58,13 @@ def figures_path() -> Path:
     return data_dir() / "figures.csv"
 
 
-def _figure(frame: pd.DataFrame, selector: dict[str, Any], fail: Callable[[str], OilImpactError]):
-    """The one row of data/figures.csv that ``selector`` picks, as its value and the article's citation."""
+_TAKE = ("low", "high", "midpoint")
+
+
+def _figure(frame: pd.DataFrame, selector: dict[str, Any], fail: Callable[[str], OilImpactError],
+            take: str | None = None):
+    """The one row of data/figures.csv that ``selector`` picks, as its value and the article's citation
+    (``take`` picks the low end, the high end or the midpoint of a range)."""
 
     if not isinstance(selector, dict) or "metric" not in selector:
         raise fail("figure: needs at least {metric: NAME}")
@@ -74,7 +80,14 @@ def _figure(frame: pd.DataFrame, selector: dict[str, Any], fail: Callable[[str],
         found = "no row" if rows.empty else f"{len(rows)} rows"
         raise fail(f"figure {selector}: matches {found} of data/figures.csv (exactly one needed)")
     figure = find_figure(rows, selector["metric"])
-    return figure.value, [figure.to_source()]
+    if take is None:
+        return figure.value, [figure.to_source()]
+    if take not in _TAKE:
+        raise fail(f"figure: take must be one of {', '.join(_TAKE)}, got {take!r}")
+    if figure.value_high is None:
+        raise fail(f"figure {selector}: take: {take} needs a range, and {figure.text!r} is not one")
+    value = {"low": figure.value, "high": figure.value_high, "midpoint": figure.midpoint}[take]
+    return value, [figure.to_source()]
 
 
 def _resolve(
@@ -116,7 +129,7 @@ def _resolve(
             raise fail(str(exc)) from None
         sources = [entry.source]
     else:
-        value, sources = _figure(figures(), spec["figure"], fail)
+        value, sources = _figure(figures(), spec["figure"], fail, spec.get("take"))
     if "minus" in spec:
         other, more = _resolve(spec["minus"], assumptions, figures, fail)
         value, sources = value - other, sources + more

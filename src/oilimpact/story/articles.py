@@ -10,7 +10,7 @@ import pandas as pd
 
 from oilimpact.articles import Corpus, cross_checks, cross_checks_frame, find_figure
 from oilimpact.errors import OilImpactError
-from oilimpact.fmt import above_below, percent, usd
+from oilimpact.fmt import MINUS, above_below, percent, trim, usd
 from oilimpact.provenance import Source
 from oilimpact.story.common import (
     QUOTE_CHARS,
@@ -67,7 +67,7 @@ def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.Dat
                 "Article": article_label(f.source),
                 "What": METRIC_NAMES.get(f.metric, f.metric),
                 "As printed": f.text,
-                "Value": f.value,
+                "Value": figure_value(f),
                 "Unit": f.unit + (f" ({f.scale})" if f.scale else ""),
                 "Qualifier": f.qualifier.replace("_", " ") if f.qualifier != "exact" else "",
                 "Period": f.period,
@@ -78,9 +78,21 @@ def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.Dat
         pd.DataFrame(
             rows, columns=["Article", "What", "As printed", "Value", "Unit", "Qualifier", "Period", "Quote"]
         ),
-        {"Value": 1},
         label="Article",
     )
+
+
+def figure_value(figure: Any, decimals: int = 2) -> str:
+    """A figure's value as the table shows it: ``4.5``, ``−50``, a range as ``5–6`` (``−25 to −27`` when
+    both ends are negative), thousands grouped, trailing zeros dropped."""
+
+    def one(value: float) -> str:
+        return (MINUS if value < 0 else "") + trim(value, decimals)
+
+    if getattr(figure, "value_high", None) is None or figure.value_high != figure.value_high:  # NaN
+        return one(figure.value)
+    join = " to " if figure.value < 0 else "–"
+    return f"{one(figure.value)}{join}{one(figure.value_high)}"
 
 
 def article_label(source: str) -> str:
