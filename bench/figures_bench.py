@@ -73,7 +73,8 @@ def main() -> None:
                 corpus = read_corpus(Path(tmp))
                 best = min(best, time.perf_counter() - started)
             n = len(articles) * copies
-            print(f"extraction-dev x{copies:<2d} ({n:3d} articles): {len(corpus.figures) / best:,.0f} figures/s, "
+            rate = len(corpus.figures) / best
+            print(f"extraction-dev x{copies:<2d} ({n:3d} articles): {rate:,.0f} figures/s, "
                   f"{best / n * 1000:.2f} ms/article")
 
 

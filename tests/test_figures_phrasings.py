@@ -86,8 +86,8 @@ def test_a_month_without_a_year_is_the_latest_one_not_after_the_article(today, m
 @given(today=dates, months=st.integers(2, 11), value=st.integers(1, 99))
 def test_the_first_n_months_is_a_span_from_january(today, months, value):
     year = today.year if months < today.month else today.year - 1
-    (f,) = figures_of(f"For the first {months} months of the year, revenue totalled {value} trillion roubles.",
-                      today)
+    text = f"For the first {months} months of the year, revenue totalled {value} trillion roubles."
+    (f,) = figures_of(text, today)
     assert (f.period_start, f.period_end.month, f.period_end.year) == (dt.date(year, 1, 1), months, year)
     assert all(g.text != f"{months} months" for g in figures_of(f"In the first {months} months, sales rose.",
                                                                 today))
