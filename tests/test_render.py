@@ -280,7 +280,8 @@ def _processes_with_env(entry: str) -> list[int]:
 
 def _assert_whole(out: Path) -> list[str]:
     """Every file under ``out`` is complete; returns their paths relative to ``out``."""
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()
+                   and p.name != ".render.lock")  # the lock file stays (an empty flock target)
     for name in files:
         data = (out / name).read_bytes()
         if name.endswith((".ipynb", ".json")):
@@ -330,7 +331,7 @@ def test_ctrl_c_leaves_only_whole_files_and_the_next_run_resumes(tmp_path):
 
         assert _assert_whole(out) == ["default/02_plain.html", "default/02_plain.ipynb",
                                       "default/02_plain.pdf", "manifest.json"]
-        assert not [p for p in out.rglob("*") if p.name.startswith(".")]
+        assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name != ".render.lock"]
         assert {name: entry["status"] for name, entry in manifest().items()} == {"default/02_plain": "ok"}
         _wait_for(lambda: not _processes_with_env(marker), "end of the kernels", proc, seconds=10)
         finished = {p: p.stat().st_mtime_ns for p in out.rglob("02_plain.*")}

@@ -18,6 +18,8 @@ from oilimpact.params import parse_overrides
 from oilimpact.project import reports_dir as default_reports_dir
 from oilimpact.provenance import caption
 
+MAX_JOBS = 64  # each job is a Jupyter kernel (~150 MB); more is a typo, not a machine
+
 
 class _Group(click.Group):
     """Turns OilImpactError into ``error: <message>`` on stderr and exit status 2."""
@@ -27,6 +29,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except OilImpactError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except click.UsageError as exc:  # a bad option or value: one line too, not click's usage block
+            where = exc.ctx.command_path if exc.ctx is not None else "oilimpact"
+            message = " ".join(exc.format_message().split())
+            click.echo(f"error: {message} (see {where} --help)", err=True)
             sys.exit(2)
 
 
@@ -168,8 +175,9 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
               help="Render only this scenario preset (repeatable; default: all presets).")
 @click.option("-p", "--param", "pairs", multiple=True, metavar="NAME=VALUE",
               help="Override a notebook parameter (repeatable), e.g. -p urals_price=60")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Reports rendered at once, each with its own warm kernel [default: CPU count].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None,
+              help=f"Reports rendered at once, each with its own warm kernel, 1 to {MAX_JOBS} "
+                   "[default: CPU count].")
 @click.option("--force", is_flag=True, help="Render every selected report, even if unchanged.")
 @click.option("--output", "output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Reports folder [default: reports/].")

@@ -10,6 +10,8 @@ import os
 import uuid
 from pathlib import Path
 
+from oilimpact.errors import OilImpactError
+
 
 def project_root() -> Path:
     """The folder holding seeds/, data/ and notebooks/."""
@@ -48,15 +50,20 @@ def relative_to_root(path: str | Path) -> str:
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write ``path`` through a temporary file in the same folder, so it is never half-written.
+    """Write ``path`` through a temporary file in the same folder, so it is never half-written; a write
+    that fails raises :class:`OilImpactError` naming the file and leaves the old one in place.
     (Opened with ``open(..., "xb")``, not mkstemp, so the file gets the usual umask permissions.)"""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "xb") as handle:
             handle.write(payload)
         os.replace(tmp, path)
+    except OSError as exc:  # disk full, read-only folder ...: the old file stays as it was
+        tmp.unlink(missing_ok=True)
+        raise OilImpactError(f"cannot write: {exc.strerror or exc}; the previous file is kept",
+                             where=path) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

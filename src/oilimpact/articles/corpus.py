@@ -68,7 +68,7 @@ def read_corpus(paths: Iterable[str | Path] | str | Path | None = None) -> Corpu
                     corpus.articles.append(read_article(file))
                 except OilImpactError as exc:
                     corpus.warnings.append(f"{exc} (skipped)")
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             corpus.articles.append(read_article(path))
         else:
             raise OilImpactError("no such file or folder; give article files or a folder of them", where=path)

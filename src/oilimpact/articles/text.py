@@ -40,9 +40,19 @@ class Article:
 def read_article(path: str | Path) -> Article:
     """Read and check one article file; a bad file raises OilImpactError naming it."""
     path = Path(path)
+    try:
+        info = path.stat()
+    except OSError as exc:  # missing, a symlink loop, no permission
+        missing = isinstance(exc, FileNotFoundError)
+        raise OilImpactError("no such article file" if missing else f"cannot read: {exc.strerror}",
+                             where=path) from None
+    if path.is_dir():
+        raise OilImpactError("is a folder, not an article file (name it without .txt, or give the folder)",
+                             where=path)
     if not path.is_file():
-        raise OilImpactError("no such article file", where=path)
-    size = path.stat().st_size
+        raise OilImpactError("not a regular file (a device or a pipe?); give an article .txt file",
+                             where=path)
+    size = info.st_size
     if size == 0:
         raise OilImpactError(f"empty file; {_EXPECTED}", where=path)
     if size > MAX_ARTICLE_BYTES:
@@ -60,6 +70,10 @@ def read_article(path: str | Path) -> Article:
             f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the article as UTF-8",
             where=path, line=line,
         ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise OilImpactError("binary data (a NUL byte), not article text; save the article as UTF-8 text",
+                             where=path, line=line)
     header = _HEADER.match(text)
     if header is None:
         first = text.split("\n", 1)[0][:40]

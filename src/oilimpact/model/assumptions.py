@@ -175,6 +175,21 @@ def _first_error(exc: ValidationError) -> str:
     return f"{place}: {message}" if place else message
 
 
+_PERIOD_LABEL = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def _in_order(key: str, labels: list[str], shown: str, line: int | None) -> None:
+    """A series over periods (``2025-01``, ``2025``, ``2025-12-31``) lists them oldest first, once each."""
+    if not labels or not all(_PERIOD_LABEL.match(str(label)) for label in labels):
+        return
+    for before, after in zip(labels, labels[1:], strict=False):
+        if str(after) <= str(before):
+            raise OilImpactError(
+                f"assumption {key}: series out of order at {after!r} (after {before!r}); list periods "
+                "oldest first, each once", where=shown, line=line,
+            )
+
+
 def parse_assumptions(text: str, where: Path) -> Assumptions:
     """Validate the YAML text of an assumptions file (``where`` names it in errors)."""
     shown = relative_to_root(where)
@@ -194,6 +209,8 @@ def parse_assumptions(text: str, where: Path) -> Assumptions:
             entry = AssumptionEntry.model_validate(body)
         except ValidationError as exc:
             raise OilImpactError(f"assumption {key}: {_first_error(exc)}", where=shown, line=line) from None
+        if isinstance(entry.value, dict):
+            _in_order(key, list(entry.value), shown, line)
         source = Source(
             "assumption", entry.source.title, entry.source.where, quote="", accessed=entry.source.accessed
         )

@@ -34,9 +34,11 @@ from tqdm import tqdm
 
 from oilimpact import presets as preset_file
 from oilimpact.articles import article_date
+from oilimpact.errors import OilImpactError
 from oilimpact.project import reports_dir as default_reports_dir
 from oilimpact.project import seeds_dir
 from oilimpact.report.index import write_index
+from oilimpact.report.lock import render_lock
 from oilimpact.report.manifest import (
     KERNEL_NAME,
     inputs_digest,
@@ -86,9 +88,17 @@ def render(
     presets: Sequence[str] = (),
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Summary:
-    """Render ``reports`` (from :func:`plan`) into ``reports_dir``; skip the unchanged ones."""
-    started = time.perf_counter()
+    """Render ``reports`` (from :func:`plan`) into ``reports_dir``; skip the unchanged ones. Holds the
+    folder's render lock (:mod:`oilimpact.report.lock`) throughout."""
     reports_dir = Path(reports_dir) if reports_dir is not None else default_reports_dir()
+    with render_lock(reports_dir):
+        return _render(reports, reports_dir, jobs=jobs, force=force, pdf=pdf, progress=progress,
+                       presets=presets, on_outcome=on_outcome)
+
+
+def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, force: bool, pdf: bool,
+            progress: bool, presets: Sequence[str], on_outcome: Callable[[Outcome], None] | None) -> Summary:
+    started = time.perf_counter()
     inputs = inputs_digest()
     manifest = load_manifest(reports_dir)
     keys = {r.name: report_key(r, inputs, pdf) for r in reports}
@@ -173,7 +183,7 @@ def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, 
         if outcome.status in ("ok", "failed"):
             manifest[outcome.report.name] = _manifest_entry(outcome, keys[outcome.report.name], reports_dir)
             if save:
-                write_manifest(reports_dir, manifest)
+                write_manifest(reports_dir, manifest)  # OilImpactError when the disk is full
         bar.set_postfix_str(f"{outcome.report.name} {outcome.status}", refresh=False)
         bar.update(1)
         if on_outcome is not None:
@@ -186,6 +196,14 @@ def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, 
                 take(finished.get(timeout=0.2))
             except queue.Empty:
                 continue
+    except OilImpactError:  # the manifest could not be written (disk full, folder gone): stop cleanly
+        stop.set()
+        with lock:
+            for kernel in kernels:
+                kernel.interrupt()
+        for thread in threads:
+            thread.join(timeout=30)
+        raise
     except KeyboardInterrupt:
         interrupted = True
         stop.set()

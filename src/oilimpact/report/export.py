@@ -404,7 +404,11 @@ def _typst_title_call(info: ReportInfo) -> str:
 def _pandoc() -> str:
     import pypandoc  # here, for start-up speed (a no-op `render` never converts)
 
-    return pypandoc.get_pandoc_path()
+    try:
+        path = pypandoc.get_pandoc_path()
+    except (OSError, RuntimeError) as exc:
+        raise ExportError(f"pandoc not found ({exc}); run `make venv` to reinstall pypandoc-binary") from None
+    return path
 
 
 def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
@@ -412,11 +416,16 @@ def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
     lua = workdir / "ipynb.lua"
     lua.write_text(_resource("ipynb.lua"), encoding="utf-8")
     notebook = json.dumps(clean_notebook(nb, "pdf", title=info.title), ensure_ascii=False)
-    proc = subprocess.run(
-        [_pandoc(), "--from", "ipynb", "--to", "typst", "--ipynb-output=all", "--wrap=none",
-         "--lua-filter", lua.name, "--extract-media=media"],
-        input=notebook.encode("utf-8"), cwd=workdir, capture_output=True, check=False,
-    )
+    pandoc = _pandoc()
+    try:
+        proc = subprocess.run(
+            [pandoc, "--from", "ipynb", "--to", "typst", "--ipynb-output=all", "--wrap=none",
+             "--lua-filter", lua.name, "--extract-media=media"],
+            input=notebook.encode("utf-8"), cwd=workdir, capture_output=True, check=False,
+        )
+    except OSError as exc:  # the pandoc binary is gone or not executable
+        raise ExportError(f"pandoc could not run ({pandoc}: {exc.strerror}); run `make venv` to reinstall "
+                          "pypandoc-binary") from None
     if proc.returncode != 0:
         raise ExportError(f"pandoc failed on {info.notebook}: {proc.stderr.decode(errors='replace').strip()}")
     body = proc.stdout.decode("utf-8")
@@ -425,7 +434,10 @@ def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
 
 def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
     """The report as a PDF (A4, Typst's bundled fonts only, creation date = the data's date)."""
-    import typst  # here, for start-up speed (a no-op `render` never compiles)
+    try:
+        import typst  # here, for start-up speed (a no-op `render` never compiles)
+    except ImportError as exc:
+        raise ExportError(f"the typst module is missing ({exc}); run `make venv` to reinstall it") from None
 
     day = _parse_date(info.data_date)
     timestamp = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()) if day else 0

@@ -99,14 +99,25 @@ def parse_parameters(source: str, where: str = "parameters cell") -> tuple[Noteb
 
 def read_notebook(path: Path) -> Notebook:
     """A notebook's parameters and content hash (plain ``json``: nbformat takes ~1.5 s to import)."""
-    raw = path.read_bytes()
     try:
+        raw = path.read_bytes()
         nb = json.loads(raw)
+    except OSError as exc:
+        raise OilImpactError(f"cannot read the notebook: {exc.strerror}", where=path) from None
     except ValueError as exc:
-        raise OilImpactError(f"not a notebook (invalid JSON: {exc})", where=path) from exc
+        raise OilImpactError(f"not a notebook (invalid JSON: {exc})", where=path) from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise OilImpactError("not a notebook (no list of cells); save it from Jupyter as .ipynb", where=path)
     cell = next((c for c in nb.get("cells", []) if c.get("cell_type") == "code"
                  and "parameters" in cell_tags(c)), None)
     parameters = parse_parameters(cell_source(cell), where=str(path)) if cell else ()
+    meta = nb.get("metadata") or {}
+    kernelspec, info = meta.get("kernelspec") or {}, meta.get("language_info") or {}
+    language = str(kernelspec.get("language") or info.get("name") or "python").lower()
+    if language != "python":
+        kernel = kernelspec.get("name", "?")
+        raise OilImpactError(f"kernel {kernel!r} runs {language}, not Python; oilimpact renders Python "
+                             "notebooks on its own kernel (set the notebook's kernel to python3)", where=path)
     return Notebook(path, parameters, hashlib.sha256(raw).hexdigest())
 
 

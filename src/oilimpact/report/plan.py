@@ -106,7 +106,10 @@ def _select_notebooks(available: list[Path], wanted: Sequence[str], notebooks_di
         return available
     chosen: list[Path] = []
     for want in wanted:
-        stem = Path(want).name.removesuffix(".ipynb")
+        if "/" in want or "\\" in want or want in (".", "..") or not want.strip():
+            raise OilImpactError(f"-n {want!r}: give a notebook's name or number prefix, not a path "
+                                 f"(notebooks are read from {notebooks_dir})")
+        stem = want.removesuffix(".ipynb")
         matches = [p for p in available if p.stem == stem] or [
             p for p in available if p.stem.split("_", 1)[0] == stem
         ]
