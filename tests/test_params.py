@@ -46,7 +46,7 @@ def test_parse_overrides_types_values():
         (["urals_price=nan"], "parameter urals_price: must be a number > 0 and <= 300, got 'nan'"),
         (["urals_price=-5"], "parameter urals_price: must be a number > 0 and <= 300, got '-5'"),
         (["rub_usd=0"], "parameter rub_usd: must be a number > 0 and <= 500, got '0'"),
-        (["mc_paths=2.5"], "parameter mc_paths: must be an integer >= 1 and <= 2e+06, got '2.5'"),
+        (["mc_paths=2.5"], "parameter mc_paths: must be an integer >= 1 and <= 2000000, got '2.5'"),
         (
             ["path_shape=zigzag"],
             "parameter path_shape: must be one of flat, glide, shock_decay, got 'zigzag'",

@@ -31,7 +31,8 @@ class _Group(click.Group):
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
         except click.UsageError as exc:  # a bad option or value: one line too, not click's usage block
-            where = exc.ctx.command_path if exc.ctx is not None else "oilimpact"
+            sub = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
+            where = " ".join(["oilimpact", *sub])
             message = " ".join(exc.format_message().split())
             click.echo(f"error: {message} (see {where} --help)", err=True)
             sys.exit(2)

@@ -62,7 +62,7 @@ class ParamSpec:
 
 
 def _fmt(number: float) -> str:
-    return f"{number:g}"
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def _spec(name: str, kind: str, default: Any, help: str, **kw: Any) -> ParamSpec:

@@ -1,0 +1,721 @@
+"""A catalogue of bad inputs and faults: each case runs for real through the CLI (or a render) on a copy
+of the project and checks the promise — exit status, one line naming the culprit and what is accepted,
+no traceback, and nothing under data/ or reports/ changed or left half-written.
+
+The table (:data:`CASES`) covers parameters, data files and articles; the tests after it cover
+notebooks, hostile article text in HTML and PDF, and faults (kill -9, two renders at once, a full disk,
+a read-only folder, pandoc or typst missing, determinism). The slow fault cases are marked ``slow`` and
+run in ``make test`` and CI like the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from oilimpact.cli import main
+from oilimpact.model import budget, inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+BIN = Path(sys.executable).parent
+SEED = "003_db86b3df408a027f.txt"
+
+
+# --- a project of one's own ------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def project(tmp_path, monkeypatch) -> Path:
+    """A copy of data/, seeds/ and notebooks/ with an empty reports/, as the project root."""
+    root = tmp_path / "project"
+    for name in ("data", "seeds", "notebooks"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "reports").mkdir()
+    monkeypatch.setenv("OILIMPACT_ROOT", str(root))
+    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
+        cached.cache_clear()
+    yield root
+    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
+        cached.cache_clear()
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file under data/ and reports/ (dotfiles too) with its content hash."""
+    files = {}
+    for folder in ("data", "reports"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.name != ".render.lock":
+                files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def edit(relative: str, old: str, new: str, count: int = 1) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    return apply
+
+
+def write(relative: str, content: str | bytes) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+    return apply
+
+
+def truncate(relative: str, keep: float) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / relative
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * keep)])
+
+    return apply
+
+
+def symlink_loop(relative: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / relative).symlink_to(root / relative)
+
+    return apply
+
+
+def folder(relative: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / relative).mkdir(parents=True)
+
+    return apply
+
+
+def article(body: str) -> str:
+    return f" date 2026-03-09 {body}"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    args: tuple[str, ...]
+    says: tuple[str, ...]  # every piece must be in the one-line message
+    setup: Callable[[Path], None] | None = None
+    code: int = 2
+    changes: tuple[str, ...] = field(default_factory=tuple)  # files the command may write
+
+
+P = ("model", "budget_law", "-p")
+R = ("render", "--no-pdf", "-n", "02", "-s", "budget_law")
+BAD_YAML = "data/assumptions.yaml"
+SCEN = "data/scenarios.yaml"
+CASES = [
+    # --- parameters ---
+    Case("unknown parameter", (*P, "nope=1"), ("unknown parameter 'nope'", "known parameters")),
+    Case("wrong type", (*P, "urals_price=abc"), ("parameter urals_price", "a number", "'abc'")),
+    Case("empty value", (*P, "urals_price="), ("parameter urals_price", "a number", "''")),
+    Case("name without =", (*P, "urals_price"), ("parameter 'urals_price'", "name=value")),
+    Case("empty name", (*P, "=72"), ("parameter '=72'", "name=value")),
+    Case("given twice", (*P, "urals_price=70", "-p", "urals_price=71"), ("urals_price", "given twice")),
+    Case("NaN", (*P, "urals_price=nan"), ("parameter urals_price", "> 0", "'nan'")),
+    Case("+inf", (*P, "urals_price=inf"), ("parameter urals_price", "'inf'")),
+    Case("-inf", (*P, "rub_usd=-inf"), ("parameter rub_usd", "'-inf'")),
+    Case("1e300", (*P, "urals_price=1e300"), ("parameter urals_price", "<=", "'1e300'")),
+    Case("negative price", (*P, "urals_price=-5"), ("parameter urals_price", "> 0", "'-5'")),
+    Case("zero price", (*P, "urals_price=0"), ("parameter urals_price", "> 0", "'0'")),
+    Case("zero rate", (*P, "rub_usd=0"), ("parameter rub_usd", "> 0")),
+    Case("negative rate", (*P, "rub_usd=-80"), ("parameter rub_usd", "> 0")),
+    Case(
+        "discount above Brent",
+        (*P, "brent_price=10", "-p", "urals_discount=30"),
+        ("urals_price", "must be a number > 0", "Brent 10"),
+    ),
+    Case(
+        "horizon ends before it starts",
+        (*P, "horizon_start=2026-06", "-p", "horizon_end=2026-01"),
+        ("horizon_end", "before horizon_start 2026-06"),
+    ),
+    Case("month 13", (*P, "horizon_end=2026-13"), ("parameter horizon_end", "YYYY-MM", "'2026-13'")),
+    Case("month in words", (*P, "target_month=March"), ("parameter target_month", "YYYY-MM", "'March'")),
+    Case("month out of range", (*P, "target_month=1999-01"), ("parameter target_month", "2025-01")),
+    Case(
+        "bad choice", (*P, "path_shape=zigzag"), ("parameter path_shape", "one of flat, glide, shock_decay")
+    ),
+    Case(
+        "mc_paths 0",
+        ("render", "-n", "05", "-s", "budget_law", "-p", "mc_paths=0"),
+        ("parameter mc_paths", "an integer >= 1"),
+    ),
+    Case(
+        "mc_paths absurd",
+        ("render", "-n", "05", "-s", "budget_law", "-p", "mc_paths=10000000000"),
+        ("parameter mc_paths", "<= 2000000"),
+    ),
+    Case(
+        "mc_paths not an integer",
+        ("render", "-n", "05", "-s", "budget_law", "-p", "mc_paths=1.5"),
+        ("parameter mc_paths", "an integer"),
+    ),
+    Case("jobs 0", (*R, "--jobs", "0"), ("--jobs", "0 is not in the range", "see oilimpact render --help")),
+    Case("jobs negative", (*R, "--jobs", "-3"), ("--jobs", "-3 is not in the range")),
+    Case("jobs huge", (*R, "--jobs", "100000"), ("--jobs", "1<=x<=64")),
+    Case("jobs not a number", (*R, "--jobs", "many"), ("--jobs", "'many' is not a valid integer")),
+    Case("render unknown parameter", ("render", "-p", "nope=1"), ("-p nope", "no selected notebook")),
+    Case("render sets scenario by -p", ("render", "-p", "scenario=x"), ("-s/--scenario",)),
+    Case("scenario ../", ("render", "-s", "../x"), ("-s ../x", "unknown scenario", "budget_law")),
+    Case("scenario with /", ("render", "-s", "a/b"), ("-s a/b", "unknown scenario")),
+    Case("scenario with space", ("render", "-s", "war premium"), ("-s war premium", "unknown scenario")),
+    Case("scenario unicode", ("render", "-s", "сценарий"), ("-s сценарий", "unknown scenario")),
+    Case(
+        "model unknown scenario",
+        ("model", "../budget_law"),
+        ("unknown scenario '../budget_law'", "known scenarios"),
+    ),
+    Case("notebook ../", ("render", "-n", "../01"), ("-n '../01'", "not a path")),
+    Case("notebook with /", ("render", "-n", "notebooks/01"), ("-n 'notebooks/01'", "not a path")),
+    Case(
+        "notebook with space", ("render", "-n", "01 article"), ("-n 01 article", "no such notebook", "have:")
+    ),
+    Case("notebook unicode", ("render", "-n", "записка"), ("-n записка", "no such notebook")),
+    Case("unknown option", ("render", "--fast"), ("No such option '--fast'", "see oilimpact render --help")),
+    # --- data files ---
+    Case(
+        "assumptions YAML syntax",
+        ("model", "budget_law"),
+        (BAD_YAML, "not valid YAML"),
+        edit(BAD_YAML, "  unit: USD/bbl", "  unit: [USD/bbl", 1),
+    ),
+    Case(
+        "assumptions wrong type",
+        ("model", "budget_law"),
+        (BAD_YAML, "budget_law_urals_price", "must be a number", "'fifty-nine'"),
+        edit(BAD_YAML, "value: 59", "value: fifty-nine"),
+    ),
+    Case(
+        "assumptions missing field",
+        ("model", "budget_law"),
+        (BAD_YAML, "confidence", "Field required"),
+        edit(BAD_YAML, "\n  confidence: V", "", 1),
+    ),
+    Case(
+        "assumptions duplicate key",
+        ("model", "budget_law"),
+        (BAD_YAML, "appears twice", "keep one"),
+        lambda root: _append_duplicate_key(root / BAD_YAML),
+    ),
+    Case(
+        "assumptions series out of order",
+        ("model", "budget_law"),
+        (BAD_YAML, "out of order", "oldest first"),
+        edit(BAD_YAML, '"2025-01":', '"2025-13":', 1),
+    ),
+    Case(
+        "scenarios YAML syntax", ("scenarios",), (SCEN, "not valid YAML"), edit(SCEN, "title:", "title: {", 1)
+    ),
+    Case(
+        "scenarios wrong type",
+        ("scenarios",),
+        (SCEN, "scenario budget_law", "values"),
+        edit(SCEN, "  values:\n", "  values: 12\n  old_values:\n", 1),
+    ),
+    Case(
+        "scenarios duplicate key",
+        ("scenarios",),
+        (SCEN, "appears twice"),
+        lambda root: (root / SCEN).write_text(
+            (root / SCEN).read_text(encoding="utf-8").replace("pre_war:", "budget_law:", 1), encoding="utf-8"
+        ),
+    ),
+    Case(
+        "scenario names a missing assumption",
+        ("scenarios",),
+        (SCEN, "no assumption 'no_such_key'"),
+        edit(SCEN, "{assumption: budget_law_urals_price}", "{assumption: no_such_key}", 1),
+    ),
+    Case(
+        "scenario names a missing figure",
+        ("scenarios",),
+        (SCEN, "matches no row of data/figures.csv"),
+        edit(SCEN, "{metric: budget_oil_price_assumption}", "{metric: no_such_metric}", 1),
+    ),
+    Case(
+        "scenario literal without why",
+        ("scenarios",),
+        (SCEN, "a literal value needs a why"),
+        edit(SCEN, 'why: "a supply shock that fades as traffic resumes"', "note: x", 1),
+    ),
+    Case("figures.csv truncated", ("scenarios",), ("data/figures.csv",), truncate("data/figures.csv", 0.37)),
+    Case(
+        "figures.csv hand-broken value",
+        ("scenarios",),
+        ("data/figures.csv:2", "value 'lots' is not a number"),
+        lambda root: _break_csv(root / "data/figures.csv", "value", "lots"),
+    ),
+    Case(
+        "figures.csv hand-broken date",
+        ("scenarios",),
+        ("data/figures.csv:2", "article_date", "YYYY-MM-DD"),
+        lambda root: _break_csv(root / "data/figures.csv", "article_date", "08/03/2026"),
+    ),
+    Case(
+        "figures.csv missing column",
+        ("scenarios",),
+        ("data/figures.csv", "missing columns", "metric"),
+        edit("data/figures.csv", "metric,", "metrik,", 1),
+    ),
+    Case(
+        "figures.csv empty",
+        ("scenarios",),
+        ("data/figures.csv", "not a readable CSV"),
+        write("data/figures.csv", ""),
+    ),
+    # --- articles ---
+    Case(
+        "article without a date header",
+        ("figures", "a.txt"),
+        ("a.txt:1", "no date header", "date YYYY-MM-DD"),
+        write("a.txt", "Urals rose to $72 this week."),
+    ),
+    Case(
+        "article with a bad date",
+        ("figures", "a.txt"),
+        ("a.txt:1", "bad date '2026-02-30'", "calendar date"),
+        write("a.txt", " date 2026-02-30 Urals rose to $72."),
+    ),
+    Case("empty article", ("figures", "a.txt"), ("a.txt", "empty file"), write("a.txt", "")),
+    Case(
+        "article not UTF-8",
+        ("figures", "a.txt"),
+        ("a.txt:1", "not UTF-8", "save the article as UTF-8"),
+        write("a.txt", " date 2026-03-09 Urals \xe0 72 dollars".encode("latin-1")),
+    ),
+    Case(
+        "binary article",
+        ("figures", "a.txt"),
+        ("a.txt", "binary data", "UTF-8 text"),
+        write("a.txt", b" date 2026-03-09 \x00\x01\x02PK\x03\x04"),
+    ),
+    Case(
+        "article over the size limit",
+        ("figures", "a.txt"),
+        ("a.txt", "over the 1 MB limit"),
+        write("a.txt", article("Urals at $72. " * 80_000)),
+    ),
+    Case(
+        "a folder where an article is expected",
+        ("figures", "seeds"),
+        ("warning:", "x.txt", "is a folder"),
+        folder("seeds/x.txt"),
+        code=0,
+    ),
+    Case(
+        "a symlink loop",
+        ("figures", "loop.txt"),
+        ("loop.txt", "cannot read", "symbolic links"),
+        symlink_loop("loop.txt"),
+    ),
+    Case("no such article", ("figures", "missing.txt"), ("missing.txt", "no such file or folder")),
+    Case(
+        "a bad article in a folder is a warning",
+        ("figures", "seeds"),
+        ("warning:", "x.txt", "no date header", "(skipped)"),
+        write("seeds/x.txt", "no header here"),
+        code=0,
+    ),
+    Case(
+        "write into a missing folder",
+        ("figures", "seeds", "--write", "nowhere"),
+        ("nowhere", "no such folder"),
+    ),
+]
+
+
+def _append_duplicate_key(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line and line[0].isalpha() and line.endswith(":"))
+    path.write_text(text + f"\n{first}\n  value: 1\n", encoding="utf-8")
+
+
+def _break_csv(path: Path, column: str, value: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    first = lines[1].split(",")
+    first[header.index(column)] = value
+    lines[1] = ",".join(first)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_is_one_clear_line_and_changes_nothing(project, case, monkeypatch):
+    if case.setup is not None:
+        case.setup(project)
+    monkeypatch.chdir(project)
+    before = snapshot(project)
+    result = CliRunner().invoke(main, list(case.args))
+    output = result.stdout + result.stderr
+    assert result.exit_code == case.code, output
+    assert "Traceback" not in output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    if case.code == 2:
+        assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+        message = lines[0]
+    else:
+        message = next(line for line in lines if line.startswith("warning:"))
+    for piece in case.says:
+        assert piece in message, f"{piece!r} not in {message!r}"
+    assert snapshot(project) == before
+
+
+def test_the_catalogue_has_fifty_cases_and_more():
+    extra = [
+        name
+        for name in globals()
+        if name.startswith("test_")
+        and name
+        not in (
+            "test_bad_input_is_one_clear_line_and_changes_nothing",
+            "test_the_catalogue_has_fifty_cases_and_more",
+        )
+    ]
+    assert len(CASES) >= 50 and len(CASES) + len(extra) >= 60
+
+
+# --- notebooks -------------------------------------------------------------------------------------
+
+
+def _notebook(cells: list[dict], language: str = "python", kernel: str = "python3") -> str:
+    return json.dumps(
+        {
+            "cells": cells,
+            "metadata": {"kernelspec": {"name": kernel, "language": language, "display_name": kernel}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
+
+
+def _code(source: str, tags: tuple[str, ...] = ()) -> dict:
+    return {
+        "cell_type": "code",
+        "metadata": {"tags": list(tags)},
+        "source": source,
+        "outputs": [],
+        "execution_count": None,
+        "id": hashlib.sha1(source.encode()).hexdigest()[:8],
+    }
+
+
+def _render(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 240):
+    return subprocess.run(
+        [str(BIN / "oilimpact"), "render", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+pytestmark_render = pytest.mark.xdist_group("render")
+
+
+@pytestmark_render
+def test_a_raising_cell_keeps_its_report_and_the_batch_goes_on(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(FIXTURES / "notebooks" / "02_plain.ipynb", notebooks / "02_plain.ipynb")
+    (notebooks / "01_raises.ipynb").write_text(_notebook([_code("raise ValueError('bad cell')")]))
+    out = tmp_path / "reports"
+    done = _render(["--notebooks-dir", str(notebooks), "--output", str(out), "--no-pdf"], tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "ValueError: bad cell" in done.stdout and "Traceback" not in done.stderr
+    assert "bad cell" in (out / "default/01_raises.html").read_text()
+    assert (out / "default/02_plain.html").exists()
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]
+    assert {k: v["status"] for k, v in manifest.items()} == {
+        "default/01_raises": "failed",
+        "default/02_plain": "ok",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("01_x.ipynb", "{not json", "not a notebook (invalid JSON"),
+        ("01_x.ipynb", json.dumps({"metadata": {}}), "not a notebook (no list of cells)"),
+        (
+            "01_x.ipynb",
+            _notebook([_code("x = 1")], language="R", kernel="ir"),
+            "kernel 'ir' runs r, not Python",
+        ),
+        (
+            "01_x.ipynb",
+            _notebook([_code("x: int = (", tags=("parameters",))]),
+            "parameters cell is not valid Python",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_usable_notebook_is_named(tmp_path, name, content, says):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / name).write_text(content)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(main, ["render", "--notebooks-dir", str(notebooks), "--output", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and name in result.stderr and says in result.stderr, result.stderr
+    assert not out.exists()
+
+
+def test_a_notebook_without_a_parameters_cell_takes_no_parameters(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "01_x.ipynb").write_text(_notebook([_code("x = 1")]))
+    result = CliRunner().invoke(
+        main,
+        ["render", "--notebooks-dir", str(notebooks), "-p", "x=2", "--output", str(tmp_path / "reports")],
+    )
+    assert result.exit_code == 2
+    assert "-p x: no selected notebook has this parameter (have: none)" in result.stderr
+
+
+# --- hostile article text --------------------------------------------------------------------------
+
+HOSTILE = (
+    "<script>alert('x')</script> <b>bold</b> **md** `tick` {{ jinja }} #import \"evil.typ\" "
+    '#eval("1+1") $x^2$ *star* # heading'
+)
+
+
+@pytestmark_render
+@pytest.mark.slow
+def test_markup_in_an_article_stays_text_in_html_and_pdf(tmp_path):
+    from pypdf import PdfReader
+
+    seeds = tmp_path / "articles"
+    seeds.mkdir()
+    (seeds / "001_hostile.txt").write_text(
+        article(f"Urals crude rose to $72 a barrel, {HOSTILE}, this week."), encoding="utf-8"
+    )
+    out = tmp_path / "reports"
+    done = _render(["-n", "01", "-s", "budget_law", "-p", f"seeds_dir={seeds}", "--output", str(out)], ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = (out / "budget_law/01_article_figures.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert "<b>bold</b>" not in html
+    pdf_text = "".join(
+        page.extract_text() for page in PdfReader(out / "budget_law/01_article_figures.pdf").pages
+    )
+    flat = " ".join(pdf_text.split())
+    for literal in ("<script>alert", "#eval(", "{{ jinja }}", "$x^2$"):
+        assert literal in flat, literal
+
+
+# --- faults ---------------------------------------------------------------------------------------
+
+
+def _slow_project(tmp_path: Path) -> tuple[Path, Path]:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(FIXTURES / "notebooks" / "02_plain.ipynb", notebooks / "02_plain.ipynb")
+    shutil.copy(FIXTURES / "slow" / "04_slow.ipynb", notebooks / "04_slow.ipynb")
+    return notebooks, tmp_path / "reports"
+
+
+def _start(notebooks: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(BIN / "oilimpact"),
+            "render",
+            "--notebooks-dir",
+            str(notebooks),
+            "--output",
+            str(out),
+            "--jobs",
+            "1",
+            "--no-pdf",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=notebooks.parent,
+        start_new_session=True,
+    )
+
+
+def _wait(condition: Callable[[], bool], proc: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def _whole(out: Path) -> None:
+    for path in out.rglob("*"):
+        if path.is_file() and path.name != ".render.lock":
+            assert not path.name.startswith("."), f"left behind: {path}"
+            data = path.read_bytes()
+            if path.suffix in (".ipynb", ".json"):
+                json.loads(data)
+            elif path.suffix == ".html":
+                assert data.rstrip().endswith(b"</html>"), path
+
+
+@pytestmark_render
+@pytest.mark.slow
+def test_kill_9_mid_render_then_rerun_resumes_and_finishes(tmp_path):
+    notebooks, out = _slow_project(tmp_path)
+    proc = _start(notebooks, out)
+    try:
+        _wait(lambda: (notebooks / "04_slow.running").exists(), proc)
+        os.killpg(proc.pid, signal.SIGKILL)  # the render and its kernels, as a laptop's crash would
+        proc.wait(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    leftovers = [p for p in out.rglob(".*") if p.name != ".render.lock"]
+    again = _render(
+        ["--notebooks-dir", str(notebooks), "--output", str(out), "--jobs", "1", "--no-pdf"], tmp_path
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    _whole(out)
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]
+    assert {k: v["status"] for k, v in manifest.items()} == {
+        "default/02_plain": "ok",
+        "default/04_slow": "ok",
+    }
+    assert all(not p.exists() for p in leftovers)
+
+
+@pytestmark_render
+@pytest.mark.slow
+def test_two_renders_at_once_the_second_refuses_and_the_first_finishes(tmp_path):
+    notebooks, out = _slow_project(tmp_path)
+    first = _start(notebooks, out)
+    try:
+        _wait(lambda: (notebooks / "04_slow.running").exists(), first)
+        second = _render(["--notebooks-dir", str(notebooks), "--output", str(out), "--no-pdf"], tmp_path)
+        assert second.returncode == 2
+        assert second.stderr.count("\n") == 1 and "another oilimpact render (pid" in second.stderr, (
+            second.stderr
+        )
+        assert "--output" in second.stderr
+        stdout, stderr = first.communicate(timeout=120)
+        assert first.returncode == 0, stdout + stderr
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    _whole(out)
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]
+    assert {k: v["status"] for k, v in manifest.items()} == {
+        "default/02_plain": "ok",
+        "default/04_slow": "ok",
+    }
+
+
+@contextlib.contextmanager
+def _tmpfs(path: Path, options: str):
+    path.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.decode().strip()})")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+@pytestmark_render
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("mount") is None, reason="mounts a small tmpfs")
+def test_a_full_disk_is_a_clear_error_and_the_previous_report_is_kept(tmp_path):
+    notebooks, _ = _slow_project(tmp_path)
+    (notebooks / "04_slow.ipynb").unlink()
+    with _tmpfs(tmp_path / "small", "size=600k") as out:
+        first = _render(["--notebooks-dir", str(notebooks), "--output", str(out), "--no-pdf"], tmp_path)
+        assert first.returncode == 0, first.stdout + first.stderr
+        kept = (out / "default/02_plain.html").read_bytes()
+        with contextlib.suppress(OSError), open(out / "filler", "ab") as handle:
+            while True:
+                handle.write(b"x" * 65536)
+                handle.flush()
+        again = _render(
+            ["--notebooks-dir", str(notebooks), "--output", str(out), "--no-pdf", "--force"], tmp_path
+        )
+        assert again.returncode in (1, 2), again.stdout + again.stderr
+        said = again.stdout + again.stderr
+        assert "No space left on device" in said and "Traceback" not in said
+        assert (out / "default/02_plain.html").read_bytes() == kept
+        (out / "filler").unlink()
+        _whole(out)
+
+
+@pytestmark_render
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("mount") is None, reason="mounts a read-only tmpfs")
+def test_a_read_only_reports_folder_is_a_clear_error(tmp_path):
+    notebooks, _ = _slow_project(tmp_path)
+    with _tmpfs(tmp_path / "ro", "ro,size=100k") as out:
+        done = _render(["--notebooks-dir", str(notebooks), "--output", str(out), "--no-pdf"], tmp_path)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert done.stderr.count("\n") == 1 and "Read-only file system" in done.stderr
+        assert str(out) in done.stderr
+
+
+@pytestmark_render
+@pytest.mark.slow
+@pytest.mark.parametrize("missing", ["pandoc", "typst"])
+def test_a_missing_pdf_tool_fails_the_pdf_step_per_report_and_html_is_written(tmp_path, missing):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(FIXTURES / "notebooks" / "02_plain.ipynb", notebooks / "02_plain.ipynb")
+    env = {}
+    if missing == "pandoc":
+        env["PYPANDOC_PANDOC"] = str(tmp_path / "no-such-pandoc")
+    else:
+        fake = tmp_path / "fake" / "typst"
+        fake.mkdir(parents=True)
+        (fake / "__init__.py").write_text("raise ImportError('typst is not installed')\n")
+        env["PYTHONPATH"] = str(tmp_path / "fake")
+    out = tmp_path / "reports"
+    done = _render(["--notebooks-dir", str(notebooks), "--output", str(out)], tmp_path, env=env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        missing in done.stdout and "make venv" in done.stdout and "Traceback" not in done.stdout + done.stderr
+    )
+    assert (out / "default/02_plain.html").exists() and not (out / "default/02_plain.pdf").exists()
+
+
+@pytestmark_render
+@pytest.mark.slow
+def test_two_forced_renders_are_byte_identical(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(FIXTURES / "notebooks" / "02_plain.ipynb", notebooks / "02_plain.ipynb")
+    out = tmp_path / "reports"
+    outputs = []
+    for _ in range(2):
+        done = _render(["--notebooks-dir", str(notebooks), "--output", str(out), "--force"], tmp_path)
+        assert done.returncode == 0, done.stdout + done.stderr
+        outputs.append(
+            {name: (out / "default" / name).read_bytes() for name in ("02_plain.html", "02_plain.pdf")}
+        )
+    assert outputs[0] == outputs[1]
