@@ -1,4 +1,5 @@
-"""The ``oilimpact`` command: ``figures``, ``scenarios``, ``model``, ``render``.
+"""The ``oilimpact`` command: ``figures``, ``scenarios``, ``model``, ``history``, ``backtest``,
+``nowcast``, ``render``.
 
 Each subcommand lives in its own section below and imports its stage lazily, so ``oilimpact --help``
 is instant. A user's mistake (:class:`OilImpactError`) prints one line and exits with status 2.
@@ -7,6 +8,7 @@ is instant. A user's mistake (:class:`OilImpactError`) prints one line and exits
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import click
 
 from oilimpact import __version__
 from oilimpact.errors import OilImpactError
+from oilimpact.fmt import fixed_width
 from oilimpact.params import parse_overrides
 from oilimpact.project import reports_dir as default_reports_dir
 from oilimpact.provenance import caption
@@ -165,6 +168,81 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
         click.echo(f"  {name:<{width}}  {value}")
     click.echo("\n" + caption(result.sources))
 
+
+# --- history, backtest, nowcast (src/oilimpact/model/history.py, structural.py) --------------------
+
+
+@main.command("history")
+@click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder of the gathered history (og_history_2023_2025.csv, cbr_usd_rub_daily.csv).")
+@click.option("--write", "write_dir", type=click.Path(path_type=Path), default=None,
+              help="Write DIR/history.csv (atomically); without it, print the chosen rows.")
+def history_command(source: Path, write_dir: Path | None) -> None:
+    """Choose one sourced value per series and month from the gathered history (rule: model/history.py)."""
+    from oilimpact.model import history  # lazily: start-up speed
+
+    rows = history.import_gathered(source)
+    if write_dir is None:
+        click.echo(history.history_csv(rows), nl=False)
+        return
+    click.echo(f"wrote {history.write_history(rows, write_dir)} ({len(rows)} rows)", err=True)
+
+
+def _month_option(value: str | None, name: str) -> str | None:
+    if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise OilImpactError(f"{name} {value!r}: expected a month YYYY-MM, e.g. 2025-12")
+    return value
+
+
+@main.command("backtest")
+@click.option("--from", "start", default="2024-01", show_default=True, metavar="YYYY-MM",
+              help="First receipt month predicted.")
+@click.option("--to", "end", default=None, metavar="YYYY-MM", help="Last receipt month [default: 2025-12].")
+def backtest_command(start: str, end: str | None) -> None:
+    """Rolling-origin backtest: each month predicted from a fit on the months before it only."""
+    from oilimpact.model import structural  # lazily: start-up speed
+
+    _month_option(start, "--from")
+    _month_option(end, "--to")
+    frame = structural.rolling_backtest(start=start, end=end)
+    if frame.empty:
+        raise OilImpactError(f"--from {start} --to {end}: no receipt months with published revenue in "
+                             "between")
+    rows = []
+    for month, r in frame.iterrows():
+        predicted = "-" if r["predicted_bn_rub"] != r["predicted_bn_rub"] else f"{r['predicted_bn_rub']:,.1f}"
+        error = "-" if r["error_pct"] != r["error_pct"] else f"{r['error_pct']:+.1f}"
+        naive = "-" if r["naive_error_pct"] != r["naive_error_pct"] else f"{r['naive_error_pct']:+.1f}"
+        rows.append((month, f"{r['actual_bn_rub']:,.1f}", predicted, error, naive, r["fitted_on"], r["note"]))
+    header = ("month", "actual bn", "model bn", "error %", "naive %", "fit on", "note")
+    click.echo("\n".join(fixed_width(header, rows)))
+    click.echo("")
+    for name, r in structural.backtest_summary(frame).iterrows():
+        click.echo(f"{name}: {int(r['months'])} months, MAPE {r['mape_pct']:.1f} %, median APE "
+                   f"{r['median_ape_pct']:.1f} %, worst {r['worst_pct']:.1f} %; naive MAPE "
+                   f"{r['naive_mape_pct']:.1f} %, median APE {r['naive_median_ape_pct']:.1f} %")
+
+
+@main.command("nowcast")
+@click.argument("month")
+def nowcast_command(month: str) -> None:
+    """MONTH's expected O&G revenue (YYYY-MM) from the previous month's tax price and rate."""
+    from oilimpact.model import structural  # lazily: start-up speed
+
+    result = structural.nowcast(month)
+    x = result.inputs
+    click.echo(f"{month}: expected O&G revenue {result.expected_bn_rub:,.0f} bn RUB "
+               f"(80 % range {result.low_bn_rub:,.0f}–{result.high_bn_rub:,.0f}, from the backtest's errors)")
+    click.echo(f"  from Urals tax price {x.price:g} USD/bbl and CBR average {x.rate:g} RUB/USD of the month "
+               f"before (Kc {structural.kc(x.price, x.rate):.4f}); fitted on {result.fitted_on} months")
+    for name, value in result.terms.items():
+        paid = " (paid out: subtracted)" if name == "damper_paid" else ""
+        click.echo(f"  {name.replace('_', ' ')}: {value:,.1f} bn RUB{paid}")
+    if result.actual_bn_rub is not None:
+        error = 100 * (result.expected_bn_rub - result.actual_bn_rub) / result.actual_bn_rub
+        click.echo(f"  published: {result.actual_bn_rub:,.1f} bn RUB (nowcast {error:+.1f} %)")
+    for source in result.sources:
+        click.echo(f"  source: {source}")
 
 # --- render (src/oilimpact/report/) ------------------------------------------------------------
 

@@ -1,0 +1,320 @@
+"""Structural O&G revenue on the 2023–2025 history, term by term; rolling backtest; nowcast.
+
+For receipt month m and tax month t = m − 1 (Urals tax price P_t, USD/bbl; CBR average X_t, RUB/USD;
+taxes for month t are paid by the 28th of month m):
+
+    Kc_t = (P_t − 15) · X_t / 261                          (floored at 0)
+    G_t  = 919 · Kc_t · Q · days_t / 7.3 / 10⁹             bn RUB: 919·Kc per tonne on Q = 9.326 mb/d
+    N_m  = [m ∈ Apr, Jul, Oct] · Σ G over the previous quarter + [m = Mar] · Σ G over Oct–Dec before
+    Z_t  = P_t · X_t / 1000                                thousand RUB a barrel: the export netback
+
+The terms, each with its own equation where ``data/history.csv`` has the published component:
+
+    crude extraction tax  MET_m    = a · G_{m−1}        a: 919·Kc − Dm as a share of 919·Kc, a reduced form
+                                                          (Dm's Kman, Kdt, Kabdt, Kdemp are not published
+                                                          monthly; a also absorbs output ≠ Q)
+    NDD                   NDD_m    = b · N_m            quarterly advances in Apr, Jul, Oct; the annual
+                                                          settlement in March
+    damper (paid out)     damp_m   = d₀ + d₁ · Z_{m−1}  driven by the export netback (a proxy: the
+                                                          damper is export minus domestic fuel netback)
+    export duty           duty_m   = published          crude export duty, 2023 only (abolished 2024-01;
+                                                          December 2023 takes November's)
+    gas and other         other_m  = c₀
+
+    R_m = c₀ − d₀ + a·G_{m−1} + b·N_m − d₁·Z_{m−1} + duty_m
+
+The five numbers (k = c₀ − d₀, a, b, d₁, d₀) are one least-squares fit of the stacked equations: the
+revenue equation for every training month, plus the MET, NDD and damper equations for the training
+months that publish them — so every published component pins its own term.
+
+Regimes the data span: in 2023 the Urals tax price was the Argus Urals average (MinFin) and the crude
+export duty still existed; from 2024 the duty is gone and the tax price is floored at Brent minus a
+fixed discount ($15 in January 2024, the "price floor"); from 2025 it is 78 % Urals + 22 % ESPO. The
+history stores the tax price as published for each month, so the floor is already in P; the duty is a
+term of its own. Months whose tax price is not published (2023-05, 2025-02) have no inputs: their
+receipt months (2023-06, 2025-03, and 2025-04 whose NDD base includes February) are neither fitted
+nor predicted.
+
+:func:`rolling_backtest`: for every receipt month from 2024-01, fit only on earlier months and predict
+it from its own inputs; compare with the naive benchmark (last year's same month × the price-times-rate
+ratio). :func:`nowcast`: the next month's revenue from the tax price and rate of the month before, with
+a range from the backtest errors.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from oilimpact.errors import OilImpactError
+from oilimpact.model.assumptions import load_assumptions
+from oilimpact.model.history import Row, load_history
+
+REFERENCE_OUTPUT_MB_D = 9.326
+BASE_RATE, THRESHOLD, DIVISOR, BARRELS_PER_TONNE = 919.0, 15.0, 261.0, 7.3
+BACKTEST_FROM = "2024-01"
+TERMS = ("level", "met", "ndd", "damper_slope", "damper_level")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _shift(month: str, by: int) -> str:
+    year, mon = int(month[:4]), int(month[5:])
+    index = year * 12 + mon - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def kc(price: float, rate: float) -> float:
+    """Kc = (P − 15) · X / 261, the extraction tax's price coefficient (not floored)."""
+    return (price - THRESHOLD) * rate / DIVISOR
+
+
+def gross_tax(price: float, rate: float, month: str) -> float:
+    """919·Kc per tonne on the reference output for the tax month, bn RUB."""
+    days = calendar.monthrange(int(month[:4]), int(month[5:]))[1]
+    tonnes = REFERENCE_OUTPUT_MB_D * 1e6 * days / BARRELS_PER_TONNE
+    return BASE_RATE * max(kc(price, rate), 0.0) * tonnes / 1e9
+
+
+def ndd_quarter(receipt: str) -> list[str]:
+    """The tax months whose base the NDD paid in ``receipt`` covers: the previous quarter in April, July
+    and October; October–December of the year before in March (the settlement); none otherwise."""
+    year, mon = int(receipt[:4]), int(receipt[5:])
+    if mon in (4, 7, 10):
+        return [f"{year:04d}-{mon - k:02d}" for k in (3, 2, 1)]
+    if mon == 3:
+        return [f"{year - 1:04d}-{k:02d}" for k in (10, 11, 12)]
+    return []
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the model needs for one receipt month, from the prices and rates of the months before."""
+
+    month: str
+    price: float  # P of the tax month m − 1
+    rate: float
+    gross: float  # G_{m−1}
+    ndd_base: float  # N_m
+    netback: float  # Z_{m−1}
+    duty: float  # export duty received (2023), else 0
+
+
+@dataclass
+class Data:
+    """Prices, rates, revenue and components by month (from data/history.csv, then data/assumptions.yaml
+    for 2026 months the history does not reach)."""
+
+    price: dict[str, float]
+    rate: dict[str, float]
+    revenue: dict[str, float]
+    components: dict[str, dict[str, float]]
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def inputs(self, month: str) -> Inputs | None:
+        tax_month = _shift(month, -1)
+        if tax_month not in self.price or tax_month not in self.rate:
+            return None
+        quarter = ndd_quarter(month)
+        if any(q not in self.price or q not in self.rate for q in quarter):
+            return None
+        price, rate = self.price[tax_month], self.rate[tax_month]
+        ndd_base = sum(gross_tax(self.price[q], self.rate[q], q) for q in quarter)
+        duties = self.components.get("export_duty", {})
+        duty = duties.get(month, duties.get("2023-11", 0.0)) if month.startswith("2023") else 0.0
+        return Inputs(month, price, rate, gross_tax(price, rate, tax_month), ndd_base, price * rate / 1000,
+                      duty)
+
+    def missing(self, month: str) -> list[str]:
+        """What ``month`` lacks: the tax price or rate of a month its taxes depend on."""
+        need = [_shift(month, -1), *ndd_quarter(month)]
+        gaps = [f"urals_tax_price {m}" for m in need if m not in self.price]
+        return gaps + [f"rub_usd_avg {m}" for m in need if m not in self.rate]
+
+
+def _rows(history: Mapping[str, Mapping[str, Row]], series: str) -> dict[str, float]:
+    return {period: row.value for period, row in history.get(series, {}).items()}
+
+
+def load_data() -> Data:
+    """History from data/history.csv; 2026 tax prices, rates and revenue from data/assumptions.yaml."""
+    history = load_history()
+    components = {s: _rows(history, s) for s in ("met_oil", "ndd", "damper", "export_duty")}
+    data = Data(_rows(history, "urals_tax_price"), _rows(history, "rub_usd_avg"),
+                _rows(history, "og_revenue"), components)
+    for series, rows in history.items():
+        for period, row in rows.items():
+            where = ", ".join(part for part in (row.source_url, row.page_date) if part)
+            data.sources[(series, period)] = f"{row.source_title} ({where})"
+    assumptions = load_assumptions()
+    extra = {"price": ("urals_tax_price_2026", "urals_tax_price"), "rate": ("rub_usd_monthly_average",),
+             "revenue": ("og_revenue_monthly",)}
+    for attribute, keys in extra.items():
+        target = getattr(data, attribute)
+        for key in keys:
+            if key not in assumptions:
+                continue
+            entry = assumptions.get(key)
+            for label, value in entry.series().items():
+                month = label[:7]
+                if month >= "2026-01" and month not in target:
+                    target[month] = float(value)
+                    data.sources[(attribute, month)] = f"{entry.source.title} ({entry.source.where})"
+    return data
+
+
+@dataclass(frozen=True)
+class Fit:
+    coefficients: pd.Series  # TERMS
+    months: tuple[str, ...]  # the receipt months it was fitted on
+
+    def predict(self, x: Inputs) -> float:
+        c = self.coefficients
+        return float(c["level"] + c["met"] * x.gross + c["ndd"] * x.ndd_base - c["damper_slope"] * x.netback
+                     + x.duty)
+
+    def terms(self, x: Inputs) -> dict[str, float]:
+        c = self.coefficients
+        return {"extraction_tax": c["met"] * x.gross, "ndd": c["ndd"] * x.ndd_base,
+                "damper_paid": c["damper_level"] + c["damper_slope"] * x.netback, "export_duty": x.duty,
+                "gas_and_other": c["level"] + c["damper_level"]}
+
+
+def fit(data: Data, months: list[str]) -> Fit:
+    """Least squares on the stacked revenue and component equations of ``months`` (receipt months)."""
+    rows, target = [], []
+    for month in months:
+        x = data.inputs(month)
+        if x is None or month not in data.revenue:
+            continue
+        rows.append([1.0, x.gross, x.ndd_base, -x.netback, 0.0])
+        target.append(data.revenue[month] - x.duty)
+        met = data.components.get("met_oil", {}).get(month)
+        if met is not None:
+            rows.append([0.0, x.gross, 0.0, 0.0, 0.0])
+            target.append(met)
+        ndd = data.components.get("ndd", {}).get(month)
+        if ndd is not None and x.ndd_base > 0:
+            rows.append([0.0, 0.0, x.ndd_base, 0.0, 0.0])
+            target.append(ndd)
+        damper = data.components.get("damper", {}).get(month)
+        if damper is not None:
+            rows.append([0.0, 0.0, 0.0, x.netback, 1.0])
+            target.append(damper)
+    used = tuple(m for m in months if data.inputs(m) is not None and m in data.revenue)
+    if len(used) < 6:
+        raise OilImpactError(f"too few months with inputs to fit the model ({len(used)}; at least 6 needed)")
+    solution, *_ = np.linalg.lstsq(np.array(rows), np.array(target), rcond=None)
+    return Fit(pd.Series(solution, index=list(TERMS)), used)
+
+
+def _naive(data: Data, month: str) -> float | None:
+    """Last year's same month scaled by the tax month's price × rate against last year's."""
+    last_year = _shift(month, -12)
+    now, then = _shift(month, -1), _shift(month, -13)
+    if last_year not in data.revenue or any(m not in data.price or m not in data.rate for m in (now, then)):
+        return None
+    return data.revenue[last_year] * (data.price[now] * data.rate[now]) / (data.price[then] * data.rate[then])
+
+
+def rolling_backtest(data: Data | None = None, start: str = BACKTEST_FROM,
+                     end: str | None = None) -> pd.DataFrame:
+    """One row per receipt month from ``start``: fitted only on the months before it (no look-ahead)."""
+    data = data or load_data()
+    months = sorted(data.revenue)
+    end = end or max(m for m in months if m <= "2025-12")
+    records = []
+    for month in [m for m in months if start <= m <= end]:
+        x = data.inputs(month)
+        naive = _naive(data, month)
+        actual = data.revenue[month]
+        if x is None:
+            records.append({"month": month, "actual_bn_rub": actual, "predicted_bn_rub": math.nan,
+                            "error_pct": math.nan, "naive_bn_rub": naive, "naive_error_pct": math.nan,
+                            "fitted_on": 0, "note": "no inputs: " + ", ".join(data.missing(month))})
+            continue
+        model = fit(data, [m for m in months if m < month])
+        predicted = model.predict(x)
+        records.append({
+            "month": month, "actual_bn_rub": actual, "predicted_bn_rub": predicted,
+            "error_pct": 100 * (predicted - actual) / actual, "naive_bn_rub": naive,
+            "naive_error_pct": 100 * (naive - actual) / actual if naive is not None else math.nan,
+            "fitted_on": len(model.months), "note": "NDD month" if ndd_quarter(month) else "",
+        })
+    frame = pd.DataFrame.from_records(records).set_index("month")
+    return frame
+
+
+def backtest_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """MAPE and median APE per year and overall, for the model and the naive benchmark."""
+    rows = {}
+    groups = {str(year): part for year, part in frame.groupby(frame.index.str[:4])}
+    groups["overall"] = frame
+    for name, part in groups.items():
+        model, naive = part["error_pct"].abs().dropna(), part["naive_error_pct"].abs().dropna()
+        rows[name] = {"months": len(model), "mape_pct": model.mean(), "median_ape_pct": model.median(),
+                      "worst_pct": model.max(), "naive_mape_pct": naive.mean(),
+                      "naive_median_ape_pct": naive.median()}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+@dataclass(frozen=True)
+class Nowcast:
+    month: str
+    expected_bn_rub: float
+    low_bn_rub: float
+    high_bn_rub: float
+    inputs: Inputs
+    terms: dict[str, float]
+    fitted_on: int
+    actual_bn_rub: float | None
+    sources: tuple[str, ...]
+
+
+def nowcast(month: str, data: Data | None = None, coverage: float = 0.8) -> Nowcast:
+    """The month's expected O&G revenue from the tax price and rate of the month before, fitted on every
+    earlier month; the range spans the central ``coverage`` of the backtest's percentage errors."""
+    if not _MONTH.match(month or ""):
+        raise OilImpactError(f"month {month!r}: expected YYYY-MM, e.g. 2026-02")
+    data = data or load_data()
+    x = data.inputs(month)
+    if x is None:
+        missing = ", ".join(data.missing(month))
+        raise OilImpactError(f"month {month}: no inputs ({missing} missing); give a month whose previous "
+                             "month's Urals tax price and CBR rate are in data/")
+    earlier = [m for m in sorted(data.revenue) if m < month]
+    model = fit(data, earlier)
+    errors = rolling_backtest(data, end=max(earlier))["error_pct"].dropna() / 100
+    low_q, high_q = (1 - coverage) / 2, 1 - (1 - coverage) / 2
+    expected = model.predict(x)
+    # an error e means predicted = actual·(1 + e): the actual is predicted / (1 + e)
+    low, high = expected / (1 + errors.quantile(high_q)), expected / (1 + errors.quantile(low_q))
+    tax_month = _shift(month, -1)
+    keys = (("urals_tax_price", tax_month), ("price", tax_month), ("rub_usd_avg", tax_month),
+            ("rate", tax_month))
+    sources = tuple(data.sources[key] for key in keys if data.sources.get(key))
+    return Nowcast(month, expected, low, high, x, model.terms(x), len(model.months), data.revenue.get(month),
+                   sources)
+
+
+def components_table(data: Data | None = None) -> pd.DataFrame:
+    """Each term fitted on all history against the published component, month by month."""
+    data = data or load_data()
+    model = fit(data, sorted(m for m in data.revenue if m <= "2025-12"))
+    rows = []
+    for month in sorted(data.revenue):
+        x = data.inputs(month)
+        if x is None or month > "2025-12":
+            continue
+        terms = model.terms(x)
+        for name, series in (("extraction_tax", "met_oil"), ("ndd", "ndd"), ("damper_paid", "damper")):
+            published = data.components.get(series, {}).get(month)
+            if published is not None:
+                rows.append({"month": month, "term": name, "model_bn_rub": terms[name],
+                             "published_bn_rub": published, "gap_bn_rub": terms[name] - published})
+    return pd.DataFrame(rows)
