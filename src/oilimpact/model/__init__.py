@@ -25,10 +25,11 @@ For tax-base month *t* (Urals tax price *P*, USD/bbl; rate *X*, RUB/USD; export-
   c₀ is gas, other O&G taxes and the average damper (bn RUB a month); c₁·*G* the crude extraction tax net
   of the Kc-proportional part of the deduction Dm and of the damper's price slope; c₂ the additional
   income tax (NDD) per bn RUB of extraction-tax base, one rate for the quarterly advances and the March
-  settlement of the fourth quarter (the same tax on the same base). c₀, c₁, c₂ are fitted by least
-  squares to the 2025 monthly actuals, leaving out the months whose revenue is inferred (March, a
-  remainder of the first quarter) or whose tax-base price is interpolated (May, July, August receipts:
-  April, June, July prices); see `calibration_table()`, `leave_one_out()` and `components_check()`.
+  settlement of the fourth quarter (the same tax on the same base). c₀, c₁, c₂ come from the
+  structural model (`oilimpact.model.structural`) fitted on the 2023–2025 history in `data/history.csv`,
+  term by term: extraction tax *a*·*G*, NDD *b*·*N*, damper paid out *d₀* + *d₁*·*G*, the 2023 export
+  duty as published, gas and other *c*; so c₀ = *c* − *d₀*, c₁ = *a* − *d₁*, c₂ = *b*. See
+  `calibration_table()`, `leave_one_out()`, `components_check()` and `rolling_backtest()`.
 - **Level term** *L*₍year₎ = (law's O&G plan − model at the law's price and rate in every month) / 12,
   applied from 2026: what the law assumes beyond price and rate (volumes, gas, damper). Shown in
   `calibration_check()` with the gap before it; with it the law's assumptions reproduce 8,918 bn.
@@ -86,6 +87,7 @@ from oilimpact.model.risk import (
     tornado,
 )
 from oilimpact.model.scenarios import Scenario, load_scenarios, resolve_parameters, scenario_names
+from oilimpact.model.structural import backtest_summary, nowcast, rolling_backtest
 
 __all__ = [
     "BACKTEST_WINDOW",
@@ -103,6 +105,7 @@ __all__ = [
     "Scenario",
     "ScenarioResult",
     "backtest",
+    "backtest_summary",
     "build_context",
     "calibration_check",
     "calibration_table",
@@ -119,7 +122,9 @@ __all__ = [
     "load_assumptions",
     "load_scenarios",
     "monte_carlo",
+    "nowcast",
     "resolve_parameters",
+    "rolling_backtest",
     "run_scenario",
     "scenario_inputs",
     "scenario_names",
@@ -130,10 +135,10 @@ __all__ = [
 EQUATIONS_MD = __doc__.split("## Equations", 1)[1].strip()
 
 SENSITIVITY_NOTE_MD = """\
-**Why the sensitivity differs from the 150–200 bn per $1 rule of thumb.** The rule of thumb (Salikhov,
+**How the sensitivity compares with the 150–200 bn per $1 rule of thumb.** The rule of thumb (Salikhov,
 Izvestia) covers all budget revenue and a year at a higher rouble rate and export volumes; the model
-measures only oil and gas revenue, from the 2025 relation of monthly receipts to the extraction-tax base,
-at the scenario's rouble rate. Per $1 the change is ∂R/∂P = Σ (c₁ + NDD share c₂)·919/261·X·Q·days/7.3,
+measures only oil and gas revenue, from the 2023–2025 relation of monthly receipts to the extraction-tax
+base, at the scenario's rouble rate. Per $1 the change is ∂R/∂P = Σ (c₁ + NDD share c₂)·919/261·X·Q·days/7.3,
 so it scales with the rouble rate X: at 92.2 RUB/USD it is a quarter larger than at 75. Only the months
 still to come can move: January's and February's prices are already in, so the rest-of-year effect is
 smaller than the full-year one. Per 1 RUB/USD the effect scales with P − 15, not with P, because the

@@ -24,11 +24,11 @@ from oilimpact.model.revenue import (
     Calibration,
     Layout,
     TaxConstants,
-    calibrate,
-    fit_mask,
+    fixed_calibration,
     gross_extraction_tax,
     layout,
 )
+from oilimpact.model.structural import full_fit
 from oilimpact.provenance import Source
 
 CALIBRATION_WINDOW = ("2025-01", "2025-12")
@@ -92,8 +92,9 @@ def build_context(assumptions: Assumptions, window: tuple[str, str] = CALIBRATIO
         constants,
     )
     receipts = pd.period_range(months[0] + 3, months[-1] + 1, freq="M")
-    usable = fit_mask(receipts, frame["urals_filled"], history.revenue_inferred)
-    fit = calibrate(gross[None, :], layout(receipts, months), history.revenue, *window, usable=usable)
+    structural_fit = full_fit()
+    fit = fixed_calibration(structural_fit.engine(), gross[None, :], layout(receipts, months),
+                            history.revenue, *window, set(structural_fit.months))
     caps = {"us": assumptions.value("price_cap_us"), "eu": assumptions.value("price_cap_eu", "2026-02-01")}
     return Context(
         assumptions,

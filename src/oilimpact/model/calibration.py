@@ -8,18 +8,16 @@ import math
 import numpy as np
 import pandas as pd
 
-from oilimpact.model.assumptions import load_assumptions
+from oilimpact.model import structural
 from oilimpact.model.budget import (
-    BACKTEST_WINDOW,
     CALIBRATION_WINDOW,
     Context,
     _days,
-    build_context,
     default_context,
     engine_for,
     law_inputs,
 )
-from oilimpact.model.revenue import calibrate, fit_mask, gross_extraction_tax, layout
+from oilimpact.model.revenue import gross_extraction_tax, layout
 
 
 def calibration_table() -> pd.DataFrame:
@@ -88,17 +86,20 @@ def _history_inputs(context: Context) -> tuple[np.ndarray, pd.PeriodIndex, np.nd
 
 
 def backtest() -> pd.DataFrame:
-    """Calibrate on 2025-01..2025-11 only; predict December 2025 and January 2026 out of sample from the
-    actual prices and rates before them; also the January year-on-year change (the article's −50 %)."""
-    context = build_context(load_assumptions(), BACKTEST_WINDOW)
-    history = context.history
+    """December 2025 and January 2026 out of sample: each predicted by the structural model fitted only
+    on the months before it (:func:`oilimpact.model.structural.rolling_backtest` and
+    :func:`~oilimpact.model.structural.nowcast`); also the January year-on-year change (the article's
+    −50 %)."""
+    data = structural.load_data()
+    december = structural.rolling_backtest(data, start="2025-12", end="2025-12").loc["2025-12"]
+    january = structural.nowcast("2026-01", data)
     months = pd.PeriodIndex(["2025-12", "2026-01"], freq="M")
-    predicted = _history_revenue(context).loc[months]
-    actual = history.revenue.loc[months]
+    actual = pd.Series([december["actual_bn_rub"], january.actual_bn_rub], index=months, dtype=float)
+    predicted = pd.Series([december["predicted_bn_rub"], january.expected_bn_rub], index=months)
     table = pd.DataFrame({"actual_bn_rub": actual, "predicted_bn_rub": predicted})
     table["error_bn_rub"] = table["predicted_bn_rub"] - table["actual_bn_rub"]
     table["error_pct"] = 100.0 * table["error_bn_rub"] / table["actual_bn_rub"]
-    january_2025 = history.revenue.loc[pd.Period("2025-01", "M")]
+    january_2025 = data.revenue["2025-01"]
     table["yoy_actual_pct"] = [math.nan, 100.0 * (actual.iloc[1] / january_2025 - 1.0)]
     table["yoy_predicted_pct"] = [math.nan, 100.0 * (predicted.iloc[1] / january_2025 - 1.0)]
     table.index.name = "month"
@@ -106,19 +107,22 @@ def backtest() -> pd.DataFrame:
 
 
 def leave_one_out(window: tuple[str, str] = CALIBRATION_WINDOW) -> pd.DataFrame:
-    """Each month of the window predicted by the model fitted without it (under the same fit rules);
-    months outside the fit (``in_fit`` False) are predicted by the full fit, so the table shows them too."""
+    """Each month of the window predicted by the structural model fitted on all history without it;
+    months without inputs (``in_fit`` False) are predicted by the engine's full fit, so the table shows
+    them too."""
     context = default_context()
-    frame = context.history.frame
-    gross, receipts, lay = _history_inputs(context)
-    usable = fit_mask(receipts, frame["urals_filled"], context.history.revenue_inferred)
-    actual = context.history.revenue
+    data = structural.load_data()
+    everything = sorted(m for m in data.revenue if structural.FIT_WINDOW[0] <= m <= structural.FIT_WINDOW[1])
+    full = _history_revenue(context)
     rows = []
     for month in context.calibration.actual.index:
-        without = usable & np.asarray(receipts != month)
-        fit = calibrate(gross, lay, actual, *window, usable=without)
-        predicted = float(fit.revenue(gross, lay)[0, receipts.get_loc(month)])
-        rows.append({"month": month, "actual_bn_rub": actual[month], "predicted_bn_rub": predicted})
+        x = data.inputs(str(month))
+        if x is None:
+            predicted = float(full[month])
+        else:
+            predicted = structural.fit(data, [m for m in everything if m != str(month)]).predict(x)
+        rows.append({"month": month, "actual_bn_rub": context.history.revenue[month],
+                     "predicted_bn_rub": predicted})
     table = pd.DataFrame(rows).set_index("month")
     table["error_bn_rub"] = table["predicted_bn_rub"] - table["actual_bn_rub"]
     table["error_pct"] = 100.0 * table["error_bn_rub"] / table["actual_bn_rub"]

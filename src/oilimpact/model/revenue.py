@@ -148,6 +148,22 @@ class Calibration:
         return c0 + np.atleast_2d(gross) @ weights.T
 
 
+def fixed_calibration(
+    coefficients: tuple[float, float, float], gross: np.ndarray, lay: Layout, actual: pd.Series, start: str,
+    end: str, in_fit: set[str],
+) -> Calibration:
+    """A :class:`Calibration` with given c₀, c₁, c₂ (fitted elsewhere: :mod:`oilimpact.model.structural`
+    on the 2023–2025 history), its fitted values shown for the receipt months ``start``..``end``."""
+    window = [m for m in lay.receipts if pd.Period(start, "M") <= m <= pd.Period(end, "M") and m in actual]
+    rows = [lay.receipts.get_loc(m) for m in window]
+    four = regressors(gross, lay)[0, rows, :]
+    design = np.column_stack([four[:, 0], four[:, 1], four[:, 2] + four[:, 3]])
+    index = pd.PeriodIndex(window)
+    chosen = np.asarray(coefficients, dtype=float)
+    return Calibration(chosen, (start, end), pd.Series(design @ chosen, index=index), actual.loc[window],
+                       pd.Series([str(m) in in_fit for m in window], index=index))
+
+
 def fit_mask(
     receipts: pd.PeriodIndex, interpolated_prices: pd.Series, inferred_revenue: tuple[pd.Period, ...]
 ) -> np.ndarray:

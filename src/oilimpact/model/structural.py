@@ -6,7 +6,6 @@ taxes for month t are paid by the 28th of month m):
     Kc_t = (P_t − 15) · X_t / 261                          (floored at 0)
     G_t  = 919 · Kc_t · Q · days_t / 7.3 / 10⁹             bn RUB: 919·Kc per tonne on Q = 9.326 mb/d
     N_m  = [m ∈ Apr, Jul, Oct] · Σ G over the previous quarter + [m = Mar] · Σ G over Oct–Dec before
-    Z_t  = P_t · X_t / 1000                                thousand RUB a barrel: the export netback
 
 The terms, each with its own equation where ``data/history.csv`` has the published component:
 
@@ -15,15 +14,21 @@ The terms, each with its own equation where ``data/history.csv`` has the publish
                                                           monthly; a also absorbs output ≠ Q)
     NDD                   NDD_m    = b · N_m            quarterly advances in Apr, Jul, Oct; the annual
                                                           settlement in March
-    damper (paid out)     damp_m   = d₀ + d₁ · Z_{m−1}  driven by the export netback (a proxy: the
-                                                          damper is export minus domestic fuel netback)
+    damper (paid out)     damp_m   = d₀ + d₁ · G_{m−1}  a proxy driven by the export netback through Kc
+                                                          (the damper is the export minus the domestic
+                                                          fuel netback; its formula needs fuel prices the
+                                                          history does not hold)
     export duty           duty_m   = published          crude export duty, 2023 only (abolished 2024-01;
                                                           December 2023 takes November's)
     gas and other         other_m  = c₀
 
-    R_m = c₀ − d₀ + a·G_{m−1} + b·N_m − d₁·Z_{m−1} + duty_m
+    R_m = (c₀ − d₀) + (a − d₁)·G_{m−1} + b·N_m + duty_m
 
-The five numbers (k = c₀ − d₀, a, b, d₁, d₀) are one least-squares fit of the stacked equations: the
+which is the scenario engine's form (:mod:`oilimpact.model.revenue`: c₀ + c₁·G + c₂·N) with
+c₀ = k = c₀ − d₀ of the terms, c₁ = a − d₁, c₂ = b: :func:`engine_coefficients` hands the fit to the
+engine, so scenarios, the budget rule, Shapley values and the Monte Carlo run on this model.
+
+The five numbers (k, a, b, d₁, d₀) are one least-squares fit of the stacked equations: the
 revenue equation for every training month, plus the MET, NDD and damper equations for the training
 months that publish them — so every published component pins its own term.
 
@@ -101,7 +106,6 @@ class Inputs:
     rate: float
     gross: float  # G_{m−1}
     ndd_base: float  # N_m
-    netback: float  # Z_{m−1}
     duty: float  # export duty received (2023), else 0
 
 
@@ -127,8 +131,7 @@ class Data:
         ndd_base = sum(gross_tax(self.price[q], self.rate[q], q) for q in quarter)
         duties = self.components.get("export_duty", {})
         duty = duties.get(month, duties.get("2023-11", 0.0)) if month.startswith("2023") else 0.0
-        return Inputs(month, price, rate, gross_tax(price, rate, tax_month), ndd_base, price * rate / 1000,
-                      duty)
+        return Inputs(month, price, rate, gross_tax(price, rate, tax_month), ndd_base, duty)
 
     def missing(self, month: str) -> list[str]:
         """What ``month`` lacks: the tax price or rate of a month its taxes depend on."""
@@ -175,14 +178,18 @@ class Fit:
 
     def predict(self, x: Inputs) -> float:
         c = self.coefficients
-        return float(c["level"] + c["met"] * x.gross + c["ndd"] * x.ndd_base - c["damper_slope"] * x.netback
-                     + x.duty)
+        return float(c["level"] + (c["met"] - c["damper_slope"]) * x.gross + c["ndd"] * x.ndd_base + x.duty)
 
     def terms(self, x: Inputs) -> dict[str, float]:
         c = self.coefficients
         return {"extraction_tax": c["met"] * x.gross, "ndd": c["ndd"] * x.ndd_base,
-                "damper_paid": c["damper_level"] + c["damper_slope"] * x.netback, "export_duty": x.duty,
+                "damper_paid": c["damper_level"] + c["damper_slope"] * x.gross, "export_duty": x.duty,
                 "gas_and_other": c["level"] + c["damper_level"]}
+
+    def engine(self) -> tuple[float, float, float]:
+        """c₀, c₁, c₂ of the scenario engine's form."""
+        c = self.coefficients
+        return float(c["level"]), float(c["met"] - c["damper_slope"]), float(c["ndd"])
 
 
 def fit(data: Data, months: list[str]) -> Fit:
@@ -192,7 +199,7 @@ def fit(data: Data, months: list[str]) -> Fit:
         x = data.inputs(month)
         if x is None or month not in data.revenue:
             continue
-        rows.append([1.0, x.gross, x.ndd_base, -x.netback, 0.0])
+        rows.append([1.0, x.gross, x.ndd_base, -x.gross, 0.0])
         target.append(data.revenue[month] - x.duty)
         met = data.components.get("met_oil", {}).get(month)
         if met is not None:
@@ -204,7 +211,7 @@ def fit(data: Data, months: list[str]) -> Fit:
             target.append(ndd)
         damper = data.components.get("damper", {}).get(month)
         if damper is not None:
-            rows.append([0.0, 0.0, 0.0, x.netback, 1.0])
+            rows.append([0.0, 0.0, 0.0, x.gross, 1.0])
             target.append(damper)
     used = tuple(m for m in months if data.inputs(m) is not None and m in data.revenue)
     if len(used) < 6:
@@ -246,8 +253,9 @@ def rolling_backtest(data: Data | None = None, start: str = BACKTEST_FROM,
             "naive_error_pct": 100 * (naive - actual) / actual if naive is not None else math.nan,
             "fitted_on": len(model.months), "note": "NDD month" if ndd_quarter(month) else "",
         })
-    frame = pd.DataFrame.from_records(records).set_index("month")
-    return frame
+    columns = ["month", "actual_bn_rub", "predicted_bn_rub", "error_pct", "naive_bn_rub", "naive_error_pct",
+               "fitted_on", "note"]
+    return pd.DataFrame.from_records(records, columns=columns).set_index("month")
 
 
 def backtest_summary(frame: pd.DataFrame) -> pd.DataFrame:
@@ -300,6 +308,20 @@ def nowcast(month: str, data: Data | None = None, coverage: float = 0.8) -> Nowc
     sources = tuple(data.sources[key] for key in keys if data.sources.get(key))
     return Nowcast(month, expected, low, high, x, model.terms(x), len(model.months), data.revenue.get(month),
                    sources)
+
+
+FIT_WINDOW = ("2023-01", "2025-12")
+
+
+def full_fit(data: Data | None = None) -> Fit:
+    """The fit on every month of the history (2023-01 … 2025-12) with inputs."""
+    data = data or load_data()
+    return fit(data, sorted(m for m in data.revenue if FIT_WINDOW[0] <= m <= FIT_WINDOW[1]))
+
+
+def engine_coefficients() -> tuple[float, float, float]:
+    """c₀, c₁, c₂ for :mod:`oilimpact.model.budget`'s engine, fitted on the whole history."""
+    return full_fit().engine()
 
 
 def components_table(data: Data | None = None) -> pd.DataFrame:

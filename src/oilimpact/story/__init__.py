@@ -35,6 +35,7 @@ from oilimpact.story.common import (
 )
 from oilimpact.story.scenarios import (
     DECOMPOSITION_LABELS,
+    HISTORY_SOURCE,
     MODEL_KEYS,
     PRICE_KEYS,
     SCENARIO_ORDER_NOTE,
@@ -51,6 +52,9 @@ from oilimpact.story.scenarios import (
     price_table,
     prices,
     revenue_chart,
+    rolling_backtest_chart,
+    rolling_backtest_frame,
+    rolling_backtest_table,
     run_all,
     waterfall_chart,
 )
@@ -68,6 +72,10 @@ from oilimpact.story.sensitivity import (
 )
 
 __all__ = [
+    "HISTORY_SOURCE",
+    "rolling_backtest_chart",
+    "rolling_backtest_frame",
+    "rolling_backtest_table",
     "DECOMPOSITION_LABELS",
     "Headline",
     "METRIC_NAMES",

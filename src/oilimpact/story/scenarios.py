@@ -12,11 +12,13 @@ from oilimpact.articles import MARKET_TOPICS
 from oilimpact.fmt import above_below, bn_rub, percent, usd
 from oilimpact.model import (
     backtest,
+    backtest_summary,
     calibration_table,
     default_context,
     load_assumptions,
     load_scenarios,
     resolve_parameters,
+    rolling_backtest,
     run_scenario,
 )
 from oilimpact.provenance import Source
@@ -217,11 +219,53 @@ def backtest_chart() -> Any:
         fig,
         model_sources(),
         note=(
-            f"Shaded: {first:%b %Y} and {last:%b %Y} predicted by the model calibrated on Jan–Nov 2025 only; "
-            "the other months show the fit on the 2025 months with a published price and revenue."
+            f"Shaded: {first:%b %Y} and {last:%b %Y} predicted out of sample, each by the model fitted only "
+            "on the months before it; the other months show the fit (on 2023–2025 history) for 2025."
         ),
     )
     return fig
+
+
+HISTORY_SOURCE = Source(
+    "model",
+    "History 2023–2025 (data/history.csv): monthly O&G revenue, Urals tax price and CBR rate, one sourced "
+    "value per month from MinFin tables and releases, Reuters, Bloomberg, Interfax and FNS letters",
+    "data/history.csv",
+)
+
+
+def rolling_backtest_frame() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every month from January 2024 predicted from a fit on the months before it: the monthly frame
+    (actual, model) and the summary (MAPE and median APE per year, model and naive benchmark)."""
+    bt = rolling_backtest()
+    frame = pd.DataFrame({"actual": bt["actual_bn_rub"], "model": bt["predicted_bn_rub"]}).dropna()
+    frame.index = pd.PeriodIndex(frame.index, freq="M")
+    return frame, backtest_summary(bt)
+
+
+def rolling_backtest_chart() -> Any:
+    frame, summary = rolling_backtest_frame()
+    overall = summary.loc["overall"]
+    title = (f"A month ahead, the model misses by a median {percent(overall['median_ape_pct'], 1)}; "
+             f"the naive benchmark by {percent(overall['naive_median_ape_pct'], 1)}")
+    sources = [HISTORY_SOURCE]
+    subtitle = "O&G revenue by receipt month, bn RUB: published vs predicted out of sample"
+    fig = charts.backtest(frame, sources, title=title, subtitle=subtitle)
+    charts.caption(fig, sources, note=(
+        "Each month is predicted by the structural model (extraction tax, NDD on its calendar, damper, "
+        "2023 export duty, gas and other) fitted only on the months before it; months whose previous "
+        "tax price is not published are left out."))
+    return fig
+
+
+def rolling_backtest_table() -> pd.DataFrame:
+    _frame, summary = rolling_backtest_frame()
+    shown = summary.rename(columns={
+        "months": "Months", "mape_pct": "MAPE %", "median_ape_pct": "Median APE %", "worst_pct": "Worst %",
+        "naive_mape_pct": "Naive MAPE %", "naive_median_ape_pct": "Naive median APE %"})
+    shown.insert(0, "Period", shown.index)
+    places = {c: 0 if c == "Months" else 1 for c in shown.columns if c != "Period"}
+    return table(shown, places, label="Period")
 
 
 def deficit_chart(runs: Mapping[str, Any], chosen: str, year: int = 2026) -> Any:
