@@ -8,7 +8,7 @@ PKG_STAMP := $(VENV)/.package-installed
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test reports figures lab bench lint clean
+.PHONY: help venv test reports figures history lab bench lint clean
 
 help: ## Show this list of targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -39,6 +39,10 @@ reports: venv ## Render every notebook x scenario into reports/ (ipynb, HTML, PD
 
 figures: venv ## Re-extract data/figures.csv and data/events.csv from seeds/
 	$(BIN)/oilimpact figures seeds --write data
+
+HISTORY ?= ../shared/history
+history: venv ## Rebuild data/history.csv from the gathered history in $(HISTORY)
+	$(BIN)/oilimpact history --from $(HISTORY) --write data
 
 lab: venv ## Open the notebooks in JupyterLab with the project's kernel
 	$(BIN)/jupyter lab notebooks

@@ -286,6 +286,20 @@ CASES = [
         ("data/figures.csv", "not a readable CSV"),
         write("data/figures.csv", ""),
     ),
+    Case(
+        "history duplicated month",
+        ("backtest",),
+        ("data/history.csv:3", "appears twice"),
+        lambda root: _duplicate_history_row(root / "data/history.csv"),
+    ),
+    Case(
+        "history out of order",
+        ("nowcast", "2026-01"),
+        ("data/history.csv", "list months in order"),
+        lambda root: _swap_history_rows(root / "data/history.csv"),
+    ),
+    Case("nowcast bad month", ("nowcast", "2026-1"), ("month '2026-1'", "YYYY-MM")),
+    Case("nowcast month without inputs", ("nowcast", "2023-06"), ("no inputs", "urals_tax_price 2023-05")),
     # --- articles ---
     Case(
         "article without a date header",
@@ -345,6 +359,16 @@ CASES = [
         ("nowhere", "no such folder"),
     ),
 ]
+
+
+def _duplicate_history_row(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([lines[0], lines[1], lines[1], *lines[2:]]), encoding="utf-8")
+
+
+def _swap_history_rows(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([lines[0], lines[2], lines[1], *lines[3:]]), encoding="utf-8")
 
 
 def _append_duplicate_key(path: Path) -> None:

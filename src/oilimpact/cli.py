@@ -221,6 +221,12 @@ def backtest_command(start: str, end: str | None) -> None:
         click.echo(f"{name}: {int(r['months'])} months, MAPE {r['mape_pct']:.1f} %, median APE "
                    f"{r['median_ape_pct']:.1f} %, worst {r['worst_pct']:.1f} %; naive MAPE "
                    f"{r['naive_mape_pct']:.1f} %, median APE {r['naive_median_ape_pct']:.1f} %")
+    components = structural.components_table()
+    click.echo("\nTerms against the published components (fit on all history):")
+    for term, part in components.groupby("term", sort=False):
+        gap = (part["gap_bn_rub"].abs() / part["published_bn_rub"].abs()).median()
+        months = ", ".join(f"{m} {g:+.0f}" for m, g in zip(part["month"], part["gap_bn_rub"], strict=True))
+        click.echo(f"  {term.replace('_', ' ')}: {len(part)} months, median gap {100 * gap:.0f} % ({months})")
 
 
 @main.command("nowcast")
