@@ -205,3 +205,24 @@ def test_take_on_a_figure_that_is_not_a_range_is_a_clear_error(tmp_path):
             "    urals_price: {figure: {metric: urals_price}, take: high}\n")
     with pytest.raises(OilImpactError, match="take: high needs a range"):
         parse_scenarios(text, tmp_path / "scenarios.yaml", load_assumptions(), frame)
+
+
+@SETTINGS
+@given(change=st.integers(1, 20), level=prices, verb=st.sampled_from(["rose", "fell", "jumped", "slipped"]))
+def test_a_change_then_the_level_reached_is_two_figures_not_a_range(change, level, verb):
+    found = figures_of(f"Brent crude {verb} {change}% to ${level}.20 a barrel on Tuesday.")
+    assert [(abs(f.value), f.unit, f.qualifier) for f in found] == [
+        (change, "percent", "exact"), (level + 0.2, "USD/bbl", "exact")]
+    assert found[1].metric == "brent_price"
+
+
+@SETTINGS
+@given(rate=rates, word=st.sampled_from(["against the dollar", "to the dollar", "per dollar"]))
+def test_a_rate_against_the_dollar(rate, word):
+    (f,) = figures_of(f"The rouble weakened to {money(rate)} {word} on Monday.")
+    assert (f.value, f.unit) == (rate, "RUB/USD")
+
+
+def test_the_second_half_of_the_year_is_july_to_december():
+    (f,) = figures_of("Analysts expect Urals to average $55-60 in the second half of the year.")
+    assert (f.value, f.value_high, f.period) == (55, 60, "2026-07..2026-12")

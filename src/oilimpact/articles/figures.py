@@ -145,7 +145,8 @@ _FRACTION = re.compile(
 )
 _AFTER = re.compile(
     r"(?P<scale>\s?-?(?:trillion|trln|trn|tn|billion|bln|bn|million|mln|mn|thousand)\b)?"
-    r"(?P<unit>\s(?:roubles?\s+|rubles?\s+)?per\s+(?:US\s+)?dollar\b"
+    r"(?P<unit>\s(?:roubles?\s+|rubles?\s+)?(?:per|to\s+the|against\s+the|versus\s+the|vs\.?\s+the)\s+"
+    r"(?:US\s+)?dollar\b"
     r"|\s?(?:%|per\s?cent\b|percent\b)"
     r"|\s?percentage\s+points?\b|\s?pp\b"
     r"|\s?(?:kbd|mbd)\b"
@@ -167,6 +168,13 @@ _QUALIFIER_BEFORE = re.compile(
 )
 _OR_MORE = re.compile(r"\s+or\s+(?P<w>more|above|higher|less|fewer|below)\b", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+\Z", re.IGNORECASE)
+# A change verb before "A to B" makes B the level reached ("rose 3% to $85", "cut from 70 to 56").
+_CHANGED_BEFORE = re.compile(
+    r"\b(?:rose|rise|rises|risen|fell|fall|falls|fallen|jumped|jumps|climbed|climbs|dropped|drops|slipped|"
+    r"slid|declined|declines|decreased|increased|gained|lost|surged|soared|plunged|tumbled|cut|raised|"
+    r"lowered|up|down)\s+(?:by\s+)?(?:from\s+)?(?:(?:about|around|some|roughly|nearly|almost)\s+)?\Z",
+    re.IGNORECASE,
+)
 # Falling and shortfall words right before a number: "fell 35%", "down by", "a drop of about",
 # "the shortfall of", "below plan by", "cost the fund", "the annual decline made".
 _FALLING_BEFORE = re.compile(
@@ -387,9 +395,14 @@ def _with_context(
         high = _number(rng.group("num"))
         join = rng.group("join").lower()
         between = _BETWEEN_BEFORE.search(text, max(0, start - 10), start)
-        if (high is not None and high > value and (join != "and" or between)
-                and not (rng.group("cur") and currency and CURRENCY_SIGNS.get(
-                    rng.group("cur").strip().lower()) != currency)):
+        second_currency = CURRENCY_SIGNS.get((rng.group("cur") or "").strip().lower(), "")
+        # the two ends must be the same kind of number: "3% to $85.20" is a change and a level
+        mixed = bool(rng.group("pct") and second_currency)  # "3% to $85"
+        other_money = bool(currency and second_currency and currency != second_currency)
+        same_kind = not mixed and not other_money
+        moved_to = join == "to" and _CHANGED_BEFORE.search(text, max(0, start - 30), start) is not None
+        if (high is not None and high > value and (join != "and" or between) and same_kind
+                and not moved_to and not (rng.group("pct") and rng.group("cur"))):
             value_high = high
             glued_high = (rng.group("glued") or "").lower()
             scale = scale or SCALE_WORDS.get(glued_high, "")
@@ -455,7 +468,7 @@ def _with_context(
 
 
 def _unit_of(unit_word: str, currency: str) -> str:
-    if "per" in unit_word.split() and unit_word.endswith("dollar"):
+    if unit_word.endswith("dollar") and set(unit_word.split()) & {"per", "the"}:
         return RATE_UNIT  # "92.2 roubles per dollar", "81.01 per dollar"
     if currency:
         return currency

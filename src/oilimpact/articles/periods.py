@@ -64,8 +64,8 @@ _SPANS = re.compile(
   | (?P<lastm>\blast\s+(?P<lm>{_M})\b)
   | (?P<fullyear>\b(?:full[\s-]year|all\s+year|the\s+whole\s+year|for\s+the\s+year)\b)
   | (?P<years>\b(?P<y1>{_YEAR})\s*(?:–|—|-|\band\b|\bto\b)\s*(?P<y2>{_YEAR})\b)
-  | (?P<firstn>\b(?:the\s+)?first\s+(?:(?P<fn>\d{{1,2}}|{"|".join(_NUMBER_WORDS)})\s+months
-        |(?P<half>half))(?:\s+of\s+(?:the\s+year|(?P<fy>{_YEAR})|(?P<fly>last\s+year)))?)
+  | (?P<firstn>\b(?:the\s+)?(?:first\s+(?:(?P<fn>\d{{1,2}}|{"|".join(_NUMBER_WORDS)})\s+months|(?P<half>half))
+        |(?P<h2>second)\s+half)(?:\s+of\s+(?:the\s+year|(?P<fy>{_YEAR})|(?P<fly>last\s+year)))?)
   | (?P<open>\b(?P<op>since|until|till|through|by)\s+(?P<od>{_DAY}))
   | (?P<day>\b(?:on\s+|as\s+of\s+)?(?P<dd>{_DAY}))
   | (?P<season>\b(?:in\s+)?the\s+(?P<sn>winter|spring|summer|autumn))\b
@@ -237,6 +237,9 @@ def _resolve_span(m: re.Match[str], today: dt.date, text: str) -> When | None:  
         y1, y2 = int(g("y1")), int(g("y2"))
         return _span(dt.date(y1, 1, 1), dt.date(y2, 12, 31), start, end, f"{y1}..{y2}") if y2 > y1 else None
     if kind == "firstn":
+        if g("h2"):  # "the second half of the year": July–December, of this year unless named
+            year = int(g("fy")) if g("fy") else today.year - 1 if g("fly") else today.year
+            return _span(dt.date(year, 7, 1), _month_end(year, 12), start, end)
         n = 6 if g("half") else (_NUMBER_WORDS.get((g("fn") or "").lower()) or int(g("fn")))
         year = int(g("fy")) if g("fy") else today.year - 1 if g("fly") else (
             today.year if n < today.month else today.year - 1)
