@@ -226,3 +226,9 @@ def test_a_rate_against_the_dollar(rate, word):
 def test_the_second_half_of_the_year_is_july_to_december():
     (f,) = figures_of("Analysts expect Urals to average $55-60 in the second half of the year.")
     assert (f.value, f.value_high, f.period) == (55, 60, "2026-07..2026-12")
+
+
+def test_a_change_below_a_dated_base_is_negative_and_the_when_clause_keeps_its_date():
+    found = figures_of("Revenue in July reached 787.3 billion roubles, 27% below July 2024, when it was 1.08 "
+                       "trillion.", dt.date(2025, 8, 12))
+    assert [(f.value, f.period) for f in found] == [(787.3, "2025-07"), (-27, "2025-07"), (1.08, "2024-07")]

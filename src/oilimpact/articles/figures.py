@@ -119,6 +119,7 @@ _QUALIFIERS = {
     "at least": "at_least", "no less than": "at_least",
 }
 # What a shortfall is measured against: "below plan by", "7.5% below the original plan".
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _TARGETS = (r"plan|target|base(?:\s+level)?|budget|quota|forecast|expectations?|assumption|estimate"
             r"|goal|projection")
 
@@ -190,7 +191,8 @@ _CUT_BY = re.compile(r"\b(?:cut|reduced|lowered|undershot|missed)\b[^,.;]{0,40}\
 _SHORTFALL_BEFORE = re.compile(r"\bshortfall\b[^,.;()]{0,30}\Z", re.IGNORECASE)
 _FALLING_AFTER = re.compile(
     rf"\s(?:lower|down|less|short)\b|\s(?:drop|decline|fall)\b|\s+below\s+(?:the\s+|its\s+)?(?:[\w’'+]+\s+){{0,2}}"
-    rf"(?:{_TARGETS})\b",
+    rf"(?:{_TARGETS})\b"
+    rf"|(?<=%)\s+(?:below|under)\s+(?:(?:the\s+)?same\s+\w+\s+(?:of\s+)?)?(?:(?:{_MONTH_NAMES})\b|\d{{4}}\b|a\s+year)",
     re.IGNORECASE,
 )
 _FURNITURE_AFTER = re.compile(
@@ -461,8 +463,9 @@ def _with_context(
         value = -abs(value)
         value_high = -abs(value_high) if value_high is not None else None
         end_after = _FALLING_AFTER.match(text, stop)
-        if end_after and end_after.group().strip().split()[0] in ("below",):
-            stop = end_after.end()
+        if end_after and end_after.group().strip().split()[0] in ("below",) and not re.search(
+                rf"\d|{_MONTH_NAMES}|\byear\b", end_after.group()):
+            stop = end_after.end()  # "below the original plan" joins the words; "below July 2024" not
     return _Raw(value, unit, scale, qualifier, start, stop, number_start, spans[index], index,
                 value_high=value_high, negative=falling, change=change)
 

@@ -91,13 +91,19 @@ _RELATIVE = re.compile(
 )
 # A phrase right after one of these is what the figure is compared with, not its period.
 _BASE_BEFORE = re.compile(
-    r"(?:\b(?:from|than|against|versus|vs\.?|compared\s+(?:with|to)|relative\s+to)\s+(?:in\s+)?(?:the\s+)?"
+    r"(?:\b(?:from|than|against|versus|vs\.?|compared\s+(?:with|to)|relative\s+to)\s+(?:in\s+)?"
+    r"(?:the\s+)?"
     r"(?:same\s+(?:month|period|quarter)\s+(?:of\s+|in\s+)?)?"
     r"|\b(?:drop|rise|fall|decline|increase|gain|growth|change)\s+on\s+"
     r"|\b(?:first\s+time|lowest|highest|weakest|strongest|biggest|smallest|widest|worst|best)\b[^,.;]{0,30}?)\Z",
     re.IGNORECASE,
 )
 _FROM = re.compile(r"(?i)from\s")
+# "27% below July 2024": a date after below/above is what the figure is compared with
+_BELOW_BEFORE = re.compile(r"\b(?:below|above|under|over)\s+\Z", re.IGNORECASE)
+_DATED_KINDS = {"fixed", "day", "baremonth", "bareyear", "lastm"}
+# "..., 27% below July 2024, when it was 1.08 trillion": the figure after "when" is in that period
+_WHEN_CLAUSE = re.compile(r"\s*,?\s*when\b", re.IGNORECASE)
 _DATELINE_BEFORE = re.compile(r"\b[A-Z]{3,}(?:\s+[A-Z]{3,})?,\s*\Z")  # "MOSCOW, Jan 19 –"
 _FORECAST = re.compile(r"\b(?:expect\w*|forecast\w*|plan\w*|project\w*|target\w*|assum\w*|budget\w*)\b",
                        re.IGNORECASE)
@@ -294,7 +300,9 @@ def find_phrases(text: str, start: int, end: int, today: dt.date) -> list[_Phras
         if _DATELINE_BEFORE.search(text, max(0, phrase.start - 25), phrase.start):
             continue  # the dateline's date is when the report was filed
         own_from = phrase.kind == "fixed" and _FROM.match(text, phrase.start) is not None
-        base = bool(_BASE_BEFORE.search(text, max(0, phrase.start - 45), phrase.start))
+        below = phrase.kind in _DATED_KINDS and _BELOW_BEFORE.search(text, max(0, phrase.start - 8),
+                                                                     phrase.start)
+        base = bool(_BASE_BEFORE.search(text, max(0, phrase.start - 45), phrase.start)) or bool(below)
         kept.append(replace(phrase, base=base, own_from=own_from))
     return sorted(kept, key=lambda p: p.start)
 
@@ -444,6 +452,11 @@ def _choose(text: str, raw: Any, mine: list[_Phrase], others: list[Any], context
     def is_base(p: _Phrase) -> bool:
         return p.base or p.own_from and (change or p.end <= raw.start)
 
+    for p in mine:  # "below July 2024, when it was 1.08 trillion": the figure inside the when-clause
+        clause = _WHEN_CLAUSE.match(text, p.end) if p.end <= raw.start else None
+        inside = clause is not None and not _CLAUSE_BREAK.search(text, clause.end(), raw.start)
+        if inside and p.when is not None and not figure_between(p.end, raw.start):
+            return p.when
     usable = [p for p in mine if not is_base(p)]
     before = [p for p in usable if p.end <= raw.start and p.kind not in ("yearback", "monthback")
               and not _closed_clause(text, p, raw)]
@@ -451,7 +464,8 @@ def _choose(text: str, raw: Any, mine: list[_Phrase], others: list[Any], context
     breaks = _CLAUSE_BREAK.finditer(text, raw.sentence.start, raw.start)
     clause_start = max([raw.sentence.start] + [m.end() for m in breaks])
     now = [p for p in before if p.kind == "now" and p.start >= clause_start]
-    if now and not _FORECAST.search(text, clause_start, raw.start):
+    named_after_now = [p for p in before if p.tier == 0 and now and p.start > now[-1].start]
+    if now and not named_after_now and not _FORECAST.search(text, clause_start, raw.start):
         before = now  # "..., and the rouble currently trades at around 77.8": the clause's own "now"
     for tier in (0, 1, 2):
         for p in reversed([p for p in before if p.tier == tier]):
