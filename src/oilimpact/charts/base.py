@@ -70,7 +70,7 @@ def setup() -> None:
     mpl.style.use(STYLE)
     if get_ipython() is None:
         return
-    # Imported only inside a kernel: importing the inline backend hooks it into IPython's matplotlib.
+    # Imported here, for start-up speed and because importing the inline backend hooks it into IPython.
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("svg", metadata=_SAVE_METADATA["svg"])
