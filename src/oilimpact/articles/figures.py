@@ -212,9 +212,9 @@ _MONTHS = (r"January|February|March|April|May|June|July|August|September|October
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+\Z")
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b")
 _PERIOD_COUNT_BEFORE = re.compile(r"\b(?:first|last)\s+\Z", re.IGNORECASE)
-_RATE_ONE = re.compile(
-    r"(?:US\$|\$)1\s*=|\b1\s+(?:US\s+)?dollar\b|\b(?:each|every|per|a)\s+(?:US\$|\$)1\b", re.IGNORECASE
-)
+# The "1" that defines a rate or a sensitivity: "$1 = 78.85 roubles", "1 US dollar", "each $1".
+_RATE_ONE = re.compile(r"(?:US\$|\$)1\s*=|1\s+(?:US\s+)?dollar\b", re.IGNORECASE)
+_EACH_BEFORE = re.compile(r"\b(?:each|every|per)\s+\Z", re.IGNORECASE)
 _RATE_DEFINED = re.compile(
     r"(?:(?:US\$|\$)1\s*=\s*|\b1\s+(?:US\s+)?dollar\b[^.;]{0,40}?)\Z", re.IGNORECASE
 )
@@ -274,7 +274,7 @@ def extract_figures(article: Article) -> list[Figure]:
     for i, raw in enumerate(raws):
         raw.unit = _per_barrel(text, raw, spans, raws[:i])
         raw.metric = metric_of(text, raws, i, spans)
-    raws = assign_periods(article, raws, spans)
+    raws = assign_periods(article, raws)
     for raw in raws:
         if raw.partner is not None:
             partner = raws[raw.partner]
@@ -354,10 +354,7 @@ def _not_a_figure(text: str, m: re.Match[str], value: float, marked: str) -> boo
         return True
     if _LEGAL_BEFORE.search(before) or re.match(r"/\d", text[end:end + 2]):
         return True  # "Article 96.10", "Regulation 833/2014"
-    if value == 1 and re.match(r"(?:US\$|\$)1\s*=|1\s+(?:US\s+)?dollar\b", text[m.start():m.end() + 12],
-                               re.IGNORECASE):
-        return True
-    if value == 1 and re.search(r"\b(?:each|every|per)\s+\Z", before, re.IGNORECASE):
+    if value == 1 and (_RATE_ONE.match(text, start) or _EACH_BEFORE.search(before)):
         return True
     if marked:
         return False

@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from oilimpact.articles.dates import MONTHS, When, find_whens, with_duration
 
 if TYPE_CHECKING:
-    from oilimpact.articles.text import Article, Sentence
+    from oilimpact.articles.text import Article
 
 _MONTH_NUMBER = {name.lower(): i for i, name in enumerate(MONTHS, start=1)}
 _MONTH_NUMBER.update({name[:3].lower(): i for i, name in enumerate(MONTHS, start=1)})
@@ -131,10 +130,6 @@ class _Phrase:
         return _WEAK.get(self.kind, 0)
 
     own_from: bool = False  # "from November": a base for a change, a start for a level after it
-
-    @property
-    def relative(self) -> bool:
-        return self.when is None
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -362,7 +357,7 @@ def _relative(phrase: _Phrase, context: list[When], today: dt.date) -> When | No
     return None
 
 
-def assign_periods(article: Article, raws: list[Any], spans: Sequence[Sentence]) -> list[Any]:
+def assign_periods(article: Article, raws: list[Any]) -> list[Any]:
     """Set ``raw.period`` (a :class:`When`, or None) on each figure of ``raws`` (in text order); return the
     figures kept: a number in words inside a period phrase ("the four weeks to 11 January") is part of
     the phrase, not a figure."""

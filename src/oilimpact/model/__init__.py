@@ -52,7 +52,6 @@ from __future__ import annotations
 
 from oilimpact.model.assumptions import Assumptions, load_assumptions
 from oilimpact.model.budget import (
-    BACKTEST_WINDOW,
     CALIBRATION_WINDOW,
     LAW_FROM,
     Context,
@@ -90,7 +89,6 @@ from oilimpact.model.scenarios import Scenario, load_scenarios, resolve_paramete
 from oilimpact.model.structural import backtest_summary, nowcast, rolling_backtest
 
 __all__ = [
-    "BACKTEST_WINDOW",
     "CALIBRATION_WINDOW",
     "COMPONENTS",
     "EQUATIONS_MD",

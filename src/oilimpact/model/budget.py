@@ -32,7 +32,6 @@ from oilimpact.model.structural import full_fit
 from oilimpact.provenance import Source
 
 CALIBRATION_WINDOW = ("2025-01", "2025-12")
-BACKTEST_WINDOW = ("2025-01", "2025-11")
 LAW_FROM = pd.Period("2025-10", "M")
 """The law case puts the law's price and rate on every tax-base month feeding 2026 receipts (from the
 quarter behind the March annual NDD payment)."""

@@ -10,7 +10,6 @@ import pandas as pd
 
 from oilimpact.model import structural
 from oilimpact.model.budget import (
-    CALIBRATION_WINDOW,
     Context,
     _days,
     default_context,
@@ -106,10 +105,10 @@ def backtest() -> pd.DataFrame:
     return table
 
 
-def leave_one_out(window: tuple[str, str] = CALIBRATION_WINDOW) -> pd.DataFrame:
-    """Each month of the window predicted by the structural model fitted on all history without it;
-    months without inputs (``in_fit`` False) are predicted by the engine's full fit, so the table shows
-    them too."""
+def leave_one_out() -> pd.DataFrame:
+    """Each month of the shown window (2025) predicted by the structural model fitted on all history
+    without it; months without inputs (``in_fit`` False) are predicted by the engine's full fit, so
+    the table shows them too."""
     context = default_context()
     data = structural.load_data()
     everything = sorted(m for m in data.revenue if structural.FIT_WINDOW[0] <= m <= structural.FIT_WINDOW[1])

@@ -1,4 +1,4 @@
-"""Oil and gas budget revenues: the extraction tax formula and reduced-form terms calibrated to 2025.
+"""Oil and gas budget revenues: the extraction tax formula and the engine's reduced form of the terms.
 
 For tax-base month t (Urals tax price P_t in USD/bbl, rate X_t in RUB/USD, volume index v_t):
 
@@ -16,10 +16,10 @@ c₀ is the level of gas and other O&G taxes and the average damper (bn RUB a mo
 extraction tax net of the Kc-proportional part of the deduction Dm and of the damper's price slope; c₂
 the additional income tax (NDD) per bn RUB of the quarter's extraction-tax base: one rate for the
 quarterly advances (Apr, Jul, Oct) and the March settlement of the fourth quarter (c₃ = c₂, the same
-tax on the same base). c₀, c₁, c₂ by least squares on the 2025 receipt months whose revenue is
-published and whose tax-base price (the month before) is published, not interpolated (see
-:func:`fit_mask`). L_year is the level term that makes the law's own assumptions reproduce its O&G
-plan (see :mod:`oilimpact.model.budget`); it is zero in 2025.
+tax on the same base). c₀, c₁, c₂ come from the structural model fitted on the 2023–2025 history
+(:mod:`oilimpact.model.structural`, handed over by :func:`fixed_calibration`). L_year is the level
+term that makes the law's own assumptions reproduce its O&G plan (see :mod:`oilimpact.model.budget`);
+it is zero in 2025.
 All functions take arrays shaped (paths, months) so Monte Carlo, grids and decompositions are one call.
 """
 
@@ -162,40 +162,3 @@ def fixed_calibration(
     chosen = np.asarray(coefficients, dtype=float)
     return Calibration(chosen, (start, end), pd.Series(design @ chosen, index=index), actual.loc[window],
                        pd.Series([str(m) in in_fit for m in window], index=index))
-
-
-def fit_mask(
-    receipts: pd.PeriodIndex, interpolated_prices: pd.Series, inferred_revenue: tuple[pd.Period, ...]
-) -> np.ndarray:
-    """True for receipt months that can inform the fit: the revenue is published (not inferred as a
-    remainder) and the extraction-tax price of the month before is published (not interpolated)."""
-    interpolated = {m for m, flag in interpolated_prices.items() if flag}
-    return np.array([(m not in inferred_revenue) and (m - 1 not in interpolated) for m in receipts])
-
-
-def calibrate(
-    gross: np.ndarray,
-    lay: Layout,
-    actual: pd.Series,
-    start: str,
-    end: str,
-    usable: np.ndarray | None = None,
-) -> Calibration:
-    """Fit c₀, c₁, c₂ by least squares on the receipt months ``start``..``end`` with an actual revenue
-    (and, if given, ``usable``: see :func:`fit_mask`)."""
-    usable = np.ones(len(lay.receipts), dtype=bool) if usable is None else usable
-    window = [m for m in lay.receipts if pd.Period(start, "M") <= m <= pd.Period(end, "M") and m in actual]
-    rows = [lay.receipts.get_loc(m) for m in window]
-    four = regressors(gross, lay)[0, rows, :]
-    design = np.column_stack([four[:, 0], four[:, 1], four[:, 2] + four[:, 3]])
-    chosen = usable[rows]
-    target = actual.loc[window].to_numpy(dtype=float)
-    coefficients, *_ = np.linalg.lstsq(design[chosen], target[chosen], rcond=None)
-    index = pd.PeriodIndex(window)
-    return Calibration(
-        coefficients,
-        (start, end),
-        pd.Series(design @ coefficients, index=index),
-        actual.loc[window],
-        pd.Series(chosen, index=index),
-    )
