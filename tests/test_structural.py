@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from oilimpact.cli import main
 from oilimpact.errors import OilImpactError
-from oilimpact.model import structural
+from oilimpact.model import kc, structural
 from oilimpact.model.history import choose, load_history
 from oilimpact.project import data_dir
 
@@ -110,7 +110,7 @@ def test_a_broken_history_file_names_the_line(tmp_path, text, message):
     ],
 )
 def test_kc_reproduces_the_published_coefficient(price, rate, published):
-    assert structural.kc(price, rate) == pytest.approx(published, abs=6e-4)
+    assert float(kc(price, rate)) == pytest.approx(published, abs=6e-4)
 
 
 def test_ndd_is_paid_on_its_calendar():

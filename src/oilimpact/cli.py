@@ -233,14 +233,14 @@ def backtest_command(start: str, end: str | None) -> None:
 @click.argument("month")
 def nowcast_command(month: str) -> None:
     """MONTH's expected O&G revenue (YYYY-MM) from the previous month's tax price and rate."""
-    from oilimpact.model import structural  # lazily: start-up speed
+    from oilimpact.model import kc, structural  # lazily: start-up speed
 
     result = structural.nowcast(month)
     x = result.inputs
     click.echo(f"{month}: expected O&G revenue {result.expected_bn_rub:,.0f} bn RUB "
                f"(80 % range {result.low_bn_rub:,.0f}–{result.high_bn_rub:,.0f}, from the backtest's errors)")
     click.echo(f"  from Urals tax price {x.price:g} USD/bbl and CBR average {x.rate:g} RUB/USD of the month "
-               f"before (Kc {structural.kc(x.price, x.rate):.4f}); fitted on {result.fitted_on} months")
+               f"before (Kc {float(kc(x.price, x.rate)):.4f}); fitted on {result.fitted_on} months")
     for name, value in result.terms.items():
         paid = " (paid out: subtracted)" if name == "damper_paid" else ""
         click.echo(f"  {name.replace('_', ' ')}: {value:,.1f} bn RUB{paid}")

@@ -97,13 +97,19 @@ def layout(receipts: pd.PeriodIndex, base: pd.PeriodIndex) -> Layout:
     extraction, quarter, annual = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     for r, month in enumerate(receipts):
         extraction[r, position[month - 1]] = 1.0
-        if month.month in (4, 7, 10):
-            for lag in (1, 2, 3):
-                quarter[r, position[month - lag]] = 1.0
-        if month.month == 3:
-            for lag in (3, 4, 5):
-                annual[r, position[month - lag]] = 1.0
+        target = annual if month.month == 3 else quarter
+        for lag in ndd_lags(month.month):
+            target[r, position[month - lag]] = 1.0
     return Layout(receipts, base, extraction, quarter, annual)
+
+
+def ndd_lags(month_of_year: int) -> tuple[int, ...]:
+    """How many months back from a receipt month lie the tax months its NDD is paid on: the quarter
+    just ended in April, July and October (1–3), October–December of the year before in March, the
+    annual settlement (3–5); none in other months."""
+    if month_of_year in (4, 7, 10):
+        return (1, 2, 3)
+    return (3, 4, 5) if month_of_year == 3 else ()
 
 
 def regressors(gross: np.ndarray, lay: Layout) -> np.ndarray:

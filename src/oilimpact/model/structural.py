@@ -4,7 +4,7 @@ For receipt month m and tax month t = m − 1 (Urals tax price P_t, USD/bbl; CBR
 taxes for month t are paid by the 28th of month m):
 
     Kc_t = (P_t − 15) · X_t / 261                          (floored at 0)
-    G_t  = 919 · Kc_t · Q · days_t / 7.3 / 10⁹             bn RUB: 919·Kc per tonne on Q = 9.326 mb/d
+    G_t  = 919 · Kc_t · Q · days_t / 7.3 / 10⁹             bn RUB, :func:`revenue.gross_extraction_tax`
     N_m  = [m ∈ Apr, Jul, Oct] · Σ G over the previous quarter + [m = Mar] · Σ G over Oct–Dec before
 
 The terms, each with its own equation where ``data/history.csv`` has the published component:
@@ -60,9 +60,8 @@ import pandas as pd
 from oilimpact.errors import OilImpactError
 from oilimpact.model.assumptions import load_assumptions
 from oilimpact.model.history import Row, load_history
+from oilimpact.model.revenue import TaxConstants, gross_extraction_tax, ndd_lags
 
-REFERENCE_OUTPUT_MB_D = 9.326
-BASE_RATE, THRESHOLD, DIVISOR, BARRELS_PER_TONNE = 919.0, 15.0, 261.0, 7.3
 BACKTEST_FROM = "2024-01"
 TERMS = ("level", "met", "ndd", "damper_slope", "damper_level")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -74,27 +73,10 @@ def _shift(month: str, by: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def kc(price: float, rate: float) -> float:
-    """Kc = (P − 15) · X / 261, the extraction tax's price coefficient (not floored)."""
-    return (price - THRESHOLD) * rate / DIVISOR
-
-
-def gross_tax(price: float, rate: float, month: str) -> float:
-    """919·Kc per tonne on the reference output for the tax month, bn RUB."""
-    days = calendar.monthrange(int(month[:4]), int(month[5:]))[1]
-    tonnes = REFERENCE_OUTPUT_MB_D * 1e6 * days / BARRELS_PER_TONNE
-    return BASE_RATE * max(kc(price, rate), 0.0) * tonnes / 1e9
-
-
 def ndd_quarter(receipt: str) -> list[str]:
-    """The tax months whose base the NDD paid in ``receipt`` covers: the previous quarter in April, July
-    and October; October–December of the year before in March (the settlement); none otherwise."""
-    year, mon = int(receipt[:4]), int(receipt[5:])
-    if mon in (4, 7, 10):
-        return [f"{year:04d}-{mon - k:02d}" for k in (3, 2, 1)]
-    if mon == 3:
-        return [f"{year - 1:04d}-{k:02d}" for k in (10, 11, 12)]
-    return []
+    """The tax months whose base the NDD paid in ``receipt`` covers (:func:`revenue.ndd_lags`), oldest
+    first: the previous quarter in April, July and October; October–December before in March."""
+    return [_shift(receipt, -lag) for lag in sorted(ndd_lags(int(receipt[5:])), reverse=True)]
 
 
 @dataclass(frozen=True)
@@ -118,7 +100,18 @@ class Data:
     rate: dict[str, float]
     revenue: dict[str, float]
     components: dict[str, dict[str, float]]
+    constants: TaxConstants  # the formula's numbers, with their sources in data/assumptions.yaml
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    _gross: dict[str, float] = field(default_factory=dict, repr=False)  # by tax month, computed once
+
+    def gross(self, tax_month: str) -> float:
+        """G of a tax month: :func:`revenue.gross_extraction_tax` on its published price and rate."""
+        if tax_month not in self._gross:
+            days = calendar.monthrange(int(tax_month[:4]), int(tax_month[5:]))[1]
+            self._gross[tax_month] = float(gross_extraction_tax(
+                np.array([self.price[tax_month]]), np.array([self.rate[tax_month]]), np.ones(1),
+                np.array([days], dtype=float), self.constants)[0])
+        return self._gross[tax_month]
 
     def inputs(self, month: str) -> Inputs | None:
         tax_month = _shift(month, -1)
@@ -128,10 +121,10 @@ class Data:
         if any(q not in self.price or q not in self.rate for q in quarter):
             return None
         price, rate = self.price[tax_month], self.rate[tax_month]
-        ndd_base = sum(gross_tax(self.price[q], self.rate[q], q) for q in quarter)
+        ndd_base = sum(self.gross(q) for q in quarter)
         duties = self.components.get("export_duty", {})
         duty = duties.get(month, duties.get("2023-11", 0.0)) if month.startswith("2023") else 0.0
-        return Inputs(month, price, rate, gross_tax(price, rate, tax_month), ndd_base, duty)
+        return Inputs(month, price, rate, self.gross(tax_month), ndd_base, duty)
 
     def missing(self, month: str) -> list[str]:
         """What ``month`` lacks: the tax price or rate of a month its taxes depend on."""
@@ -148,13 +141,13 @@ def load_data() -> Data:
     """History from data/history.csv; 2026 tax prices, rates and revenue from data/assumptions.yaml."""
     history = load_history()
     components = {s: _rows(history, s) for s in ("met_oil", "ndd", "damper", "export_duty")}
+    assumptions = load_assumptions()
     data = Data(_rows(history, "urals_tax_price"), _rows(history, "rub_usd_avg"),
-                _rows(history, "og_revenue"), components)
+                _rows(history, "og_revenue"), components, TaxConstants.from_assumptions(assumptions))
     for series, rows in history.items():
         for period, row in rows.items():
             where = ", ".join(part for part in (row.source_url, row.page_date) if part)
             data.sources[(series, period)] = f"{row.source_title} ({where})"
-    assumptions = load_assumptions()
     extra = {"price": ("urals_tax_price_2026", "urals_tax_price"), "rate": ("rub_usd_monthly_average",),
              "revenue": ("og_revenue_monthly",)}
     for attribute, keys in extra.items():
