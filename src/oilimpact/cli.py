@@ -8,7 +8,6 @@ is instant. A user's mistake (:class:`OilImpactError`) prints one line and exits
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import click
 from oilimpact import __version__
 from oilimpact.errors import OilImpactError
 from oilimpact.fmt import fixed_width
-from oilimpact.params import parse_overrides
+from oilimpact.params import is_month, parse_overrides
 from oilimpact.project import reports_dir as default_reports_dir
 from oilimpact.provenance import caption
 
@@ -189,7 +188,7 @@ def history_command(source: Path, write_dir: Path | None) -> None:
 
 
 def _month_option(value: str | None, name: str) -> str | None:
-    if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+    if value is not None and not is_month(value):
         raise OilImpactError(f"{name} {value!r}: expected a month YYYY-MM, e.g. 2025-12")
     return value
 

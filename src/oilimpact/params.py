@@ -21,7 +21,7 @@ from typing import Any
 
 from oilimpact.errors import OilImpactError
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 PATH_SHAPES = ("flat", "glide", "shock_decay")
 FIRST_MONTH = "2025-01"
 LAST_MONTH = "2030-12"
@@ -199,6 +199,12 @@ class Parameters:
         return build_parameters(self.scenario, values, checked)
 
 
+def is_month(text: str | None) -> bool:
+    """``text`` is a month written YYYY-MM (01–12): the one check the parameters, the history file and
+    the ``backtest``/``nowcast`` commands share."""
+    return bool(text) and _MONTH.match(text) is not None
+
+
 def month_index(text: str) -> int:
     """Months since year 0 for a YYYY-MM string (used to compare months)."""
     match = _MONTH.match(text)
@@ -237,7 +243,7 @@ def _check_one(name: str, raw: Any) -> Any:
             index = month_index(raw)
         except ValueError:
             raise OilImpactError(problem) from None
-        if not month_index(FIRST_MONTH) <= index <= month_index(LAST_MONTH) or not 1 <= int(raw[5:]) <= 12:
+        if not month_index(FIRST_MONTH) <= index <= month_index(LAST_MONTH):
             raise OilImpactError(problem)
     if spec.kind == "str" and not raw.strip():
         raise OilImpactError(problem)

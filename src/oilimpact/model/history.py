@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oilimpact.errors import OilImpactError
+from oilimpact.params import is_month
 from oilimpact.project import atomic_write, data_dir, relative_to_root
 
 SERIES = {
@@ -43,7 +44,6 @@ COLUMNS = ("series", "period", "value", "unit", "confidence", "n_values", "sourc
            "page_date", "quote")
 GATHERED = "og_history_2023_2025.csv"
 DAILY_RATES = "cbr_usd_rub_daily.csv"
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _PRECISE_FIRST = {"rub_usd_avg"}
 _MINISTRY = re.compile(r"minfin|минфин", re.IGNORECASE)  # the Finance Ministry's own table or release
 
@@ -75,7 +75,7 @@ def choose(rows: Iterable[dict[str, str]]) -> list[Row]:
     values: dict[tuple[str, str], set[float]] = {}
     for order, raw in enumerate(rows):
         series, period = raw["series"], raw["period"]
-        if series not in SERIES or not _MONTH.match(period):
+        if series not in SERIES or not is_month(period):
             continue
         printed, precise = raw["confidence"] == "V", _precision(raw["value"])
         ministry = bool(_MINISTRY.search(raw.get("source_url", "") + " " + raw.get("source_title", "")))
@@ -185,7 +185,7 @@ def load_history(path: str | Path | None = None) -> dict[str, dict[str, Row]]:
         if series not in SERIES:
             raise OilImpactError(f"unknown series {series!r}; expected one of {', '.join(SERIES)}",
                                  where=shown, line=line)
-        if not _MONTH.match(period or ""):
+        if not is_month(period):
             raise OilImpactError(f"period {period!r} is not a month YYYY-MM", where=shown, line=line)
         try:
             value = float(raw["value"])

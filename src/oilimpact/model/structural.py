@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import calendar
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -61,10 +60,10 @@ from oilimpact.errors import OilImpactError
 from oilimpact.model.assumptions import load_assumptions
 from oilimpact.model.history import Row, load_history
 from oilimpact.model.revenue import TaxConstants, gross_extraction_tax, ndd_lags
+from oilimpact.params import is_month
 
 BACKTEST_FROM = "2024-01"
 TERMS = ("level", "met", "ndd", "damper_slope", "damper_level")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def _shift(month: str, by: int) -> str:
@@ -280,7 +279,7 @@ class Nowcast:
 def nowcast(month: str, data: Data | None = None, coverage: float = 0.8) -> Nowcast:
     """The month's expected O&G revenue from the tax price and rate of the month before, fitted on every
     earlier month; the range spans the central ``coverage`` of the backtest's percentage errors."""
-    if not _MONTH.match(month or ""):
+    if not is_month(month):
         raise OilImpactError(f"month {month!r}: expected YYYY-MM, e.g. 2026-02")
     data = data or load_data()
     x = data.inputs(month)
