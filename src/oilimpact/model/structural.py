@@ -186,11 +186,12 @@ class Fit:
 
 def fit(data: Data, months: list[str]) -> Fit:
     """Least squares on the stacked revenue and component equations of ``months`` (receipt months)."""
-    rows, target = [], []
+    rows, target, used = [], [], []
     for month in months:
         x = data.inputs(month)
         if x is None or month not in data.revenue:
             continue
+        used.append(month)
         rows.append([1.0, x.gross, x.ndd_base, -x.gross, 0.0])
         target.append(data.revenue[month] - x.duty)
         met = data.components.get("met_oil", {}).get(month)
@@ -205,11 +206,10 @@ def fit(data: Data, months: list[str]) -> Fit:
         if damper is not None:
             rows.append([0.0, 0.0, 0.0, x.gross, 1.0])
             target.append(damper)
-    used = tuple(m for m in months if data.inputs(m) is not None and m in data.revenue)
     if len(used) < 6:
         raise OilImpactError(f"too few months with inputs to fit the model ({len(used)}; at least 6 needed)")
     solution, *_ = np.linalg.lstsq(np.array(rows), np.array(target), rcond=None)
-    return Fit(pd.Series(solution, index=list(TERMS)), used)
+    return Fit(pd.Series(solution, index=list(TERMS)), tuple(used))
 
 
 def _naive(data: Data, month: str) -> float | None:

@@ -227,9 +227,9 @@ def backtest_chart() -> Any:
 
 
 HISTORY_SOURCE = Source(
-    "model",
-    "History 2023–2025 (data/history.csv): monthly O&G revenue, Urals tax price and CBR rate, one sourced "
-    "value per month from MinFin tables and releases, Reuters, Bloomberg, Interfax and FNS letters",
+    "assumption",
+    "History 2023–2025: monthly O&G revenue, Urals tax price and CBR rate, one sourced value per month "
+    "from MinFin tables and releases, Reuters, Bloomberg, Interfax and FNS letters",
     "data/history.csv",
 )
 
@@ -238,7 +238,9 @@ def rolling_backtest_frame() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every month from January 2024 predicted from a fit on the months before it: the monthly frame
     (actual, model) and the summary (MAPE and median APE per year, model and naive benchmark)."""
     bt = rolling_backtest()
-    frame = pd.DataFrame({"actual": bt["actual_bn_rub"], "model": bt["predicted_bn_rub"]}).dropna()
+    # months without inputs stay as gaps (NaN), so the lines break there instead of bridging them
+    frame = pd.DataFrame({"actual": bt["actual_bn_rub"], "model": bt["predicted_bn_rub"]})
+    frame.loc[frame["model"].isna(), "actual"] = float("nan")
     frame.index = pd.PeriodIndex(frame.index, freq="M")
     return frame, backtest_summary(bt)
 
