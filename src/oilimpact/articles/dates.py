@@ -47,7 +47,7 @@ _PREP = r"in|during|for|since|by|until|through|throughout|from|of"
 _WHEN = re.compile(
     rf"""
     (?P<iso>\b(?i:on\s+)?(?P<iso_y>\d{{4}})-(?P<iso_m>\d{{2}})-(?P<iso_d>\d{{2}})\b)
-  | (?P<md>\b(?i:(?:on|from|since|by|until)\s+)?(?P<md_month>{_MABBR})\.?\s+(?P<md_day>\d{{1,2}})
+  | (?P<md>\b(?i:(?:on|from|since|by|until|as\s+of|of)\s+)?(?P<md_month>{_MABBR})\.?\s+(?P<md_day>\d{{1,2}})
         (?:st|nd|rd|th)?\b(?![:.,]\d)(?:,?\s+(?P<md_year>\d{{4}})\b)?)
   | (?P<dm>\b(?i:on\s+)?(?i:the\s+)?(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_month>{_M})\b
         (?:,?\s+(?P<dm_year>\d{{4}})\b)?)

@@ -66,7 +66,6 @@ _SPANS = re.compile(
   | (?P<firstn>\b(?:the\s+)?(?:first\s+(?:(?P<fn>\d{{1,2}}|{"|".join(_NUMBER_WORDS)})\s+months|(?P<half>half))
         |(?P<h2>second)\s+half)(?:\s+of\s+(?:the\s+year|(?P<fy>{_YEAR})|(?P<fly>last\s+year)))?)
   | (?P<open>\b(?P<op>since|until|till|through|by)\s+(?P<od>{_DAY}))
-  | (?P<day>\b(?:on\s+|as\s+of\s+)?(?P<dd>{_DAY}))
   | (?P<season>\b(?:in\s+)?the\s+(?P<sn>winter|spring|summer|autumn))\b
   | (?P<now>\b(?:currently|now|at\s+present|at\s+the\s+moment|normally|usually)\b
         |\bstill\b(?=\s+(?:[a-z]+s|is|are)\b))
@@ -100,7 +99,7 @@ _BASE_BEFORE = re.compile(
 _FROM = re.compile(r"(?i)from\s")
 # "27% below July 2024": a date after below/above is what the figure is compared with
 _BELOW_BEFORE = re.compile(r"\b(?:below|above|under|over)\s+\Z", re.IGNORECASE)
-_DATED_KINDS = {"fixed", "day", "baremonth", "bareyear", "lastm"}
+_DATED_KINDS = {"fixed", "baremonth", "bareyear", "lastm"}
 # "..., 27% below July 2024, when it was 1.08 trillion": the figure after "when" is in that period
 _WHEN_CLAUSE = re.compile(r"\s*,?\s*when\b", re.IGNORECASE)
 _DATELINE_BEFORE = re.compile(r"\b[A-Z]{3,}(?:\s+[A-Z]{3,})?,\s*\Z")  # "MOSCOW, Jan 19 –"
@@ -252,9 +251,6 @@ def _resolve_span(m: re.Match[str], today: dt.date, text: str) -> When | None:  
         if g("op").lower() == "since":
             return _span(day, None, start, end, f"{day.isoformat()}..")
         return _span(None, day, start, end, f"..{day.isoformat()}")
-    if kind == "day":
-        day = _parse_day(g("dd"), today)
-        return _day_when(day, start, end) if day else None
     if kind == "season":
         name = g("sn").lower()
         if name == "winter":
