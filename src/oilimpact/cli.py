@@ -217,9 +217,14 @@ def backtest_command(start: str, end: str | None) -> None:
     click.echo("\n".join(fixed_width(header, rows)))
     click.echo("")
     for name, r in structural.backtest_summary(frame).iterrows():
-        click.echo(f"{name}: {int(r['months'])} months, MAPE {r['mape_pct']:.1f} %, median APE "
+        months = f"{int(r['months'])} month{'s' if r['months'] != 1 else ''}"
+        click.echo(f"{name}: {months}, MAPE {r['mape_pct']:.1f} %, median APE "
                    f"{r['median_ape_pct']:.1f} %, worst {r['worst_pct']:.1f} %; naive MAPE "
                    f"{r['naive_mape_pct']:.1f} %, median APE {r['naive_median_ape_pct']:.1f} %")
+    c = structural.full_fit().coefficients
+    click.echo(f"\nFit on all history: level {c['level']:.1f} bn, extraction tax a {c['met']:.3f}, NDD b "
+               f"{c['ndd']:.3f}, damper {c['damper_level']:.1f} + {c['damper_slope']:.3f}·G bn, gas season "
+               f"±{c['gas_season']:.1f} bn (peak in January's receipts)")
     components = structural.components_table()
     click.echo("\nTerms against the published components (fit on all history):")
     for term, part in components.groupby("term", sort=False):

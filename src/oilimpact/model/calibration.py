@@ -34,10 +34,14 @@ def calibration_table() -> pd.DataFrame:
 
 def coefficients() -> pd.Series:
     """c₀ (bn RUB a month), c₁ and c₂ (per bn RUB of gross tax base); ``c3_ndd_annual`` is c₂ again: the
-    March settlement is the same tax on the fourth quarter's base."""
-    c0, c1, c2, c3 = default_context().calibration.per_regressor
+    March settlement is the same tax on the fourth quarter's base; ``s_gas_season_bn_rub`` is the gas
+    season's amplitude (bn RUB at January's receipts, the same below in July's)."""
+    calibration = default_context().calibration
+    c0, c1, c2, c3 = calibration.per_regressor
     return pd.Series(
-        [c0, c1, c2, c3], index=["c0_level_bn_rub", "c1_extraction", "c2_ndd_quarterly", "c3_ndd_annual"]
+        [c0, c1, c2, c3, calibration.season],
+        index=["c0_level_bn_rub", "c1_extraction", "c2_ndd_quarterly", "c3_ndd_annual",
+               "s_gas_season_bn_rub"],
     )
 
 

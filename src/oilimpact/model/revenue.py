@@ -8,7 +8,8 @@ For tax-base month t (Urals tax price P_t in USD/bbl, rate X_t in RUB/USD, volum
 
 Revenue received in month m (taxes are paid by the 28th of the next month):
 
-    R_m = c₀ + c₁·G_{m−1} + c₂·N_m + L_year(m)
+    R_m = c₀ + c₁·G_{m−1} + c₂·N_m + s·S_m + L_year(m)
+    S_m = cos(2π(month(m) − 1)/12)   the gas season, peaking in January's receipts
     N_m = [m ∈ Apr, Jul, Oct]·Σ G over the previous quarter + [m = Mar]·Σ G over Oct–Dec of the
           previous year
 
@@ -16,10 +17,11 @@ c₀ is the level of gas and other O&G taxes and the average damper (bn RUB a mo
 extraction tax net of the Kc-proportional part of the deduction Dm and of the damper's price slope; c₂
 the additional income tax (NDD) per bn RUB of the quarter's extraction-tax base: one rate for the
 quarterly advances (Apr, Jul, Oct) and the March settlement of the fourth quarter (c₃ = c₂, the same
-tax on the same base). c₀, c₁, c₂ come from the structural model fitted on the 2023–2025 history
-(:mod:`oilimpact.model.structural`, handed over by :func:`fixed_calibration`). L_year is the level
-term that makes the law's own assumptions reproduce its O&G plan (see :mod:`oilimpact.model.budget`);
-it is zero in 2025.
+tax on the same base); s the amplitude of the gas season (gas taxes follow the winter peak of gas
+output; S sums to zero over any twelve months). c₀, c₁, c₂, s come from the structural model fitted on
+the 2023–2025 history (:mod:`oilimpact.model.structural`, handed over by :func:`fixed_calibration`).
+L_year is the level term that makes the law's own assumptions reproduce its O&G plan (see
+:mod:`oilimpact.model.budget`); it is zero in 2025.
 All functions take arrays shaped (paths, months) so Monte Carlo, grids and decompositions are one call.
 """
 
@@ -112,6 +114,17 @@ def ndd_lags(month_of_year: int) -> tuple[int, ...]:
     return (3, 4, 5) if month_of_year == 3 else ()
 
 
+SEASON_PEAK_MONTH = 1
+"""The receipt month where the gas season peaks: January (December's output). Chosen once where a free
+annual harmonic fitted on the 2023–2025 history peaks (month 1.2); see :mod:`oilimpact.model.structural`."""
+
+
+def gas_season(month_of_year: int | np.ndarray) -> np.ndarray:
+    """The gas season S of receipt months (1–12): cos(2π(month − :data:`SEASON_PEAK_MONTH`)/12), 1 at the
+    peak, −1 six months later; any twelve consecutive months sum to 0."""
+    return np.cos(2 * np.pi * (np.asarray(month_of_year, dtype=float) - SEASON_PEAK_MONTH) / 12)
+
+
 def regressors(gross: np.ndarray, lay: Layout) -> np.ndarray:
     """(paths, receipts, 4): constant, G_{m−1}, quarterly NDD base, annual (Q4 settlement) NDD base."""
     gross = np.atleast_2d(gross)
@@ -129,13 +142,19 @@ COMPONENTS = ("other_og_bn_rub", "extraction_tax_bn_rub", "ndd_quarterly_bn_rub"
 
 @dataclass(frozen=True)
 class Calibration:
-    """Least-squares coefficients c₀, c₁, c₂ and the window and months they were fitted on."""
+    """Least-squares coefficients c₀, c₁, c₂, the gas season's amplitude s, and the window and months
+    they were fitted on."""
 
     coefficients: np.ndarray  # c₀, c₁, c₂
     window: tuple[str, str]
     fitted: pd.Series  # every window month with a published revenue
     actual: pd.Series
     in_fit: pd.Series  # bool: the month entered the least squares
+    season: float = 0.0  # s, bn RUB a month at the peak
+
+    def seasonal(self, lay: Layout) -> np.ndarray:
+        """s·S of each receipt month, bn RUB."""
+        return self.season * gas_season(np.asarray(lay.receipts.month))
 
     @property
     def per_regressor(self) -> np.ndarray:
@@ -144,27 +163,31 @@ class Calibration:
         return np.array([c0, c1, c2, c2])
 
     def components(self, gross: np.ndarray, lay: Layout) -> np.ndarray:
-        """(paths, receipts, 4) revenue components, bn RUB (:data:`COMPONENTS`)."""
-        return regressors(gross, lay) * self.per_regressor
+        """(paths, receipts, 4) revenue components, bn RUB (:data:`COMPONENTS`); the gas season is in
+        the first, gas and other."""
+        parts = regressors(gross, lay) * self.per_regressor
+        parts[..., 0] += self.seasonal(lay)
+        return parts
 
     def revenue(self, gross: np.ndarray, lay: Layout) -> np.ndarray:
         """(paths, receipts) revenue, bn RUB: one matrix product with the combined weights."""
         c0, c1, c2 = self.coefficients
         weights = c1 * lay.extraction + c2 * (lay.ndd_quarter + lay.ndd_annual)
-        return c0 + np.atleast_2d(gross) @ weights.T
+        return c0 + self.seasonal(lay) + np.atleast_2d(gross) @ weights.T
 
 
 def fixed_calibration(
-    coefficients: tuple[float, float, float], gross: np.ndarray, lay: Layout, actual: pd.Series, start: str,
-    end: str, in_fit: set[str],
+    coefficients: tuple[float, float, float, float], gross: np.ndarray, lay: Layout, actual: pd.Series,
+    start: str, end: str, in_fit: set[str],
 ) -> Calibration:
-    """A :class:`Calibration` with given c₀, c₁, c₂ (fitted elsewhere: :mod:`oilimpact.model.structural`
+    """A :class:`Calibration` with given c₀, c₁, c₂, s (fitted elsewhere: :mod:`oilimpact.model.structural`
     on the 2023–2025 history), its fitted values shown for the receipt months ``start``..``end``."""
     window = [m for m in lay.receipts if pd.Period(start, "M") <= m <= pd.Period(end, "M") and m in actual]
     rows = [lay.receipts.get_loc(m) for m in window]
     four = regressors(gross, lay)[0, rows, :]
     design = np.column_stack([four[:, 0], four[:, 1], four[:, 2] + four[:, 3]])
     index = pd.PeriodIndex(window)
-    chosen = np.asarray(coefficients, dtype=float)
-    return Calibration(chosen, (start, end), pd.Series(design @ chosen, index=index), actual.loc[window],
-                       pd.Series([str(m) in in_fit for m in window], index=index))
+    *chosen, amplitude = np.asarray(coefficients, dtype=float)
+    fitted = design @ np.asarray(chosen) + amplitude * gas_season(np.asarray(index.month))
+    return Calibration(np.asarray(chosen), (start, end), pd.Series(fitted, index=index), actual.loc[window],
+                       pd.Series([str(m) in in_fit for m in window], index=index), amplitude)

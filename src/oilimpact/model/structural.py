@@ -20,15 +20,25 @@ The terms, each with its own equation where ``data/history.csv`` has the publish
                                                           history does not hold)
     export duty           duty_m   = published          crude export duty, 2023 only (abolished 2024-01;
                                                           December 2023 takes November's)
-    gas and other         other_m  = c₀
+    gas and other         other_m  = c₀ + s · S_m       S_m = cos(2π(month(m) − 1)/12): the heating
+                                                          season of gas output and the gas taxes on it
 
-    R_m = (c₀ − d₀) + (a − d₁)·G_{m−1} + b·N_m + duty_m
+    R_m = (c₀ − d₀) + (a − d₁)·G_{m−1} + b·N_m + s·S_m + duty_m
 
-which is the scenario engine's form (:mod:`oilimpact.model.revenue`: c₀ + c₁·G + c₂·N) with
+which is the scenario engine's form (:mod:`oilimpact.model.revenue`: c₀ + c₁·G + c₂·N + s·S) with
 c₀ = k = c₀ − d₀ of the terms, c₁ = a − d₁, c₂ = b: :func:`engine_coefficients` hands the fit to the
 engine, so scenarios, the budget rule, Shapley values and the Monte Carlo run on this model.
 
-The five numbers (k, a, b, d₁, d₀) are one least-squares fit of the stacked equations: the
+The gas season. Gas taxes (extraction tax on gas and condensate, the gas export duty) are inside O&G
+revenue and follow the gas output, which peaks in the winter; a model of oil prices alone leaves
+them in the residual, which is why the 2023–2025 residuals run high in the winter receipt months and
+low in the summer ones. S_m is one annual cosine with its peak fixed at January's receipts (December's
+output); only its amplitude s is fitted. The phase is where a free annual harmonic fitted on the whole
+2023–2025 history peaks (receipt month 1.2) — a structural constant chosen once, not refitted per
+backtest origin. Over any twelve consecutive months S sums to zero, so it moves money between months,
+never a year's total.
+
+The six numbers (k, a, b, d₁, d₀, s) are one least-squares fit of the stacked equations: the
 revenue equation for every training month, plus the MET, NDD and damper equations for the training
 months that publish them — so every published component pins its own term.
 
@@ -59,11 +69,11 @@ import pandas as pd
 from oilimpact.errors import OilImpactError
 from oilimpact.model.assumptions import load_assumptions
 from oilimpact.model.history import Row, load_history
-from oilimpact.model.revenue import TaxConstants, gross_extraction_tax, ndd_lags
+from oilimpact.model.revenue import TaxConstants, gas_season, gross_extraction_tax, ndd_lags
 from oilimpact.params import is_month
 
 BACKTEST_FROM = "2024-01"
-TERMS = ("level", "met", "ndd", "damper_slope", "damper_level")
+TERMS = ("level", "met", "ndd", "damper_slope", "damper_level", "gas_season")
 
 
 def _shift(month: str, by: int) -> str:
@@ -88,6 +98,11 @@ class Inputs:
     gross: float  # G_{m−1}
     ndd_base: float  # N_m
     duty: float  # export duty received (2023), else 0
+
+    @property
+    def season(self) -> float:
+        """S_m of the receipt month (:func:`revenue.gas_season`)."""
+        return float(gas_season(int(self.month[5:])))
 
 
 @dataclass
@@ -170,18 +185,20 @@ class Fit:
 
     def predict(self, x: Inputs) -> float:
         c = self.coefficients
-        return float(c["level"] + (c["met"] - c["damper_slope"]) * x.gross + c["ndd"] * x.ndd_base + x.duty)
+        return float(c["level"] + (c["met"] - c["damper_slope"]) * x.gross + c["ndd"] * x.ndd_base
+                     + c["gas_season"] * x.season + x.duty)
 
     def terms(self, x: Inputs) -> dict[str, float]:
         c = self.coefficients
         return {"extraction_tax": c["met"] * x.gross, "ndd": c["ndd"] * x.ndd_base,
                 "damper_paid": c["damper_level"] + c["damper_slope"] * x.gross, "export_duty": x.duty,
-                "gas_and_other": c["level"] + c["damper_level"]}
+                "gas_and_other": c["level"] + c["damper_level"] + c["gas_season"] * x.season}
 
-    def engine(self) -> tuple[float, float, float]:
-        """c₀, c₁, c₂ of the scenario engine's form."""
+    def engine(self) -> tuple[float, float, float, float]:
+        """c₀, c₁, c₂ and the gas season's amplitude s of the scenario engine's form."""
         c = self.coefficients
-        return float(c["level"]), float(c["met"] - c["damper_slope"]), float(c["ndd"])
+        return (float(c["level"]), float(c["met"] - c["damper_slope"]), float(c["ndd"]),
+                float(c["gas_season"]))
 
 
 def fit(data: Data, months: list[str]) -> Fit:
@@ -192,19 +209,19 @@ def fit(data: Data, months: list[str]) -> Fit:
         if x is None or month not in data.revenue:
             continue
         used.append(month)
-        rows.append([1.0, x.gross, x.ndd_base, -x.gross, 0.0])
+        rows.append([1.0, x.gross, x.ndd_base, -x.gross, 0.0, x.season])
         target.append(data.revenue[month] - x.duty)
         met = data.components.get("met_oil", {}).get(month)
         if met is not None:
-            rows.append([0.0, x.gross, 0.0, 0.0, 0.0])
+            rows.append([0.0, x.gross, 0.0, 0.0, 0.0, 0.0])
             target.append(met)
         ndd = data.components.get("ndd", {}).get(month)
         if ndd is not None and x.ndd_base > 0:
-            rows.append([0.0, 0.0, x.ndd_base, 0.0, 0.0])
+            rows.append([0.0, 0.0, x.ndd_base, 0.0, 0.0, 0.0])
             target.append(ndd)
         damper = data.components.get("damper", {}).get(month)
         if damper is not None:
-            rows.append([0.0, 0.0, 0.0, x.gross, 1.0])
+            rows.append([0.0, 0.0, 0.0, x.gross, 1.0, 0.0])
             target.append(damper)
     if len(used) < 6:
         raise OilImpactError(f"too few months with inputs to fit the model ({len(used)}; at least 6 needed)")
@@ -223,10 +240,12 @@ def _naive(data: Data, month: str) -> float | None:
 
 def rolling_backtest(data: Data | None = None, start: str = BACKTEST_FROM,
                      end: str | None = None) -> pd.DataFrame:
-    """One row per receipt month from ``start``: fitted only on the months before it (no look-ahead)."""
+    """One row per receipt month from ``start`` to ``end`` (default: the last month with a published
+    revenue, January 2026 from data/assumptions.yaml after the history's 2025-12): each fitted only on
+    the months before it (no look-ahead)."""
     data = data or load_data()
     months = sorted(data.revenue)
-    end = end or max(m for m in months if m <= "2025-12")
+    end = end or months[-1]
     records = []
     for month in [m for m in months if start <= m <= end]:
         x = data.inputs(month)
@@ -311,8 +330,8 @@ def full_fit(data: Data | None = None) -> Fit:
     return fit(data, sorted(m for m in data.revenue if FIT_WINDOW[0] <= m <= FIT_WINDOW[1]))
 
 
-def engine_coefficients() -> tuple[float, float, float]:
-    """c₀, c₁, c₂ for :mod:`oilimpact.model.budget`'s engine, fitted on the whole history."""
+def engine_coefficients() -> tuple[float, float, float, float]:
+    """c₀, c₁, c₂, s for :mod:`oilimpact.model.budget`'s engine, fitted on the whole history."""
     return full_fit().engine()
 
 
