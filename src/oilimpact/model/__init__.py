@@ -19,17 +19,22 @@ For tax-base month *t* (Urals tax price *P*, USD/bbl; rate *X*, RUB/USD; export-
   *Q* = 9.326 mb/d (December 2025), 7.3 bbl/t.
 - **O&G revenue received in month *m*** (taxes are paid by the 28th of the next month, so January's
   receipts reflect December's price):
-  *R_m* = c₀ + c₁·*G*₍ₘ₋₁₎ + c₂·*N_m* + *L*₍year₎, with the NDD base
+  *R_m* = c₀ + c₁·*G*₍ₘ₋₁₎ + c₂·*N_m* + *s*·*S_m* + *L*₍year₎, with the NDD base
   *N_m* = [m ∈ Apr, Jul, Oct]·Σ *G* over the previous quarter + [m = Mar]·Σ *G* over Oct–Dec of the
-  previous year.
+  previous year, and the gas season *S_m* = cos(2π(month − 1)/12), 1 in January's receipts, −1 in July's.
   c₀ is gas, other O&G taxes and the average damper (bn RUB a month); c₁·*G* the crude extraction tax net
   of the Kc-proportional part of the deduction Dm and of the damper's price slope; c₂ the additional
   income tax (NDD) per bn RUB of extraction-tax base, one rate for the quarterly advances and the March
-  settlement of the fourth quarter (the same tax on the same base). c₀, c₁, c₂ come from the
+  settlement of the fourth quarter (the same tax on the same base); *s* the winter swing of the gas
+  taxes (it sums to zero over any twelve months). c₀, c₁, c₂, *s* come from the
   structural model (`oilimpact.model.structural`) fitted on the 2023–2025 history in `data/history.csv`,
   term by term: extraction tax *a*·*G*, NDD *b*·*N*, damper paid out *d₀* + *d₁*·*G*, the 2023 export
-  duty as published, gas and other *c*; so c₀ = *c* − *d₀*, c₁ = *a* − *d₁*, c₂ = *b*. See
+  duty as published, gas and other *c* + *s*·*S*; so c₀ = *c* − *d₀*, c₁ = *a* − *d₁*, c₂ = *b*. See
   `calibration_table()`, `leave_one_out()`, `components_check()` and `rolling_backtest()`.
+- **History**: the tax-base months up to December 2025 take the Urals tax price and CBR average from
+  `data/history.csv` (the same numbers the structural fit uses); 2026 prices, the discount and 2026
+  revenue come from `data/assumptions.yaml`. A month without a published price (February 2025) is
+  interpolated and shifted so that 2025 averages the published $55.60.
 - **Level term** *L*₍year₎ = (law's O&G plan − model at the law's price and rate in every month) / 12,
   applied from 2026: what the law assumes beyond price and rate (volumes, gas, damper). Shown in
   `calibration_check()` with the gap before it; with it the law's assumptions reproduce 8,918 bn.
@@ -76,6 +81,7 @@ from oilimpact.model.deterministic import (
     scenario_inputs,
     sensitivities,
 )
+from oilimpact.model.history import HISTORY_SOURCE
 from oilimpact.model.revenue import COMPONENTS, kc
 from oilimpact.model.risk import (
     PERCENTILES,
@@ -92,6 +98,7 @@ __all__ = [
     "CALIBRATION_WINDOW",
     "COMPONENTS",
     "EQUATIONS_MD",
+    "HISTORY_SOURCE",
     "LAW_FROM",
     "PERCENTILES",
     "SENSITIVITY_NOTE_MD",

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from oilimpact.model.assumptions import Assumptions, load_assumptions
+from oilimpact.model.history import HISTORY_SOURCE
 from oilimpact.model.inputs import History, base_months, build_history
 from oilimpact.model.revenue import (
     Calibration,
@@ -71,7 +72,7 @@ class Context:
                 "price_cap_eu",
             ]
         )
-        return self.assumptions.sources(keys)
+        return [HISTORY_SOURCE, *self.assumptions.sources(keys)]
 
 
 def _days(months: pd.PeriodIndex) -> np.ndarray:

@@ -34,6 +34,7 @@ from pathlib import Path
 from oilimpact.errors import OilImpactError
 from oilimpact.params import is_month
 from oilimpact.project import atomic_write, data_dir, relative_to_root
+from oilimpact.provenance import Source
 
 SERIES = {
     "og_revenue": "bn RUB", "urals_tax_price": "USD/bbl", "rub_usd_avg": "RUB per USD",
@@ -42,6 +43,13 @@ SERIES = {
 """The series the model reads, and their units."""
 COLUMNS = ("series", "period", "value", "unit", "confidence", "n_values", "source_url", "source_title",
            "page_date", "quote")
+HISTORY_SOURCE = Source(
+    "assumption",
+    "History 2023–2025: monthly O&G revenue, Urals tax price and CBR rate, one sourced value per month "
+    "from MinFin tables and releases, Reuters, Bloomberg, Interfax and FNS letters",
+    "data/history.csv",
+)
+"""The citation of ``data/history.csv`` as a whole (each row carries its own page and quote)."""
 GATHERED = "og_history_2023_2025.csv"
 DAILY_RATES = "cbr_usd_rub_daily.csv"
 _PRECISE_FIRST = {"rub_usd_avg"}

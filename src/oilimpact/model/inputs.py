@@ -1,13 +1,15 @@
 """Monthly inputs: actual history from the assumptions, then the scenario's price, rouble and volume paths.
 
-History (every scenario): the Urals tax price, the CBR rate and the Primorsk discount from
-``data/assumptions.yaml``. Months the sources do not give are filled, and flagged:
+History (every scenario): the Urals tax price, the CBR monthly average and O&G revenue from
+``data/history.csv`` (one sourced value per month, the numbers the structural fit uses; see
+:mod:`oilimpact.model.history`), then ``data/assumptions.yaml`` for what the history does not reach
+(2026 tax prices and revenue); the Primorsk discount from ``data/assumptions.yaml``. Months the sources
+do not give are filled, and flagged:
 
-* Urals: October–November 2024 take December 2024's price (they only feed the March 2025 annual
-  NDD payment); the 2025 gaps (Feb, Apr, Jun, Jul) are interpolated linearly and shifted by one common
-  amount so that the 2025 mean equals the published 55.60.
-* RUB/USD: published monthly averages where given; September and November 2025 take the month-end
-  rate; January and February 2026 the mean of the surrounding month-end rates; the rest linear.
+* Urals: a 2025 gap (February: its tax price was not found) is interpolated linearly and shifted so
+  that the 2025 mean equals the published 55.60; a gap in another year is interpolated.
+* RUB/USD: the history's monthly averages (the CBR daily rates averaged over every calendar day, also
+  for 2026); a month beyond them takes the last one.
 * Discount: interpolated linearly between published months, held flat before the first.
 * Brent in history is the *implied* tax-price Brent, Urals + discount; it runs $1–2 above Dated Brent
   because the tax price is 22 % ESPO, which trades at a smaller discount.
@@ -21,6 +23,7 @@ Urals + ``urals_discount``; RUB/USD flat at ``rub_usd``; the export volume index
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from oilimpact.model.assumptions import Assumptions, load_assumptions
+from oilimpact.model.history import Row, load_history
 from oilimpact.params import Parameters
 
 BASE_START = pd.Period("2024-10", "M")
@@ -53,31 +57,29 @@ class History:
     revenue_inferred: tuple[pd.Period, ...] = ()  # months whose revenue is a remainder, not published
 
 
-def build_history(assumptions: Assumptions) -> History:
-    """Actual prices, rates and revenues, gaps filled as the module docstring says."""
-    urals = _series(assumptions, "urals_tax_price", "urals_tax_price_2026")
+def _history_series(rows: Mapping[str, Mapping[str, Row]], series: str) -> pd.Series:
+    values = {pd.Period(month, "M"): row.value for month, row in rows.get(series, {}).items()}
+    return pd.Series(values, dtype=float).sort_index()
+
+
+def build_history(assumptions: Assumptions, rows: Mapping[str, Mapping[str, Row]] | None = None) -> History:
+    """Actual prices, rates and revenues, gaps filled as the module docstring says; ``rows`` is
+    ``data/history.csv`` as :func:`load_history` reads it (read when not given)."""
+    rows = load_history() if rows is None else rows
+    urals = _history_series(rows, "urals_tax_price")
+    urals = urals.combine_first(_series(assumptions, "urals_tax_price_2026"))
     months = pd.period_range(BASE_START, urals.index.max(), freq="M")
     published = urals.reindex(months)
-    filled = published.copy()
-    first = published.first_valid_index()
-    filled[filled.index < first] = published[first]
-    filled = filled.interpolate()
+    filled = published.interpolate().bfill()
     in_2025 = months.year == 2025
     gaps = published.isna().to_numpy() & in_2025
-    target_mean = assumptions.value("urals_tax_price_annual", "2025")
-    filled[gaps] += (target_mean * in_2025.sum() - filled[in_2025].sum()) / gaps.sum()
+    if gaps.any():
+        target_mean = assumptions.value("urals_tax_price_annual", "2025")
+        filled[gaps] += (target_mean * in_2025.sum() - filled[in_2025].sum()) / gaps.sum()
 
-    fx = _series(assumptions, "rub_usd_monthly_average").reindex(months)
-    month_end = _series(assumptions, "rub_usd_month_end")
-    fx[pd.Period("2025-12", "M")] = assumptions.value("rub_usd_2025_12_average")
-    for month in (pd.Period("2025-09", "M"), pd.Period("2025-11", "M")):
-        fx[month] = month_end[month]
-    for month in (pd.Period("2026-01", "M"), pd.Period("2026-02", "M")):
-        if month in fx.index:
-            fx[month] = (month_end[month - 1] + month_end[month]) / 2
+    fx = _history_series(rows, "rub_usd_avg").reindex(months)
     fx_filled = fx.isna()
-    fx[fx.index < fx.first_valid_index()] = fx[fx.first_valid_index()]
-    fx = fx.interpolate()
+    fx = fx.interpolate().bfill().ffill()
 
     discount = _series(assumptions, "urals_discount").reindex(months)
     discount_filled = discount.isna()
@@ -94,25 +96,13 @@ def build_history(assumptions: Assumptions) -> History:
             "discount_filled": discount_filled,
         }
     )
-    revenue = _series(assumptions, "og_revenue_monthly")
-    march = pd.Period("2025-03", "M")
-    revenue[march] = (
-        assumptions.value("og_revenue_2025_q1")
-        - revenue[pd.Period("2025-01", "M")]
-        - revenue[pd.Period("2025-02", "M")]
-    )
-    keys = (
-        "urals_tax_price",
-        "urals_tax_price_2026",
-        "urals_tax_price_annual",
-        "rub_usd_monthly_average",
-        "rub_usd_month_end",
-        "rub_usd_2025_12_average",
-        "urals_discount",
-        "og_revenue_monthly",
-        "og_revenue_2025_q1",
-    )
-    return History(frame, months[-1], revenue.sort_index(), keys, (march,))
+    history_revenue = _history_series(rows, "og_revenue")
+    revenue = history_revenue.combine_first(_series(assumptions, "og_revenue_monthly"))
+    revenue = revenue[revenue.index >= BASE_START + 1]
+    inferred = tuple(pd.Period(m, "M") for m, row in rows.get("og_revenue", {}).items()
+                     if row.confidence != "V" and pd.Period(m, "M") in revenue.index)
+    keys = ("urals_tax_price_2026", "urals_tax_price_annual", "urals_discount", "og_revenue_monthly")
+    return History(frame, months[-1], revenue.sort_index(), keys, inferred)
 
 
 @cache

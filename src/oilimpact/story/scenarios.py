@@ -11,6 +11,7 @@ from oilimpact import charts
 from oilimpact.articles import MARKET_TOPICS
 from oilimpact.fmt import above_below, bn_rub, percent, usd
 from oilimpact.model import (
+    HISTORY_SOURCE,
     backtest,
     backtest_summary,
     calibration_table,
@@ -177,7 +178,7 @@ MODEL_KEYS = (
 
 
 def model_sources(*extra: str) -> list[Source]:
-    return cite(assumption_sources(*MODEL_KEYS, *extra))
+    return cite([HISTORY_SOURCE, *assumption_sources(*MODEL_KEYS, *extra)])
 
 
 def revenue_chart(result: Any, year: int = 2026) -> Any:
@@ -226,13 +227,6 @@ def backtest_chart() -> Any:
     return fig
 
 
-HISTORY_SOURCE = Source(
-    "assumption",
-    "History 2023–2025: monthly O&G revenue, Urals tax price and CBR rate, one sourced value per month "
-    "from MinFin tables and releases, Reuters, Bloomberg, Interfax and FNS letters",
-    "data/history.csv",
-)
-
 
 def rolling_backtest_frame() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every month from January 2024 predicted from a fit on the months before it: the monthly frame
@@ -255,8 +249,8 @@ def rolling_backtest_chart() -> Any:
     fig = charts.backtest(frame, sources, title=title, subtitle=subtitle)
     charts.caption(fig, sources, note=(
         "Each month is predicted by the structural model (extraction tax, NDD on its calendar, damper, "
-        "2023 export duty, gas and other) fitted only on the months before it; months whose previous "
-        "tax price is not published are left out."))
+        "2023 export duty, gas and other with the gas season) fitted only on the months before it; months "
+        "whose previous tax price is not published are left out."))
     return fig
 
 
