@@ -47,9 +47,10 @@ history: venv ## Rebuild data/history.csv from the gathered history in $(HISTORY
 lab: venv ## Open the notebooks in JupyterLab with the project's kernel
 	$(BIN)/jupyter lab notebooks
 
-bench: venv ## Print the benchmarks' timings (figures, model, render)
+bench: venv ## Print the benchmarks' figures (figures, model, backtest accuracy, render)
 	$(BIN)/python bench/figures_bench.py
 	$(BIN)/python bench/model_bench.py
+	$(BIN)/python bench/backtest_bench.py
 	$(BIN)/python bench/render_bench.py
 
 lint: venv ## ruff check the code
