@@ -81,7 +81,6 @@ def caps() -> dict[str, Any]:
 
 
 PRICE_KEYS = (
-    "urals_tax_price",
     "urals_tax_price_2026",
     "urals_discount",
     "dated_brent",
@@ -108,7 +107,7 @@ def price_chart(runs: Mapping[str, Any], chosen: str, corpus: Any) -> Any:
     events = events.drop_duplicates("date")
     sources = cite(
         head.sources(),
-        assumption_sources(*PRICE_KEYS),
+        [HISTORY_SOURCE, *assumption_sources(*PRICE_KEYS)],
         (s for s in load_scenarios()[chosen].all_sources() if s.kind != "parameter"),
         article_sources(corpus.events),
     )
@@ -171,10 +170,9 @@ MODEL_KEYS = (
     "budget_law_deficit",
     "budget_law_gdp",
     "nwf_liquid_assets",
-    "urals_tax_price",
-    "rub_usd_monthly_average",
     "extraction_tax_base_rate",
 )
+"""What the model charts cite besides :data:`HISTORY_SOURCE` (tax prices, rates and revenue to 2025-12)."""
 
 
 def model_sources(*extra: str) -> list[Source]:
