@@ -9,6 +9,8 @@ import math
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oilimpact.cli import main
 from oilimpact.errors import OilImpactError
@@ -134,6 +136,21 @@ def test_each_term_is_compared_with_the_published_component(data):
     assert abs(ndd["gap_bn_rub"]).median() < 0.35 * ndd["published_bn_rub"].median()
     met = table[table["term"] == "extraction_tax"]
     assert (abs(met["gap_bn_rub"]) / met["published_bn_rub"]).median() < 0.15
+    damper = table[table["term"] == "damper_paid"].set_index("month")
+    assert damper.loc["2025-08", "published_bn_rub"] == 80.4  # paid in August 2025 for July
+    paid = damper[damper["published_bn_rub"] > 0]  # October 2023: zeroed by decree, nothing paid
+    assert len(damper) == 19 and (abs(paid["gap_bn_rub"]) / paid["published_bn_rub"]).median() < 0.25
+
+
+@given(st.integers(min_value=1, max_value=12), st.integers(min_value=1, max_value=12))
+def test_any_twelve_consecutive_months_of_the_gas_season_sum_to_zero(start, other):
+    from oilimpact.model import revenue
+
+    months = (np.arange(start, start + 12) - 1) % 12 + 1
+    assert revenue.gas_season(months).sum() == pytest.approx(0.0, abs=1e-9)
+    # symmetric about the January peak: month 1 + k and 1 − k have the same season
+    mirror = (1 - (other - 1) - 1) % 12 + 1
+    assert revenue.gas_season(other) == pytest.approx(revenue.gas_season(mirror))
 
 
 def test_the_gas_season_peaks_in_january_and_moves_no_money_over_a_year(data):
