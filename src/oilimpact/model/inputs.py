@@ -1,4 +1,4 @@
-"""Monthly inputs: actual history from the assumptions, then the scenario's price, rouble and volume paths.
+"""Monthly inputs: actual history (data/history.csv, then the assumptions), then the scenario's paths.
 
 History (every scenario): the Urals tax price, the CBR monthly average and O&G revenue from
 ``data/history.csv`` (one sourced value per month, the numbers the structural fit uses; see
@@ -54,7 +54,6 @@ class History:
     last_actual: pd.Period
     revenue: pd.Series  # actual O&G revenue by receipt month, bn RUB
     keys: tuple[str, ...]
-    revenue_inferred: tuple[pd.Period, ...] = ()  # months whose revenue is a remainder, not published
 
 
 def _history_series(rows: Mapping[str, Mapping[str, Row]], series: str) -> pd.Series:
@@ -96,13 +95,10 @@ def build_history(assumptions: Assumptions, rows: Mapping[str, Mapping[str, Row]
             "discount_filled": discount_filled,
         }
     )
-    history_revenue = _history_series(rows, "og_revenue")
-    revenue = history_revenue.combine_first(_series(assumptions, "og_revenue_monthly"))
+    revenue = _history_series(rows, "og_revenue").combine_first(_series(assumptions, "og_revenue_monthly"))
     revenue = revenue[revenue.index >= BASE_START + 1]
-    inferred = tuple(pd.Period(m, "M") for m, row in rows.get("og_revenue", {}).items()
-                     if row.confidence != "V" and pd.Period(m, "M") in revenue.index)
     keys = ("urals_tax_price_2026", "urals_tax_price_annual", "urals_discount", "og_revenue_monthly")
-    return History(frame, months[-1], revenue.sort_index(), keys, inferred)
+    return History(frame, months[-1], revenue.sort_index(), keys)
 
 
 @cache
