@@ -238,6 +238,25 @@ def _naive(data: Data, month: str) -> float | None:
     return data.revenue[last_year] * (data.price[now] * data.rate[now]) / (data.price[then] * data.rate[then])
 
 
+PUBLISHED_TERMS = (
+    ("extraction_tax", "met_oil", "MET"), ("ndd", "ndd", "NDD"), ("damper_paid", "damper", "damper"),
+)
+"""Each term, the history series that publishes it, and its short name in notes."""
+
+
+def _note(data: Data, model: Fit, x: Inputs, actual: float) -> str:
+    """What a backtest row's reader needs: an NDD month, and every published component the prediction
+    got wrong by more than 5 % of the month's revenue (known only after the month: it explains the
+    miss, it does not enter the prediction)."""
+    parts = ["NDD month"] if ndd_quarter(x.month) else []
+    terms = model.terms(x)
+    for term, series, label in PUBLISHED_TERMS:
+        published = data.components.get(series, {}).get(x.month)
+        if published is not None and abs(terms[term] - published) > 0.05 * actual:
+            parts.append(f"{label} published {published:,.0f}, model {terms[term]:,.0f}")
+    return "; ".join(parts)
+
+
 def rolling_backtest(data: Data | None = None, start: str = BACKTEST_FROM,
                      end: str | None = None) -> pd.DataFrame:
     """One row per receipt month from ``start`` to ``end`` (default: the last month with a published
@@ -262,7 +281,7 @@ def rolling_backtest(data: Data | None = None, start: str = BACKTEST_FROM,
             "month": month, "actual_bn_rub": actual, "predicted_bn_rub": predicted,
             "error_pct": 100 * (predicted - actual) / actual, "naive_bn_rub": naive,
             "naive_error_pct": 100 * (naive - actual) / actual if naive is not None else math.nan,
-            "fitted_on": len(model.months), "note": "NDD month" if ndd_quarter(month) else "",
+            "fitted_on": len(model.months), "note": _note(data, model, x, actual),
         })
     columns = ["month", "actual_bn_rub", "predicted_bn_rub", "error_pct", "naive_bn_rub", "naive_error_pct",
                "fitted_on", "note"]
@@ -345,7 +364,7 @@ def components_table(data: Data | None = None) -> pd.DataFrame:
         if x is None or month > "2025-12":
             continue
         terms = model.terms(x)
-        for name, series in (("extraction_tax", "met_oil"), ("ndd", "ndd"), ("damper_paid", "damper")):
+        for name, series, _label in PUBLISHED_TERMS:
             published = data.components.get(series, {}).get(month)
             if published is not None:
                 rows.append({"month": month, "term": name, "model_bn_rub": terms[name],
