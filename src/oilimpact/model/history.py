@@ -39,6 +39,7 @@ from oilimpact.provenance import Source
 SERIES = {
     "og_revenue": "bn RUB", "urals_tax_price": "USD/bbl", "rub_usd_avg": "RUB per USD",
     "met_oil": "bn RUB", "ndd": "bn RUB", "damper": "bn RUB", "export_duty": "bn RUB",
+    "oil_tax_revenue": "bn RUB",
 }
 """The series the model reads, and their units."""
 COLUMNS = ("series", "period", "value", "unit", "confidence", "n_values", "source_url", "source_title",
