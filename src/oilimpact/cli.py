@@ -203,7 +203,8 @@ def backtest_command(start: str, end: str | None) -> None:
 
     _month_option(start, "--from")
     _month_option(end, "--to")
-    frame = structural.rolling_backtest(start=start, end=end)
+    data = structural.load_data()
+    frame = structural.rolling_backtest(data, start=start, end=end)
     if frame.empty:
         raise OilImpactError(f"--from {start} --to {end}: no receipt months with published revenue in "
                              "between")
@@ -221,11 +222,11 @@ def backtest_command(start: str, end: str | None) -> None:
         click.echo(f"{name}: {months}, MAPE {r['mape_pct']:.1f} %, median APE "
                    f"{r['median_ape_pct']:.1f} %, worst {r['worst_pct']:.1f} %; naive MAPE "
                    f"{r['naive_mape_pct']:.1f} %, median APE {r['naive_median_ape_pct']:.1f} %")
-    c = structural.full_fit().coefficients
+    c = structural.full_fit(data).coefficients
     click.echo(f"\nFit on all history: level {c['level']:.1f} bn, extraction tax a {c['met']:.3f}, NDD b "
                f"{c['ndd']:.3f}, damper {c['damper_level']:.1f} + {c['damper_slope']:.3f}·G bn, gas season "
                f"±{c['gas_season']:.1f} bn (peak in January's receipts)")
-    components = structural.components_table()
+    components = structural.components_table(data)
     click.echo("\nTerms against the published components (fit on all history):")
     for term, part in components.groupby("term", sort=False):
         gap = (part["gap_bn_rub"].abs() / part["published_bn_rub"].abs()).median()

@@ -242,7 +242,6 @@ def fit(data: Data, months: list[str]) -> Fit:
         if damper is not None:
             rows.append([0.0, 0.0, 0.0, x.gross, 1.0, 0.0])
             target.append(damper)
-
     if len(used) < 6:
         raise OilImpactError(f"too few months with inputs to fit the model ({len(used)}; at least 6 needed)")
     solution, *_ = np.linalg.lstsq(np.array(rows), np.array(target), rcond=None)
@@ -380,7 +379,7 @@ def components_table(data: Data | None = None) -> pd.DataFrame:
     """Each term (and the oil part) fitted on all history against the published component, month by
     month."""
     data = data or load_data()
-    model = fit(data, sorted(m for m in data.revenue if m <= "2025-12"))
+    model = full_fit(data)
     rows = []
     for month in sorted(data.revenue):
         x = data.inputs(month)

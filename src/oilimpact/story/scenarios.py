@@ -225,7 +225,6 @@ def backtest_chart() -> Any:
     return fig
 
 
-
 def rolling_backtest_frame() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every month from January 2024 predicted from a fit on the months before it: the monthly frame
     (actual, model) and the summary (MAPE and median APE per year, model and naive benchmark)."""
