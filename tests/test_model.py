@@ -97,8 +97,11 @@ def test_budget_law_scenario_differs_from_plan_only_by_actual_months():
     months = law.monthly.loc["2026-05":"2026-12"]  # April still carries Q1 NDD on actual prices
     assert np.allclose(months["og_revenue_bn_rub"], months["plan_bn_rub"])
     assert law.annual["og_plan_bn_rub"] == pytest.approx(8918)
-    gap = law.annual["og_gap_to_plan_bn_rub"]
-    assert law.annual["deficit_bn_rub"] == pytest.approx(3786.4 - gap)
+    # the deficit: January's published 1,718 bn, then the law's pace and the O&G shortfall from February
+    m = law.monthly.loc["2026-02":"2026-12"]
+    shortfall = (m["plan_bn_rub"] - m["og_revenue_used_bn_rub"]).sum()
+    assert law.annual["deficit_bn_rub"] == pytest.approx(1718 + 3786.4 * 11 / 12 + shortfall)
+    assert law.annual["deficit_published_to"] == "2026-01"
     assert law.annual["deficit_pct_gdp"] == pytest.approx(100 * law.annual["deficit_bn_rub"] / 235067)
 
 
@@ -109,11 +112,16 @@ def test_war_premium_history_then_scenario(war):
     )  # January receipts: December price
     assert monthly.loc[pd.Period("2026-01", "M"), "og_revenue_used_bn_rub"] == 393.3
     assert (monthly.loc["2026-04":, "urals_usd_bbl"] == 72).all()
+    # January: from the published 4,080 on 1 January, revalued with the rouble (78.2267 → 76.2662 at the
+    # month ends), the rule's published sales of 192.1 bn and the 154.6 bn sold for the deficit
     january = monthly.loc[pd.Period("2026-01", "M")]
-    assert january["nwf_balance_bn_rub"] == pytest.approx(4080 + january["nwf_flow_bn_rub"])
+    assert january["nwf_balance_bn_rub"] == pytest.approx(4080 * 76.2662 / 78.2267 - 192.1 - 154.568)
+    # February restarts from the published 4,230 on 1 February
+    february = monthly.loc[pd.Period("2026-02", "M")]
+    assert february["nwf_balance_bn_rub"] == pytest.approx(4230 * 77.27 / 76.2662 - 226.8)
     annual = war.annual
-    assert annual["nwf_end_balance_bn_rub"] == pytest.approx(4080 + annual["nwf_flow_bn_rub"])
     assert 0 < annual["months_above_us_cap_share"] <= 1
+    assert annual["nwf_end_if_fund_covers_overshoot_bn_rub"] < annual["nwf_end_balance_bn_rub"]
 
 
 @pytest.mark.parametrize(
@@ -136,13 +144,13 @@ def test_scenarios_rank_as_the_story_says():
 
 
 def test_sensitivity_is_near_the_rule_of_thumb_and_scales_with_the_rouble(war):
-    per_usd = war.sensitivity.loc["per_usd_urals", "full_year_bn_rub"]
+    per_usd = war.sensitivity.loc["urals_price", "full_year_bn_rub"]
     assert 120 < per_usd < 200
-    assert war.sensitivity.loc["per_usd_urals", "rest_of_year_bn_rub"] < per_usd
+    assert war.sensitivity.loc["urals_price", "rest_of_year_bn_rub"] < per_usd
     weaker = model.sensitivities(resolve_parameters("war_premium", rub_usd=100))
     assert (
-        weaker.loc["per_usd_urals", "rest_of_year_bn_rub"]
-        > war.sensitivity.loc["per_usd_urals", "rest_of_year_bn_rub"]
+        weaker.loc["urals_price", "rest_of_year_bn_rub"]
+        > war.sensitivity.loc["urals_price", "rest_of_year_bn_rub"]
     )
 
 
@@ -204,9 +212,9 @@ def test_cli_model_table_and_json(cli):
     assert result.exit_code == 0, result.output
     assert (
         "2026-01   39.2   65.7  26.5     78.4  1.0   393.3" in result.output
-        and "calibration check" in result.output
+        and "level term (calibration)" in result.output and "calibration check" not in result.output
     )
-    assert "backtest 2026-01        predicted 409.9 vs actual 393.3 (+4.2 %)" in result.output
+    assert "backtest 2026-01 predicted 409.9 vs actual 393.3 (+4.2 %)" in " ".join(result.output.split())
     result = cli.invoke(main, ["model", "war_premium", "-p", "urals_price=80", "--format", "json"])
     payload = json.loads(result.output)
     assert payload["parameters"]["urals_price"] == 80

@@ -141,15 +141,22 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
          f"{annual['og_gap_to_plan_bn_rub']:+,.0f} bn RUB (plan {annual['og_plan_bn_rub']:,.0f})"),
         ("deficit", f"{annual['deficit_bn_rub']:,.0f} bn RUB = {annual['deficit_pct_gdp']:.2f} % of GDP "
                     f"(law {annual['law_deficit_bn_rub']:,.1f})"),
-        ("NWF end balance", f"{annual['nwf_end_balance_bn_rub']:,.0f} bn RUB"),
+        ("deficit made of", f"published to {annual['deficit_published_to'] or '-'} "
+                            f"{annual['deficit_published_bn_rub']:,.0f} bn, "
+                            "then the law's pace + O&G shortfall"),
+        ("NWF end balance", f"{annual['nwf_end_balance_bn_rub']:,.0f} bn RUB "
+                            "(no draws for the deficit beyond "
+                            f"those published; covering the overshoot: "
+                            f"{annual['nwf_end_if_fund_covers_overshoot_bn_rub']:,.0f})"),
         ("Urals average", f"{annual['urals_average_usd_bbl']:.2f} USD/bbl; months above the US cap "
                           f"{annual['months_above_us_cap_share']:.0%}, "
                           f"the EU cap {annual['months_above_eu_cap_share']:.0%}"),
-        ("per +$1 Urals", f"{annual['sensitivity_per_usd_full_year_bn_rub']:,.0f} bn full year, "
-                          f"{annual['sensitivity_per_usd_rest_of_year_bn_rub']:,.0f} bn rest of year"),
-        ("per +1 RUB/USD", f"{annual['sensitivity_per_rub_full_year_bn_rub']:,.0f} bn full year, "
-                           f"{annual['sensitivity_per_rub_rest_of_year_bn_rub']:,.0f} bn rest of year"),
     ]
+    for lever, label in (("urals_price", "per +$1 Urals"), ("rub_usd", "per +1 RUB/USD"),
+                         ("urals_discount", "per +$1 discount"),
+                         ("export_volume_change", "per +1 % exports")):
+        lines.append((label, f"{annual[f'sensitivity_{lever}_full_year_bn_rub']:,.0f} bn full year, "
+                             f"{annual[f'sensitivity_{lever}_rest_of_year_bn_rub']:,.0f} bn rest of year"))
     for name, value in result.decomposition.items():
         lines.append((name.removesuffix("_bn_rub").replace("_", " "), f"{value:+,.0f} bn RUB"))
     for month, row in backtest.iterrows():
@@ -157,11 +164,11 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
                                            f"{row['actual_bn_rub']:,.1f} ({row['error_pct']:+.1f} %)"))
     lines.append(("January y/y", f"actual {backtest['yoy_actual_pct'].iloc[-1]:+.1f} %, "
                                  f"model {backtest['yoy_predicted_pct'].iloc[-1]:+.1f} %"))
-    lines.append(("calibration check",
-                  f"law case {check['model_bn_rub']:,.0f} vs {check['law_og_revenue_bn_rub']:,.0f} "
-                  f"({check['error_pct']:+.2f} %); without the level term "
-                  f"{check['model_without_level_bn_rub']:,.0f} ({check['gap_without_level_pct']:+.2f} %), "
-                  f"level {check['level_term_bn_rub_month']:+.1f} bn/month"))
+    lines.append(("level term (calibration)",
+                  "model at the law's price and rate "
+                  f"{check['model_without_level_bn_rub']:,.0f} vs the law's "
+                  f"{check['law_og_revenue_bn_rub']:,.0f} ({check['gap_without_level_pct']:+.2f} %): "
+                  f"{check['level_term_bn_rub_month']:+.1f} bn/month carried from 2026"))
     width = max(len(name) for name, _ in lines)
     for name, value in lines:
         click.echo(f"  {name:<{width}}  {value}")

@@ -41,9 +41,16 @@ def number(value: float, decimals: int = 1, signed: bool = False) -> str:
 
 
 def percent(value: float, decimals: int = 1, signed: bool = False) -> str:
-    """``−50 %``, ``1.6 %`` (value already in percent), fixed decimals."""
+    """``−50 %``, ``1.6 %`` (value already in percent), fixed decimals. A value that is not zero but
+    would round to zero reads ``< 0.5 %`` (``< 0.05 %`` with one decimal), and one short of 100 that
+    would round to 100 reads ``> 99.5 %``: a reader never sees "0 %" for 0.2 %."""
     if not math.isfinite(value):
         return "n/a"
+    half = 0.5 * 10 ** -decimals
+    if value != 0 and round(abs(value), decimals) == 0:
+        return f"{'> ' + MINUS if value < 0 else '< '}{half:.{decimals + 1}f} %"
+    if 99 < value < 100 and round(value, decimals) == 100:
+        return f"> {100 - half:.{decimals + 1}f} %"
     sign = MINUS if value < 0 and round(value, decimals) != 0 else ("+" if signed and value > 0 else "")
     return f"{sign}{abs(value):,.{decimals}f} %"
 

@@ -75,11 +75,19 @@ from oilimpact.model.calibration import (
     leave_one_out,
 )
 from oilimpact.model.deterministic import (
+    BREAKEVEN_RATES,
+    DECOMPOSITION_STEPS,
+    LEVERS,
     ScenarioResult,
+    breakeven_urals,
+    counterfactual,
     decompose,
+    law_baseline,
+    nwf_reconciliation,
     run_scenario,
     scenario_inputs,
     sensitivities,
+    sensitivity_card,
 )
 from oilimpact.model.history import HISTORY_SOURCE
 from oilimpact.model.revenue import COMPONENTS, kc
@@ -95,6 +103,14 @@ from oilimpact.model.scenarios import Scenario, load_scenarios, resolve_paramete
 from oilimpact.model.structural import backtest_summary, nowcast, rolling_backtest
 
 __all__ = [
+    "BREAKEVEN_RATES",
+    "DECOMPOSITION_STEPS",
+    "LEVERS",
+    "breakeven_urals",
+    "counterfactual",
+    "law_baseline",
+    "nwf_reconciliation",
+    "sensitivity_card",
     "CALIBRATION_WINDOW",
     "COMPONENTS",
     "EQUATIONS_MD",

@@ -5,9 +5,9 @@ budget engine, the budget rule, the NWF and the deficit.
   *L*₍year₎ = (law's O&G plan − that model's year) / 12; it sums to the law's 8,918 bn for 2026.
 * **Base revenue** (budget rule) = the model with the Urals price replaced by the base price ($59 in 2026,
   −$1 a year to $55 in 2030) at the actual rate and volumes; **NWF flow** = revenue − base revenue (excess
-  saved, shortfall drawn); NWF balance from 4.08 trn on 2026-01-01.
-* **Deficit** = law deficit 3,786.4 bn + Σ (plan − revenue) over the year; months with a published
-  revenue use it, the others the model.
+  saved, shortfall drawn).
+* **NWF balance and deficit**: :mod:`oilimpact.model.fund` (published month-start balances, FX
+  operations, deficit financing and year-to-date deficit, revaluation with the rouble).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from oilimpact.model import fund
 from oilimpact.model.assumptions import Assumptions, load_assumptions
 from oilimpact.model.history import HISTORY_SOURCE
 from oilimpact.model.inputs import History, base_months, build_history
@@ -33,6 +34,15 @@ from oilimpact.model.structural import full_fit
 from oilimpact.provenance import Source
 
 CALIBRATION_WINDOW = ("2025-01", "2025-12")
+FUND_KEYS = (
+    "nwf_liquid_assets",
+    "budget_rule_fx_operations",
+    "nwf_deficit_financing",
+    "nwf_deficit_share",
+    "budget_deficit_ytd",
+    "rub_usd_month_end",
+)
+"""The entries of data/assumptions.yaml behind the NWF path and the deficit."""
 LAW_FROM = pd.Period("2025-10", "M")
 """The law case puts the law's price and rate on every tax-base month feeding 2026 receipts (from the
 quarter behind the March annual NDD payment)."""
@@ -48,13 +58,13 @@ class Context:
     calibration: Calibration
     law_price: float
     law_rub_usd: float
-    law_discount: float
     law_plan: dict[int, float]
     base_prices: dict[int, float]
     law_deficit: float
     gdp: float
     nwf_start: float
     caps: dict[str, float]
+    fund: fund.FundData
 
     def sources(self) -> list[Source]:
         keys = (
@@ -67,7 +77,7 @@ class Context:
                 "budget_rule_base_price",
                 "budget_law_deficit",
                 "budget_law_gdp",
-                "nwf_liquid_assets",
+                *FUND_KEYS,
                 "price_cap_us",
                 "price_cap_eu",
             ]
@@ -103,21 +113,30 @@ def build_context(assumptions: Assumptions, window: tuple[str, str] = CALIBRATIO
         fit,
         assumptions.value("budget_law_urals_price"),
         assumptions.value("budget_law_rub_usd"),
-        assumptions.get("urals_discount").series() and _law_discount(assumptions),
         {int(y): v for y, v in assumptions.get("budget_law_og_revenue").series().items()},
         {int(y): v for y, v in assumptions.get("budget_rule_base_price").series().items()},
         assumptions.value("budget_law_deficit"),
         assumptions.value("budget_law_gdp"),
         assumptions.value("nwf_liquid_assets", "2026-01-01"),
         caps,
+        fund_data(assumptions),
     )
 
 
-def _law_discount(assumptions: Assumptions) -> float:
-    """The law states only Urals; split it with the Jul–Sep 2025 discount (when the law was drafted)."""
-    series = assumptions.get("urals_discount").series()
-    chosen = [v for k, v in series.items() if "2025-07" <= k <= "2025-09"]
-    return sum(chosen) / len(chosen)
+def _by_month(assumptions: Assumptions, key: str) -> dict[pd.Period, float]:
+    return {pd.Period(label[:7], "M"): value for label, value in assumptions.get(key).series().items()}
+
+
+def fund_data(assumptions: Assumptions) -> fund.FundData:
+    """The fund's published numbers from data/assumptions.yaml (:data:`FUND_KEYS`)."""
+    return fund.FundData(
+        balances=_by_month(assumptions, "nwf_liquid_assets"),
+        operations=_by_month(assumptions, "budget_rule_fx_operations"),
+        financing=_by_month(assumptions, "nwf_deficit_financing"),
+        month_end_rates=_by_month(assumptions, "rub_usd_month_end"),
+        deficit_ytd=_by_month(assumptions, "budget_deficit_ytd"),
+        deficit_share=assumptions.value("nwf_deficit_share"),
+    )
 
 
 @cache
@@ -158,9 +177,11 @@ class Engine:
         return np.where(np.isnan(self.actual), revenue, self.actual)
 
     def budget(
-        self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray, base_price: np.ndarray | None = None
+        self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray, base_price: np.ndarray | None = None,
+        deficit_share: float | None = None,
     ) -> dict[str, np.ndarray]:
-        """Revenue, base revenue, NWF flow/balance and the deficit of every year, for (paths, months)."""
+        """Revenue, base revenue, NWF flow/balance and the deficit of every year, for (paths, months);
+        ``deficit_share`` overrides the assumed share of the overshoot the fund finances."""
         urals, fx, volume = (np.atleast_2d(a) for a in (urals, fx, volume))
         revenue = self.revenue(urals, fx, volume)
         used = self.used(revenue)
@@ -169,20 +190,22 @@ class Engine:
         rule = ~np.isnan(self.plan)
         base = np.where(rule, base, np.nan)
         flow = np.where(rule, used - base, np.nan)
-        in_fund = self.receipts >= pd.Period("2026-01", "M")
-        balance = np.where(
-            in_fund, self.context.nwf_start + np.cumsum(np.where(in_fund, flow, 0.0), axis=1), np.nan
-        )
-        return {"revenue": revenue, "used": used, "base": base, "nwf_flow": flow, "nwf_balance": balance}
+        data = self.context.fund
+        deficits = {year: self.deficit(used, year) for year in sorted(set(self.receipts.year))
+                    if np.isfinite(self.plan[np.asarray(self.receipts.year == year)]).all()}
+        draws = fund.overshoot_draws(self.receipts, deficits, self.context.law_deficit, data, deficit_share)
+        rates = fund.month_end_rates(self.receipts, self.base, np.broadcast_to(fx, urals.shape), data)
+        balance = fund.balance(self.receipts, flow, rates, data, draws)
+        return {"revenue": revenue, "used": used, "base": base, "nwf_flow": flow, "nwf_balance": balance,
+                "nwf_draws": draws, "month_end_rates": rates}
 
     def year_total(self, monthly: np.ndarray, year: int) -> np.ndarray:
         mask = np.asarray(self.receipts.year == year)
         return monthly[:, mask].sum(axis=1)
 
     def deficit(self, used: np.ndarray, year: int) -> np.ndarray:
-        mask = np.asarray(self.receipts.year == year)
-        shortfall = (self.plan[mask] - used[:, mask]).sum(axis=1)
-        return self.context.law_deficit + shortfall
+        """The year's deficit per path (:func:`oilimpact.model.fund.deficit`)."""
+        return fund.deficit(self.receipts, self.plan, used, self.context.law_deficit, self.context.fund, year)
 
 
 def _base_price_path(context: Context, base: pd.PeriodIndex) -> np.ndarray:
@@ -194,14 +217,14 @@ def _base_price_path(context: Context, base: pd.PeriodIndex) -> np.ndarray:
     return np.asarray(out, dtype=float)
 
 
-def law_inputs(context: Context, base: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Urals, discount, RUB/USD of the law case: actual before :data:`LAW_FROM`, the law's after."""
+def law_inputs(context: Context, base: pd.PeriodIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Urals and RUB/USD of the law case: actual before :data:`LAW_FROM`, the law's after (the law states
+    no Brent and no discount)."""
     hist = context.history.frame.reindex(base)
     law = np.asarray(base >= LAW_FROM)
     urals = np.where(law, context.law_price, hist["urals_usd_bbl"].to_numpy(dtype=float))
-    discount = np.where(law, context.law_discount, hist["discount_usd_bbl"].to_numpy(dtype=float))
     fx = np.where(law, context.law_rub_usd, hist["rub_usd"].to_numpy(dtype=float))
-    return urals, discount, fx
+    return urals, fx
 
 
 @cache
@@ -212,7 +235,7 @@ def engine_for(start: str, end: str, context: Context | None = None) -> Engine:
     receipts = pd.period_range(start, plan_end, freq="M")
     base = base_months(plan_end)
     lay = layout(receipts, base)
-    urals, _, fx = law_inputs(context, base)
+    urals, fx = law_inputs(context, base)
     days = _days(base)[None, :]
     gross = gross_extraction_tax(
         urals[None, :], fx[None, :], np.ones((1, len(base))), days, context.constants

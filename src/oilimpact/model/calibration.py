@@ -50,7 +50,7 @@ def calibration_check(year: int = 2026) -> dict[str, float]:
     against the law's plan (8,918 bn for 2026)."""
     context = default_context()
     engine = engine_for(f"{year}-01", f"{year}-12")
-    law_urals, _, law_fx = law_inputs(context, engine.base)
+    law_urals, law_fx = law_inputs(context, engine.base)
     model = float(
         engine.year_total(
             engine.revenue(law_urals[None, :], law_fx[None, :], np.ones((1, len(engine.base)))), year

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from oilimpact.model import fund
 from oilimpact.model.budget import Context, Engine, default_context, engine_for, law_inputs
 from oilimpact.model.inputs import Paths, scenario_paths
 from oilimpact.model.revenue import COMPONENTS, kc
-from oilimpact.params import Parameters
+from oilimpact.params import Parameters, build_parameters
 from oilimpact.provenance import Source
 
 
@@ -80,6 +80,8 @@ def run_scenario(params: Parameters, year: int = 2026) -> ScenarioResult:
             "base_revenue_bn_rub": out["base"][0],
             "nwf_flow_bn_rub": out["nwf_flow"][0],
             "nwf_balance_bn_rub": out["nwf_balance"][0],
+            "revenue_status": np.where(np.isfinite(engine.actual), "published", np.where(
+                lag(paths.is_scenario), "scenario", "nowcast")),
             "price_month_is_scenario": lag(paths.is_scenario),
         },
         index=pd.PeriodIndex(engine.receipts, name="month"),
@@ -87,7 +89,7 @@ def run_scenario(params: Parameters, year: int = 2026) -> ScenarioResult:
     start = pd.Period(params.horizon_start, "M")
     monthly = monthly[monthly.index >= start]
 
-    annual = _annual(engine, out, paths, context, year)
+    annual = _annual(engine, out, paths, context, year, base_price)
     result_sources = context.sources()
     decomposition = decompose(params, year)
     sensitivity = sensitivities(params, year)
@@ -96,18 +98,9 @@ def run_scenario(params: Parameters, year: int = 2026) -> ScenarioResult:
             annual,
             pd.Series(
                 {
-                    "sensitivity_per_usd_full_year_bn_rub": sensitivity.loc[
-                        "per_usd_urals", "full_year_bn_rub"
-                    ],
-                    "sensitivity_per_usd_rest_of_year_bn_rub": sensitivity.loc[
-                        "per_usd_urals", "rest_of_year_bn_rub"
-                    ],
-                    "sensitivity_per_rub_full_year_bn_rub": sensitivity.loc[
-                        "per_rub_usd", "full_year_bn_rub"
-                    ],
-                    "sensitivity_per_rub_rest_of_year_bn_rub": sensitivity.loc[
-                        "per_rub_usd", "rest_of_year_bn_rub"
-                    ],
+                    f"sensitivity_{lever}_{span}_bn_rub": sensitivity.loc[lever, f"{span}_bn_rub"]
+                    for lever in sensitivity.index
+                    for span in ("full_year", "rest_of_year")
                 }
             ),
         ]
@@ -116,7 +109,8 @@ def run_scenario(params: Parameters, year: int = 2026) -> ScenarioResult:
 
 
 def _annual(
-    engine: Engine, out: dict[str, np.ndarray], paths: Paths, context: Context, year: int
+    engine: Engine, out: dict[str, np.ndarray], paths: Paths, context: Context, year: int,
+    base_price: np.ndarray,
 ) -> pd.Series:
     used = engine.year_total(out["used"], year)[0]
     plan = float(np.nansum(engine.plan[np.asarray(engine.receipts.year == year)]))
@@ -124,104 +118,217 @@ def _annual(
     mask = np.asarray(engine.receipts.year == year)
     balance = out["nwf_balance"][0][mask]
     price_mask = np.asarray(paths.months.year == year)
+    known = fund.last_published_deficit(context.fund, year)
+    covered = engine.budget(paths.urals, paths.rub_usd, paths.volume, base_price, deficit_share=1.0)
+    covered_end = covered["nwf_balance"][0][mask]
     summary = {
         "year": year,
         "urals_average_usd_bbl": float(paths.urals[price_mask].mean()) if price_mask.any() else math.nan,
         "og_revenue_bn_rub": float(used),
         "og_revenue_model_bn_rub": float(engine.year_total(out["revenue"], year)[0]),
+        "og_revenue_published_bn_rub": float(np.nansum(engine.actual[mask])),
+        "og_months_published": int(np.isfinite(engine.actual[mask]).sum()),
         "og_plan_bn_rub": plan,
         "og_gap_to_plan_bn_rub": float(used - plan),
         "deficit_bn_rub": deficit,
         "deficit_pct_gdp": 100.0 * deficit / context.gdp,
         "law_deficit_bn_rub": context.law_deficit,
+        "deficit_published_to": str(known) if known is not None else "",
+        "deficit_published_bn_rub": context.fund.deficit_ytd[known] if known is not None else math.nan,
         "nwf_flow_bn_rub": float(np.nansum(out["nwf_flow"][0][mask])),
-        "nwf_end_balance_bn_rub": float(balance[-1])
-        if len(balance) and not np.isnan(balance[-1])
-        else math.nan,
+        "nwf_draws_bn_rub": float(out["nwf_draws"][0][mask].sum())
+        + sum(v for m, v in context.fund.financing.items() if m.year == year),
+        "nwf_deficit_share": context.fund.deficit_share,
+        "nwf_end_balance_bn_rub": _last(balance),
+        "nwf_end_if_fund_covers_overshoot_bn_rub": _last(covered_end),
         "level_term_bn_rub_month": engine.level_by_year.get(year, 0.0),
         **_cap_shares(paths.urals, paths.months, context.caps, year),
     }
     return pd.Series(summary, dtype=object)
 
 
-def _annual_used(engine: Engine, urals, fx, volume, year: int) -> np.ndarray:
-    return engine.year_total(engine.used(engine.revenue(urals, fx, volume)), year)
+def _last(values: np.ndarray) -> float:
+    return float(values[-1]) if len(values) and not np.isnan(values[-1]) else math.nan
+
+
+def nwf_reconciliation(params: Parameters) -> pd.DataFrame:
+    """Each published month-start NWF balance against the model's one-month step into it from the
+    published balance before (:func:`oilimpact.model.fund.reconcile`)."""
+    context = default_context()
+    engine, paths, base_price = scenario_inputs(params, context)
+    out = engine.budget(paths.urals, paths.rub_usd, paths.volume, base_price)
+    return fund.reconcile(engine.receipts, out["nwf_flow"], out["month_end_rates"], context.fund,
+                          out["nwf_draws"])
+
+
+LEVERS = {
+    "urals_price": ("Urals", "USD/bbl"),
+    "rub_usd": ("Rouble", "RUB/USD"),
+    "urals_discount": ("Urals discount", "USD/bbl"),
+    "export_volume_change": ("Crude export volume", "%"),
+}
+"""The levers a sensitivity, the tornado and the card move, each by one unit of its own."""
+
+
+def shifted_inputs(
+    paths: Paths, export_share: float, lever: str, amounts: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Urals, RUB/USD and volume (one row per amount) with ``lever`` moved by each amount in every
+    tax-base month of ``mask`` — the whole path, whatever its shape. A wider discount lowers Urals with
+    Brent held; a volume change of 1 % moves the volume index by the export share of 1 %."""
+    shift = np.asarray(amounts, dtype=float)[:, None] * np.asarray(mask, dtype=float)[None, :]
+    urals = np.broadcast_to(paths.urals, shift.shape).copy()
+    fx = np.broadcast_to(paths.rub_usd, shift.shape).copy()
+    volume = np.broadcast_to(paths.volume, shift.shape).copy()
+    if lever == "urals_price":
+        urals += shift
+    elif lever == "urals_discount":
+        urals -= shift
+    elif lever == "rub_usd":
+        fx += shift
+    elif lever == "export_volume_change":
+        volume += export_share * shift / 100.0
+    else:
+        raise KeyError(lever)
+    return urals, fx, volume
+
+
+def _feeding(engine: Engine, year: int) -> np.ndarray:
+    """Tax-base months whose taxes are received in ``year`` (October of the year before, for the March
+    NDD settlement, to November)."""
+    return np.asarray(
+        (engine.base >= pd.Period(f"{year - 1}-10", "M")) & (engine.base <= pd.Period(f"{year}-11", "M"))
+    )
+
+
+def sensitivities(params: Parameters, year: int = 2026) -> pd.DataFrame:
+    """The year's O&G revenue change per unit of each lever of :data:`LEVERS` (central differences of
+    ±0.5 units over the whole path), bn RUB and % of GDP.
+
+    ``full_year``: every tax-base month feeding the year's receipts moves (comparable with the rule of
+    thumb); ``rest_of_year``: only the scenario's months (published prices cannot move any more). The
+    model is linear in each lever (while Urals stays above the $15 threshold), so N units move revenue
+    by N times these numbers — the tornado's bars are exactly that."""
+    context = default_context()
+    engine, paths, _ = scenario_inputs(params, context)
+    feeding = _feeding(engine, year)
+    masks = {"full_year": feeding, "rest_of_year": feeding & paths.is_scenario}
+    rows = {}
+    for lever in LEVERS:
+        row = {}
+        for label, mask in masks.items():
+            inputs = shifted_inputs(paths, context.constants.export_share, lever, np.array([-0.5, 0.5]), mask)
+            totals = engine.year_total(engine.revenue(*inputs), year)
+            row[f"{label}_bn_rub"] = float(totals[1] - totals[0])
+            row[f"{label}_pct_gdp"] = 100.0 * row[f"{label}_bn_rub"] / context.gdp
+        rows[lever] = row
+    return pd.DataFrame(rows).T
+
+
+def law_baseline(params: Parameters | None = None) -> Parameters:
+    """The one fixed baseline of the sensitivity card: the law's Urals and rouble rate held flat from the
+    first month without a published price, volumes unchanged, the discount at its last published level
+    (the law states none; it matters only for Brent)."""
+    context = default_context()
+    frame = context.history.frame
+    return build_parameters(
+        "budget_law",
+        {
+            "urals_price": context.law_price,
+            "rub_usd": context.law_rub_usd,
+            "urals_discount": float(frame["discount_usd_bbl"].iloc[-1]),
+            "path_shape": "flat",
+            **({"horizon_end": params.horizon_end} if params is not None else {}),
+        },
+        {},
+    )
+
+
+BREAKEVEN_RATES = (75.0, 80.0, 85.0, 90.0)
+
+
+def breakeven_urals(params: Parameters, rates: tuple[float, ...] = BREAKEVEN_RATES,
+                    year: int = 2026) -> pd.Series:
+    """The flat Urals price (over the scenario's months) that keeps the year's deficit at the law's, at
+    each RUB/USD rate, everything else as in ``params`` (the deficit is linear in Urals, so two runs a
+    rate give it exactly)."""
+    context = default_context()
+    engine, paths, base_price = scenario_inputs(params, context)
+    scen = paths.is_scenario[None, :]
+    out = {}
+    for rate in rates:
+        probes = np.array([[40.0], [80.0]])
+        urals = np.where(scen, probes, paths.urals[None, :])
+        fx = np.where(scen, rate, np.broadcast_to(paths.rub_usd, urals.shape))
+        budget = engine.budget(urals, fx, np.broadcast_to(paths.volume, urals.shape), base_price)
+        low, high = engine.deficit(budget["used"], year)
+        out[rate] = float(40.0 + (context.law_deficit - low) * 40.0 / (high - low))
+    return pd.Series(out, name="urals_usd_bbl")
+
+
+def sensitivity_card(year: int = 2026) -> tuple[pd.DataFrame, pd.Series, Parameters]:
+    """The card every report and the index show: :func:`sensitivities` and :func:`breakeven_urals` at
+    :func:`law_baseline`, so they are the same whichever scenario a report is about."""
+    baseline = law_baseline()
+    return sensitivities(baseline, year), breakeven_urals(baseline, year=year), baseline
+
+
+def counterfactual(params: Parameters, price: float, year: int = 2026) -> float:
+    """The one counterfactual: the year's O&G revenue with Urals at ``price`` held over the scenario's
+    months minus the same with the law's Urals price held there, everything else (rouble, volumes,
+    published months) as in the scenario, bn RUB."""
+    context = default_context()
+    engine, paths, _ = scenario_inputs(params, context)
+    scen = paths.is_scenario[None, :]
+    urals = np.where(scen, np.array([[price], [context.law_price]]), paths.urals[None, :])
+    shape = urals.shape
+    totals = engine.year_total(
+        engine.used(engine.revenue(urals, np.broadcast_to(paths.rub_usd, shape),
+                                   np.broadcast_to(paths.volume, shape))), year)
+    return float(totals[0] - totals[1])
+
+
+DECOMPOSITION_STEPS = (
+    "rub_usd_effect_bn_rub",
+    "volume_effect_bn_rub",
+    "published_prices_effect_bn_rub",
+    "scenario_price_effect_bn_rub",
+    "actual_months_residual_bn_rub",
+)
 
 
 def decompose(params: Parameters, year: int = 2026) -> pd.Series:
-    """The year's revenue minus the law's plan: Brent, discount, rouble and volume effects (Shapley) plus
-    the actual-minus-model residual of published months; the parts sum exactly to the total."""
+    """The year's revenue minus the law's plan, switching the law's inputs (the law states Urals, the
+    rouble rate and, implicitly, volumes) to the scenario's one at a time: the rouble, then volumes, then
+    the Urals prices already published, then the scenario's Urals path; plus the published receipts
+    minus the model. The steps sum exactly to the total; the last price step is the :func:`counterfactual`
+    of a flat path (evaluated at the scenario's rouble and volumes)."""
     context = default_context()
     engine, paths, _ = scenario_inputs(params, context)
-    law_urals, law_discount, law_fx = law_inputs(context, engine.base)
-    law = {
-        "brent": law_urals + law_discount,
-        "discount": law_discount,
-        "fx": law_fx,
-        "volume": np.ones(len(engine.base)),
-    }
-    scen = {"brent": paths.brent, "discount": paths.discount, "fx": paths.rub_usd, "volume": paths.volume}
-    names = list(law)
-    subsets = list(itertools.product((0, 1), repeat=len(names)))
-    stack = {n: np.stack([scen[n] if s[i] else law[n] for s in subsets]) for i, n in enumerate(names)}
-    totals = engine.year_total(
-        engine.revenue(stack["brent"] - stack["discount"], stack["fx"], stack["volume"]), year
-    )
-    value = dict(zip(subsets, totals, strict=True))
-    n = len(names)
-    effects = {}
-    for i, name in enumerate(names):
-        total = 0.0
-        for subset in subsets:
-            if subset[i]:
-                continue
-            size = sum(subset)
-            weight = math.factorial(size) * math.factorial(n - size - 1) / math.factorial(n)
-            with_i = tuple(1 if j == i else s for j, s in enumerate(subset))
-            total += weight * (value[with_i] - value[subset])
-        effects[name] = total
-    model_scenario = value[(1,) * n]
-    used = _annual_used(engine, paths.urals[None, :], paths.rub_usd[None, :], paths.volume[None, :], year)[0]
+    law_urals, law_fx = law_inputs(context, engine.base)
+    published = ~paths.is_scenario
+    urals_published = np.where(published, paths.urals, law_urals)
+    ones = np.ones(len(engine.base))
+    stages = np.stack([
+        np.stack([law_urals, law_fx, ones]),
+        np.stack([law_urals, paths.rub_usd, ones]),
+        np.stack([law_urals, paths.rub_usd, paths.volume]),
+        np.stack([urals_published, paths.rub_usd, paths.volume]),
+        np.stack([paths.urals, paths.rub_usd, paths.volume]),
+    ])
+    totals = engine.year_total(engine.revenue(stages[:, 0], stages[:, 1], stages[:, 2]), year)
+    used = float(engine.year_total(engine.used(engine.revenue(
+        paths.urals[None, :], paths.rub_usd[None, :], paths.volume[None, :])), year)[0])
     plan = float(np.nansum(engine.plan[np.asarray(engine.receipts.year == year)]))
+    steps = np.diff(totals)
     result = pd.Series(
         {
-            "brent_price_effect_bn_rub": effects["brent"],
-            "discount_effect_bn_rub": effects["discount"],
-            "rub_usd_effect_bn_rub": effects["fx"],
-            "volume_effect_bn_rub": effects["volume"],
-            "actual_months_residual_bn_rub": float(used - model_scenario),
+            "rub_usd_effect_bn_rub": float(steps[0]),
+            "volume_effect_bn_rub": float(steps[1]),
+            "published_prices_effect_bn_rub": float(steps[2]),
+            "scenario_price_effect_bn_rub": float(steps[3]),
+            "actual_months_residual_bn_rub": float(used - totals[-1]),
         }
     )
     result["total_vs_plan_bn_rub"] = float(used - plan)
     return result
-
-
-def sensitivities(params: Parameters, year: int = 2026) -> pd.DataFrame:
-    """Change in the year's O&G revenue per +$1 Urals and per +1 RUB/USD (central differences).
-
-    ``full_year``: every tax-base month feeding the year's receipts moves (comparable with the rule of
-    thumb); ``rest_of_year``: only the scenario's months (actual prices cannot move any more)."""
-    context = default_context()
-    engine, paths, _ = scenario_inputs(params, context)
-    feeding = np.asarray(
-        (engine.base >= pd.Period(f"{year - 1}-10", "M")) & (engine.base <= pd.Period(f"{year}-11", "M"))
-    )
-    masks = {"full_year_bn_rub": feeding, "rest_of_year_bn_rub": feeding & paths.is_scenario}
-    rows = {}
-    for lever in ("per_usd_urals", "per_rub_usd"):
-        row = {}
-        for label, mask in masks.items():
-            shifts = np.array([-0.5, 0.5])[:, None] * mask[None, :]
-            urals = paths.urals[None, :] + (shifts if lever == "per_usd_urals" else 0.0)
-            fx = paths.rub_usd[None, :] + (shifts if lever == "per_rub_usd" else 0.0)
-            volume = np.broadcast_to(paths.volume, urals.shape)
-            totals = engine.year_total(engine.revenue(urals, fx, volume), year)
-            row[label] = float(totals[1] - totals[0])
-        rows[lever] = row
-    frame = pd.DataFrame(rows).T
-    thumb = context.assumptions.get("rule_of_thumb_per_usd").series()
-    frame["rule_of_thumb"] = [
-        f"{thumb['low']:g}–{thumb['high']:g} bn (all revenue)",
-        f"{context.assumptions.value('rule_of_thumb_per_rub'):g} bn (weak source)",
-    ]
-    return frame

@@ -11,7 +11,7 @@ import pandas as pd
 
 from oilimpact.errors import OilImpactError
 from oilimpact.model.budget import default_context
-from oilimpact.model.deterministic import run_scenario, scenario_inputs
+from oilimpact.model.deterministic import scenario_inputs, shifted_inputs
 from oilimpact.model.inputs import mean_reverting_urals
 from oilimpact.model.scenarios import resolve_parameters
 from oilimpact.params import Parameters
@@ -128,17 +128,25 @@ TORNADO_SHOCKS = {
 
 
 def tornado(params: Parameters, year: int = 2026) -> pd.DataFrame:
-    """The year's O&G revenue and deficit change for − and + shocks of each lever (deterministic runs)."""
-    base = run_scenario(params, year).annual
+    """The year's O&G revenue and deficit change when each lever moves by − and + its shock over the
+    whole scenario path (:func:`~oilimpact.model.deterministic.shifted_inputs`, the same shift as the
+    per-unit sensitivities, so a bar is its shock times the lever's rest-of-year sensitivity)."""
+    context = default_context()
+    engine, paths, base_price = scenario_inputs(params, context)
     rows = []
     for lever, shock in TORNADO_SHOCKS.items():
-        row: dict[str, object] = {"lever": lever, "shock": shock}
-        for sign, label in ((-1, "low"), (1, "high")):
-            moved = params.replace(**{lever: getattr(params, lever) + sign * shock})
-            annual = run_scenario(moved, year).annual
-            row[f"revenue_{label}_bn_rub"] = annual["og_revenue_bn_rub"] - base["og_revenue_bn_rub"]
-            row[f"deficit_{label}_bn_rub"] = annual["deficit_bn_rub"] - base["deficit_bn_rub"]
-        rows.append(row)
+        inputs = shifted_inputs(paths, context.constants.export_share, lever,
+                                np.array([0.0, -shock, shock]), paths.is_scenario)
+        out = engine.budget(*inputs, base_price)
+        revenue = engine.year_total(out["used"], year)
+        deficit = engine.deficit(out["used"], year)
+        rows.append({
+            "lever": lever, "shock": shock,
+            "revenue_low_bn_rub": float(revenue[1] - revenue[0]),
+            "revenue_high_bn_rub": float(revenue[2] - revenue[0]),
+            "deficit_low_bn_rub": float(deficit[1] - deficit[0]),
+            "deficit_high_bn_rub": float(deficit[2] - deficit[0]),
+        })
     frame = pd.DataFrame(rows).set_index("lever")
     frame["swing_bn_rub"] = (frame["revenue_high_bn_rub"] - frame["revenue_low_bn_rub"]).abs()
     return frame.sort_values("swing_bn_rub", ascending=False)

@@ -1,0 +1,114 @@
+"""What a reader takes away is true: the sensitivity identities, the one counterfactual, the fund
+reconciled to its published balances, the deficit from the published year to date, words without
+code identifiers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oilimpact import fmt, model
+from oilimpact.model import resolve_parameters
+
+PRESETS = model.scenario_names()
+
+
+@pytest.mark.parametrize("scenario", PRESETS)
+def test_tornado_bar_is_its_shock_times_the_per_unit_sensitivity(scenario):
+    params = resolve_parameters(scenario)
+    sens = model.sensitivities(params)
+    bars = model.tornado(params)
+    for lever, row in bars.iterrows():
+        per_unit = sens.loc[lever, "rest_of_year_bn_rub"]
+        assert row["revenue_high_bn_rub"] == pytest.approx(row["shock"] * per_unit, rel=1e-6, abs=1e-6)
+        assert row["revenue_low_bn_rub"] == pytest.approx(-row["shock"] * per_unit, rel=1e-6, abs=1e-6)
+        # the deficit moves by the revenue change, the other way
+        assert row["deficit_high_bn_rub"] == pytest.approx(-row["revenue_high_bn_rub"], abs=1e-6)
+
+
+@pytest.mark.parametrize("shape", ["flat", "glide", "shock_decay"])
+def test_a_lever_moves_the_whole_path_in_every_shape(shape):
+    params = resolve_parameters("de_escalation", path_shape=shape, target_price=45, half_life_months=3)
+    context = model.default_context()
+    _engine, paths, _ = model.scenario_inputs(params, context)
+    from oilimpact.model.deterministic import shifted_inputs
+
+    urals, _fx, _vol = shifted_inputs(paths, 0.5, "urals_price", np.array([10.0]), paths.is_scenario)
+    moved = urals[0] - paths.urals
+    assert np.allclose(moved[paths.is_scenario], 10.0) and np.allclose(moved[~paths.is_scenario], 0.0)
+    per_usd = model.sensitivities(params).loc["urals_price", "rest_of_year_bn_rub"]
+    bar = model.tornado(params).loc["urals_price", "revenue_high_bn_rub"]
+    assert bar == pytest.approx(10 * per_usd, rel=1e-6)
+
+
+def test_the_card_is_one_fixed_baseline_and_the_discount_mirrors_urals():
+    card, breakeven, baseline = model.sensitivity_card()
+    assert baseline.urals_price == 59 and baseline.rub_usd == 92.2 and baseline.path_shape == "flat"
+    assert card.loc["urals_price", "full_year_bn_rub"] == pytest.approx(168.6, abs=0.5)
+    assert card.loc["urals_price", "rest_of_year_bn_rub"] == pytest.approx(126.9, abs=0.5)
+    assert card.loc["urals_discount", "full_year_bn_rub"] == pytest.approx(
+        -card.loc["urals_price", "full_year_bn_rub"]
+    )
+    assert card.loc["urals_price", "full_year_pct_gdp"] == pytest.approx(
+        100 * card.loc["urals_price", "full_year_bn_rub"] / 235067
+    )
+    # a stronger rouble needs a dearer barrel to keep the deficit at the law's
+    assert list(breakeven.index) == [75.0, 80.0, 85.0, 90.0]
+    assert breakeven.is_monotonic_decreasing
+
+
+@pytest.mark.parametrize("rate", model.BREAKEVEN_RATES)
+def test_the_breakeven_price_gives_the_law_deficit(rate):
+    _card, breakeven, baseline = model.sensitivity_card()
+    at = baseline.replace(urals_price=breakeven[rate], rub_usd=rate)
+    assert model.run_scenario(at).annual["deficit_bn_rub"] == pytest.approx(3786.4, abs=0.01)
+
+
+def test_the_counterfactual_is_the_last_price_step_of_the_decomposition():
+    war = resolve_parameters("war_premium")  # the article's $72, flat from March
+    gain = model.counterfactual(war, 72.0)
+    assert model.decompose(war)["scenario_price_effect_bn_rub"] == pytest.approx(gain)
+    assert gain == pytest.approx(
+        13 * model.sensitivities(war).loc["urals_price", "rest_of_year_bn_rub"], rel=1e-6
+    )
+    assert gain == pytest.approx(1379, abs=1)
+
+
+def test_why_a_higher_price_still_leaves_revenue_below_plan():
+    from oilimpact.story import gap_markdown
+
+    result = model.run_scenario(resolve_parameters("war_premium"))
+    text = gap_markdown(result)
+    assert "549 bn RUB below" in text and "+1,379 bn RUB" in text
+    assert "the strong rouble, the wide discount of the winter months take 1,932 bn RUB" in text
+
+
+def test_the_fund_is_reconciled_to_every_published_month_start_balance():
+    rec = model.nwf_reconciliation(resolve_parameters("war_premium"))
+    assert list(rec.index) == [pd.Period("2026-02", "M")]
+    row = rec.iloc[0]
+    assert row["published_bn_rub"] == 4230 and row["from_bn_rub"] == 4080
+    assert row["model_bn_rub"] == pytest.approx(4080 * 76.2662 / 78.2267 - 192.1 - 154.568)
+    assert row["gap_bn_rub"] == pytest.approx(599, abs=1)
+
+
+def test_the_fund_shrinks_when_it_covers_the_overshoot_and_the_rouble_revalues_it():
+    war = model.run_scenario(resolve_parameters("war_premium")).annual
+    weak = model.run_scenario(resolve_parameters("war_premium", rub_usd=100)).annual
+    assert war["nwf_end_if_fund_covers_overshoot_bn_rub"] < war["nwf_end_balance_bn_rub"]
+    assert weak["nwf_end_balance_bn_rub"] > war["nwf_end_balance_bn_rub"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(value=st.floats(min_value=-0.49, max_value=0.49).filter(lambda v: v != 0))
+def test_a_small_nonzero_percentage_never_reads_zero(value):
+    text = fmt.percent(value, 0)
+    assert text in ("< 0.5 %", "> −0.5 %")
+
+
+def test_percent_near_one_hundred_and_normal_values():
+    assert fmt.percent(99.8, 0) == "> 99.5 %"
+    assert fmt.percent(0, 0) == "0 %" and fmt.percent(-50.2, 1) == "−50.2 %"
