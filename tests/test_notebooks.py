@@ -23,7 +23,9 @@ PRESETS = list(load_scenarios())
 OTHER_PRESETS = [name for name in PRESETS if name != "budget_law"]
 PARAMETER_LINE = re.compile(r"^(?P<name>\w+): (?P<type>[\w\[\], ]+) = (?P<default>.+?)  # (?P<help>[^=]+)$")
 FAST = {"05_risk": {"mc_paths": 2000}}  # fewer Monte Carlo paths in tests
+SINGLE = {"00_brief"}  # notebooks without a scenario parameter
 LAW_DEFICIT = 3786.4
+JANUARY_DEFICIT = 1718.0  # published, data/assumptions.yaml budget_deficit_ytd
 LAW_PLAN = 8918.0
 GDP = 235067.0
 
@@ -39,8 +41,9 @@ def _code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 # --- structure ----------------------------------------------------------------------------------
 
 
-def test_the_suite_has_the_five_notebooks():
+def test_the_suite_has_the_brief_and_the_five_notebooks():
     assert [p.stem for p in NOTEBOOKS] == [
+        "00_brief",
         "01_article_figures",
         "02_price_scenarios",
         "03_budget_impact",
@@ -66,8 +69,11 @@ def test_parameters_cell_is_first_one_per_line_scenario_first_and_papermill_read
     lines = [line for line in first.source.splitlines() if line and not line.startswith(("from ", "import "))]
     matches = [PARAMETER_LINE.match(line) for line in lines]
     assert all(matches), [line for line, m in zip(lines, matches, strict=True) if not m]
-    assert matches[0]["name"] == "scenario" and matches[0]["default"] == '"budget_law"'
-    assert all(m["default"] == "None" and "None" in m["help"] for m in matches[1:])
+    if path.stem in SINGLE:  # renders once, over every scenario: no scenario parameter
+        assert all(m["name"] != "scenario" for m in matches)
+    else:
+        assert matches[0]["name"] == "scenario" and matches[0]["default"] == '"budget_law"'
+    assert all(m["default"] == "None" and "None" in m["help"] for m in matches if m["name"] != "scenario")
     inferred = pm.inspect_notebook(str(path))
     assert list(inferred) == [m["name"] for m in matches]
     assert all(p["help"] for p in inferred.values())
@@ -165,7 +171,7 @@ def _check_clean(nb: nbformat.NotebookNode, charts: int) -> None:
 
 def _check(stem: str, scenario: str, values: dict[str, float]) -> None:
     """Assertions every run of a notebook must satisfy, against the package computed independently."""
-    from oilimpact.model import resolve_parameters, run_scenario
+    from oilimpact.model import counterfactual, resolve_parameters, run_scenario
 
     if stem == "01_article_figures":
         assert values["urals_latest_usd"] == 72 and values["budget_urals_usd"] == 59
@@ -173,42 +179,54 @@ def _check(stem: str, scenario: str, values: dict[str, float]) -> None:
         assert values["og_revenue_jan_yoy_pct"] == -50
         assert values["events_count"] >= 5 and values["figures_count"] >= 5
         return
-    annual = run_scenario(resolve_parameters(scenario)).annual
+    if stem == "00_brief":
+        assert [values[f"brief_sentence_{k}"][:8] for k in (1, 2, 3)] == ["In every", "The 2026", "The fund"]
+        assert values["card_per_usd_full_bn_rub"] == pytest.approx(168.6, abs=0.5)
+        assert values["card_per_discount_full_bn_rub"] == pytest.approx(-values["card_per_usd_full_bn_rub"])
+        return
+    params = resolve_parameters(scenario)
+    annual = run_scenario(params).annual
     if stem == "02_price_scenarios":
         assert values["urals_avg_2026_usd"] == pytest.approx(annual["urals_average_usd_bbl"])
         assert values["urals_gap_to_budget_2026_usd"] == pytest.approx(annual["urals_average_usd_bbl"] - 59)
+        # the one counterfactual: the article's $72 from March against the law's $59, rest as in the scenario
+        assert values["article_price_gain_bn_rub"] == pytest.approx(counterfactual(params, 72.0))
         assert values["article_price_gain_bn_rub"] == pytest.approx(
-            13 * annual["sensitivity_per_usd_rest_of_year_bn_rub"]
-        )
+            13 * annual["sensitivity_urals_price_rest_of_year_bn_rub"], rel=1e-6)
         assert 0 <= values["months_above_us_cap_pct"] <= values["months_above_eu_cap_pct"] <= 100
     elif stem == "03_budget_impact":
         assert values["law_deficit_bn_rub"] == LAW_DEFICIT
         assert values["og_revenue_2026_bn_rub"] - values["og_gap_to_plan_bn_rub"] == pytest.approx(LAW_PLAN)
-        assert values["deficit_bn_rub"] == pytest.approx(LAW_DEFICIT - values["og_gap_to_plan_bn_rub"])
+        assert values["deficit_bn_rub"] == pytest.approx(annual["deficit_bn_rub"])
         assert values["deficit_pct_gdp"] == pytest.approx(100 * values["deficit_bn_rub"] / GDP)
-        assert values["model_at_law_bn_rub"] == pytest.approx(LAW_PLAN, rel=0.005)
         assert values["nwf_end_bn_rub"] == pytest.approx(annual["nwf_end_balance_bn_rub"])
-        assert 0 < values["rolling_median_ape_pct"] <= 5.0  # the rolling backtest's target
+        assert values["nwf_end_covering_bn_rub"] <= values["nwf_end_bn_rub"]
+        assert "model_at_law_bn_rub" not in values  # a calibration is not shown as a check
+        assert 0 < values["rolling_median_ape_pct"] <= 5.0
     elif stem == "04_sanctions_levers":
-        assert values["sensitivity_per_usd_bn_rub"] > 0 and values["sensitivity_per_rub_bn_rub"] > 0
-        assert values["brent_shock_deficit_change_bn_rub"] < 0  # a dearer barrel shrinks the deficit
+        # the card is one fixed baseline: the same numbers whichever scenario the report is about
+        assert values["sensitivity_per_usd_bn_rub"] == pytest.approx(168.6, abs=0.5)
+        assert values["sensitivity_per_rub_bn_rub"] == pytest.approx(75.2, abs=0.5)
+        assert values["scenario_per_usd_rest_bn_rub"] == pytest.approx(
+            annual["sensitivity_urals_price_rest_of_year_bn_rub"])
     elif stem == "05_risk":
         assert values["mc_paths"] == FAST["05_risk"]["mc_paths"]
-        assert 0 <= values["p_urals_avg_above_budget"] <= 1 and 0 <= values["p_deficit_above_law"] <= 1
+        assert 0 <= values["p_urals_avg_above_budget"] <= 100 and 0 <= values["p_deficit_above_law"] <= 100
         assert values["deficit_p5_bn_rub"] < values["deficit_p50_bn_rub"] < values["deficit_p95_bn_rub"]
 
 
 CHARTS = {
+    "00_brief": 0,
     "01_article_figures": 2,
     "02_price_scenarios": 1,
-    "03_budget_impact": 5,
+    "03_budget_impact": 6,
     "04_sanctions_levers": 2,
     "05_risk": 2,
 }
 RUNS = [
     pytest.param(p.stem, s, id=f"{p.stem}-{s or 'defaults'}", marks=pytest.mark.xdist_group(p.stem))
     for p in NOTEBOOKS
-    for s in [None, *OTHER_PRESETS]
+    for s in ([None] if p.stem in SINGLE else [None, *OTHER_PRESETS])
 ]
 
 
@@ -218,7 +236,7 @@ def test_notebook_runs_and_records_its_key_results(stem, scenario, tmp_path_fact
     nb = _run(stem, scenario, tmp_path_factory.mktemp("nb"))
     _check_clean(nb, CHARTS[stem])
     values = _results(nb)
-    assert all(isinstance(v, (int, float)) for v in values.values())
+    assert all(isinstance(v, (int, float)) or k.startswith("brief_sentence_") for k, v in values.items())
     _check(stem, scenario or "budget_law", values)
 
 

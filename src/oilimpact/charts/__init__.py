@@ -33,6 +33,7 @@ from oilimpact.charts.base import (
 from oilimpact.charts.budget import backtest, deficit_nwf, heatmap, revenue_vs_plan, tornado, waterfall
 from oilimpact.charts.prices import price_paths
 from oilimpact.charts.risk import fan, histogram
+from oilimpact.charts.tracker import year_to_date
 
 __all__ = [
     "CAPTION_GID",
@@ -54,4 +55,5 @@ __all__ = [
     "timeline",
     "tornado",
     "waterfall",
+    "year_to_date",
 ]

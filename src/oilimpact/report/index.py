@@ -46,12 +46,26 @@ def _row_digits(values: Sequence[Any]) -> int | None:
     return 0 if largest >= 100 else 1 if largest >= 10 else 2
 
 
+BRIEF_PREFIX = "brief_sentence_"
+"""Results recorded under this prefix are the brief's sentences: the index opens with them."""
+
+
+def _brief_section(entries: Iterable[IndexEntry]) -> str:
+    sentences = [(r.get("order", 0), str(r["value"])) for e in entries for n, r in e.results.items()
+                 if n.startswith(BRIEF_PREFIX) and e.status == "ok"]
+    if not sentences:
+        return ""
+    items = "".join(f"<li>{html.escape(text)}</li>" for _order, text in sorted(sentences))
+    return f'<section class="brief"><h2>In brief</h2>\n<ul>{items}</ul></section>'
+
+
 def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[str]:
     by_column = {e.scenario: e for e in entries}
     names: dict[str, dict[str, Any]] = {}
     for entry in entries:
         for name, result in entry.results.items():
-            names.setdefault(name, result)
+            if not name.startswith(BRIEF_PREFIX):
+                names.setdefault(name, result)
     rows = []
     for name, result in sorted(names.items(), key=lambda item: item[1].get("order", 0)):
         present = [by_column[c].results[name]["value"] for c in columns
@@ -126,6 +140,9 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
                 single_rows.append(f'<tr class="group"><th colspan="3">{title}</th></tr>')
                 single_rows += rows
     sections = []
+    brief = _brief_section(entries)
+    if brief:
+        sections.append(brief)
     if result_rows:
         sections.append(
             "<h2>Key results across scenarios</h2>\n"

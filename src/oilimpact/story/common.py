@@ -14,6 +14,7 @@ from oilimpact import charts
 from oilimpact.errors import OilImpactError
 from oilimpact.fmt import number, percent, usd
 from oilimpact.model import (
+    default_context,
     load_assumptions,
     load_scenarios,
 )
@@ -111,21 +112,44 @@ def article_sources(items: Iterable[Any]) -> list[Source]:
 
 
 
-def scenario_markdown(p: Any) -> str:
-    """The chosen scenario in two sentences: its title, description and resolved prices."""
+def scenario_markdown(p: Any, focus: str = "prices") -> str:
+    """The chosen scenario as this report needs it: ``prices`` (02, and 01) in full with its description;
+    ``budget`` (03) the price and rate that drive revenue; ``levers`` (04) the point the levers move
+    around; ``risk`` (05) what the simulation varies and what it holds. The report's header already
+    carries the description, so only ``prices`` repeats it."""
 
     preset = load_scenarios()[p.scenario]
     shape = {
         "flat": "held flat",
-        "glide": f"gliding to {usd(p.target_price or p.urals_price)} by {p.target_month}",
+        "glide": f"gliding to {usd(p.target_price or p.urals_price)} by "
+                 f"{pd.Period(p.target_month, 'M'):%B %Y}",
         "shock_decay": f"decaying with a {number(p.half_life_months, 0)}-month half-life",
     }[p.path_shape]
+    first = _first_scenario_month()
+    volumes = (f"crude exports {percent(p.export_volume_change, 1, signed=True)}"
+               if p.export_volume_change else "export volumes unchanged")
+    if focus == "budget":
+        return (f"**{preset.title}:** from {first} Urals {usd(p.urals_price)} ({shape}) at "
+                f"{number(p.rub_usd, 2)} RUB/USD, {volumes}.")
+    if focus == "levers":
+        return (f"**{preset.title}:** the levers move around Urals {usd(p.urals_price)} ({shape}), "
+                f"a discount of {usd(p.urals_discount)} to Brent, {number(p.rub_usd, 2)} RUB/USD and "
+                f"{volumes}, from {first}.")
+    if focus == "risk":
+        return (f"**{preset.title}:** the simulated Urals paths are centred on {usd(p.urals_price)} "
+                f"({shape}) from {first}. The simulation varies Urals only: the rouble "
+                f"({number(p.rub_usd, 2)} RUB/USD), the discount and volumes stay on the scenario's path, "
+                "so the spread is the oil price's alone.")
     return (
-        f"**Scenario: {preset.title}** (`{p.scenario}`). {preset.description} "
-        f"From the first month without an actual price: Urals **{usd(p.urals_price)}** ({shape}), Brent "
-        f"{usd(p.brent_price)}, discount {usd(p.urals_discount)}, **{number(p.rub_usd, 2)} RUB/USD**, export "
-        f"volumes {percent(p.export_volume_change, 1, signed=True)}."
+        f"**Scenario: {preset.title}.** {preset.description} "
+        f"From {first}, the first month without a published price: Urals **{usd(p.urals_price)}** ({shape}), "
+        f"Brent {usd(p.brent_price)}, discount {usd(p.urals_discount)}, **{number(p.rub_usd, 2)} RUB/USD**, "
+        f"{volumes}."
     )
+
+
+def _first_scenario_month() -> str:
+    return f"{default_context().history.last_actual + 1:%B %Y}"
 
 
 def markdown(text: str) -> Any:

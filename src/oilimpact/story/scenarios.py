@@ -9,12 +9,13 @@ import pandas as pd
 
 from oilimpact import charts
 from oilimpact.articles import MARKET_TOPICS
-from oilimpact.fmt import above_below, bn_rub, percent, usd
+from oilimpact.fmt import bn_rub, percent, usd
 from oilimpact.model import (
     HISTORY_SOURCE,
     backtest,
     backtest_summary,
     calibration_table,
+    counterfactual,
     default_context,
     load_assumptions,
     load_scenarios,
@@ -28,6 +29,7 @@ from oilimpact.story.articles import (
     events_for_chart,
     headline,
 )
+from oilimpact.story.brief import counterfactual_markdown
 from oilimpact.story.common import (
     article_sources,
     assumption_sources,
@@ -146,22 +148,31 @@ def price_table(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
 
 
 def article_price_markdown(result: Any, head: Headline) -> str:
-    """'At $72, Urals is $13 above the budget's $59; over the rest of the year that adds ≈ N bn RUB'."""
+    """The one counterfactual at the article's latest price (see :func:`oilimpact.story.brief.
+    counterfactual_markdown`), with the article's quote named."""
     if head.latest is None or head.budget is None:
         return ""
-    per_usd = float(result.annual["sensitivity_per_usd_rest_of_year_bn_rub"])
-    gain = per_usd * head.gap
-    return (
-        f"At **{usd(head.latest.value)}**, Urals is **{usd(abs(head.gap))} {above_below(head.gap)}** the "
-        f"budget's {usd(head.budget.value)}; held over the rest of the year (the months whose prices are "
-        f"not yet in), that {'adds' if gain >= 0 else 'takes'} ≈ **{bn_rub(abs(gain))}** of oil and gas "
-        f"revenue at the scenario's rouble rate ({bn_rub(per_usd)} per $1)."
-    )
+    return counterfactual_markdown(result, head.latest.value)
 
 
 def price_gain(result: Any, head: Headline) -> float:
-    """Rest-of-year revenue from the article's latest price being above the budget's, bn RUB."""
-    return float(result.annual["sensitivity_per_usd_rest_of_year_bn_rub"]) * head.gap
+    """2026 O&G revenue from the article's latest price held from the first scenario month instead of the
+    law's, everything else as in the scenario (:func:`oilimpact.model.counterfactual`), bn RUB."""
+    return counterfactual(result.params, head.latest.value)
+
+
+def december_note(result: Any, head: Headline) -> str:
+    """Why the article's December price and the model's December price differ."""
+    if head.december is None:
+        return ""
+    month = pd.Period("2025-12", "M")
+    tax = float(pd.Series(result.paths.urals, index=result.paths.months)[month])
+    bound = "less than " if head.december.qualifier == "less_than" else ""
+    return (
+        f"The article's \"{bound}{usd(head.december.value)}\" for December is a market quote; the model uses "
+        f"the Urals tax price the Economy Ministry publishes for the extraction tax, {usd(tax)} for "
+        f"December 2025 (since 2025 a blend of 78 % Urals and 22 % ESPO), which is what the budget receives."
+    )
 
 
 MODEL_KEYS = (
@@ -273,13 +284,14 @@ def deficit_chart(runs: Mapping[str, Any], chosen: str, year: int = 2026) -> Any
     a = runs[chosen].annual
     title = (
         f"{chosen.replace('_', ' ').capitalize()}: {year} deficit {bn_rub(a['deficit_bn_rub'])} "
-        f"({percent(a['deficit_pct_gdp'])} of GDP) against the law's {bn_rub(a['law_deficit_bn_rub'])}; "
-        f"the NWF ends at {bn_rub(a['nwf_end_balance_bn_rub'])}"
+        f"({percent(a['deficit_pct_gdp'], 2)} of GDP) against the law's {bn_rub(a['law_deficit_bn_rub'])}; "
+        f"the NWF ends at {bn_rub(a['nwf_end_balance_bn_rub'])} with no further draws for the deficit"
     )
     return charts.deficit_nwf(
         pd.DataFrame(shortfall),
         pd.DataFrame(nwf),
-        model_sources("budget_rule_base_price"),
+        model_sources("budget_rule_base_price", "budget_rule_fx_operations", "nwf_deficit_financing",
+                      "nwf_deficit_share", "budget_deficit_ytd", "rub_usd_month_end"),
         highlight=chosen,
         title=title,
         top_label="O&G shortfall vs plan, cumulative",
@@ -309,11 +321,11 @@ def annual_table(runs: Mapping[str, Any]) -> pd.DataFrame:
 
 
 DECOMPOSITION_LABELS = {
-    "brent_price_effect_bn_rub": "Brent price",
-    "discount_effect_bn_rub": "Urals discount",
     "rub_usd_effect_bn_rub": "Rouble rate",
     "volume_effect_bn_rub": "Export volume",
-    "actual_months_residual_bn_rub": "Published months vs model",
+    "published_prices_effect_bn_rub": "Urals, months published",
+    "scenario_price_effect_bn_rub": "Urals, scenario months",
+    "actual_months_residual_bn_rub": "Published receipts vs model",
 }
 
 
@@ -323,8 +335,8 @@ def waterfall_chart(result: Any) -> Any:
     steps = pd.Series({label: float(d[key]) for key, label in DECOMPOSITION_LABELS.items()})
     return charts.waterfall(
         steps,
-        model_sources("dated_brent", "urals_discount"),
+        model_sources("urals_tax_price_2026"),
         total_label="O&G revenue vs the law's plan",
         subtitle=f"{result.params.scenario.replace('_', ' ')}: 2026 oil & gas revenue minus "
-        "the law's 8,918 bn RUB plan, by cause, bn RUB",
+        "the law's plan, the law's inputs switched to the scenario's one at a time, bn RUB",
     )

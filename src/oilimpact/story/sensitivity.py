@@ -12,9 +12,9 @@ from oilimpact.fmt import bn_rub, number, percent, usd
 from oilimpact.model import (
     default_context,
     deficit_grid,
-    run_scenario,
     tornado,
 )
+from oilimpact.story.brief import first_scenario_month
 from oilimpact.story.common import (
     table,
 )
@@ -35,20 +35,21 @@ TORNADO_LABELS = {
 
 
 def tornado_frame(p: Any) -> pd.DataFrame:
-    """The model's tornado as chart input: deficit change for each lever's low and high setting."""
+    """The model's tornado as chart input: deficit change for each lever's low and high setting, the
+    whole scenario path moved (so each bar is its shock times the lever's per-unit sensitivity)."""
 
     t = tornado(p)
     rows = []
     for lever, row in t.iterrows():
         name, prefix = TORNADO_LABELS.get(lever, (lever, ""))
-        now = float(getattr(p, lever))
+        shock = fmt.trim(row["shock"], 1)
         rows.append(
             {
-                "label": f"{name} ±{prefix}{number(row['shock'], 0)}",
+                "label": f"{name} ±{prefix}{shock}",
                 "low": row["deficit_low_bn_rub"],
                 "high": row["deficit_high_bn_rub"],
-                "low_text": f"{prefix}{fmt.trim(now - row['shock'], 1)}",
-                "high_text": f"{prefix}{fmt.trim(now + row['shock'], 1)}",
+                "low_text": f"{fmt.MINUS}{prefix}{shock}",
+                "high_text": f"+{prefix}{shock}",
             }
         )
     return pd.DataFrame(rows)
@@ -62,11 +63,27 @@ def tornado_chart(p: Any) -> Any:
         low_text="low_text",
         high_text="high_text",
         what="2026 deficit",
-        subtitle=f"Change in the 2026 deficit when one lever moves, {p.scenario.replace('_', ' ')}"
-        " scenario, bn RUB (low setting hatched)",
+        subtitle=f"Change in the 2026 deficit when one lever moves over the whole path from "
+        f"{first_scenario_month():%B %Y}, {p.scenario.replace('_', ' ')} scenario, bn RUB "
+        "(low setting hatched)",
     )
 
 
+def levers_markdown(result: Any) -> str:
+    """The scenario's own per-unit effects over the months to come, the ones its tornado multiplies."""
+    sens = result.sensitivity
+    urals = sens.loc["urals_price", "rest_of_year_bn_rub"]
+    rate = sens.loc["rub_usd", "rest_of_year_bn_rub"]
+    discount = sens.loc["urals_discount", "rest_of_year_bn_rub"]
+    volume = sens.loc["export_volume_change", "rest_of_year_bn_rub"]
+    return (
+        f"Around this scenario, over the months still to come, $1 more on Urals brings "
+        f"**{bn_rub(urals)}** of 2026 oil and gas revenue, a rouble weaker by 1 RUB/USD "
+        f"{bn_rub(rate)}, a discount wider by $1 (Brent held) costs {bn_rub(abs(discount))} and 1 % more "
+        f"crude exports bring {bn_rub(volume)}; the tornado's ±$10 bar on Urals is ten times the first "
+        f"number ({bn_rub(10 * urals)}). They differ from the card's because the scenario's rouble rate and "
+        f"volumes differ from the law's."
+    )
 def placed_scenarios(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
     """Each scenario's average Urals and RUB/USD over its own months of the year (where the grid puts it)."""
     rows = []
@@ -92,14 +109,6 @@ def heatmap_chart(p: Any, runs: Mapping[str, Any]) -> Any:
         subtitle="2026 deficit, bn RUB, with Urals and the rouble flat over the months still to "
         "come; scenarios placed at their averages",
     )
-
-
-def brent_shock(p: Any, shock: float = 20.0) -> float:
-    """Change in the 2026 deficit when Brent is ``shock`` USD higher with the discount unchanged, bn RUB."""
-
-    base = run_scenario(p).annual["deficit_bn_rub"]
-    moved = run_scenario(p.replace(brent_price=p.brent_price + shock)).annual["deficit_bn_rub"]
-    return float(moved - base)
 
 
 # --- 05 ------------------------------------------------------------------------------------------
@@ -138,8 +147,8 @@ def risk_table(mc: Any) -> pd.DataFrame:
     pct = mc.deficit_percentiles
     rows = [
         ("Simulated paths", len(mc.deficit), ""),
-        ("P(2026 average Urals > budget price)", 100 * mc.p_urals_above_law, "%"),
-        ("P(2026 deficit > law)", 100 * mc.p_deficit_above_law, "%"),
+        ("Chance the 2026 average Urals is above the budget's price", 100 * mc.p_urals_above_law, "%"),
+        ("Chance the 2026 deficit is above the law's", 100 * mc.p_deficit_above_law, "%"),
     ]
     rows += [(f"Deficit, {int(k)}th percentile", float(v), "bn RUB") for k, v in pct.items()]
     rows += [

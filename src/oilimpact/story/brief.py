@@ -1,0 +1,466 @@
+"""What a reader takes away: the sensitivity card, the one counterfactual, the sentences that explain a
+gap, the honest deficit and fund, the year to date against plan, the data's dates and the brief."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from oilimpact import charts
+from oilimpact.fmt import bn_rub, number, percent, usd
+from oilimpact.model import (
+    HISTORY_SOURCE,
+    LEVERS,
+    counterfactual,
+    default_context,
+    load_assumptions,
+    load_scenarios,
+    nwf_reconciliation,
+    sensitivity_card,
+)
+from oilimpact.model.history import load_history
+from oilimpact.story.common import assumption_sources, cite, table
+
+CARD_LABELS = {
+    "urals_price": "Urals +$1 a barrel",
+    "rub_usd": "Rouble weaker by 1 RUB/USD",
+    "urals_discount": "Discount wider by $1 (Brent held)",
+    "export_volume_change": "Crude exports +1 %",
+}
+
+
+def month_words(month: Any) -> str:
+    """``2026-03`` → ``March 2026``."""
+    return f"{pd.Period(month, 'M'):%B %Y}"
+
+
+def card_table() -> pd.DataFrame:
+    """The sensitivity card: 2026 O&G revenue per unit of each lever at the one fixed baseline (the
+    law's Urals and rouble rate from the first month without a published price)."""
+    sens, _breakeven, _baseline = sensitivity_card()
+    rows = []
+    for lever in LEVERS:
+        row = sens.loc[lever]
+        rows.append(
+            {
+                "Lever": CARD_LABELS[lever],
+                "Full year, bn RUB": row["full_year_bn_rub"],
+                "Months to come, bn RUB": row["rest_of_year_bn_rub"],
+                "Full year, % GDP": row["full_year_pct_gdp"],
+                "Months to come, % GDP": row["rest_of_year_pct_gdp"],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return table(
+        frame, {c: 3 if "GDP" in c else 0 for c in frame.columns if c != "Lever"}, label="Lever"
+    )
+
+
+def breakeven_table() -> pd.DataFrame:
+    """The flat Urals price from the first month without a published price that keeps the 2026 deficit
+    at the law's, at 75, 80, 85 and 90 RUB/USD (the card's baseline otherwise)."""
+    _sens, breakeven, _baseline = sensitivity_card()
+    frame = pd.DataFrame(
+        {
+            "Rouble, RUB/USD": [number(r, 0) for r in breakeven.index],
+            "Urals that keeps the deficit at the law's, USD/bbl": breakeven.to_numpy(),
+        }
+    )
+    return table(frame, 1, label="Rouble, RUB/USD")
+
+
+def card_markdown() -> str:
+    """What the card is and why it is the same in every report."""
+    sens, breakeven, baseline = sensitivity_card()
+    first = first_scenario_month()
+    per_usd = sens.loc["urals_price"]
+    return (
+        f"**The sensitivity card** is computed once, at a fixed baseline — the law's Urals "
+        f"{usd(baseline.urals_price)} and {number(baseline.rub_usd, 1)} RUB/USD held from "
+        f"{month_words(first)}"
+        f" — so it is the same in every report. Each lever moves the whole path. $1 on Urals is worth "
+        f"{bn_rub(per_usd['full_year_bn_rub'])} over a full year and "
+        f"{bn_rub(per_usd['rest_of_year_bn_rub'])} "
+        f"over the months still to come (the earlier months' prices are published). The model is linear "
+        f"in each lever, so $10 is ten times $1. At 80 RUB/USD the deficit stays at the law's level only "
+        f"with Urals at {usd(breakeven[80.0], 0)} or more."
+    )
+
+
+def first_scenario_month() -> pd.Period:
+    """The first tax-base month without a published Urals price (the scenarios take over there)."""
+    return default_context().history.last_actual + 1
+
+
+# --- the one counterfactual and the gap's explanation ----------------------------------------------
+
+
+def counterfactual_markdown(result: Any, price: float, quote_source: str = "the article's") -> str:
+    """The counterfactual, defined once: ``price`` held from the first scenario month, everything else as
+    in the scenario, against the law's price held over the same months."""
+    law = default_context().law_price
+    gain = counterfactual(result.params, price)
+    first = first_scenario_month()
+    return (
+        f"**{quote_source.capitalize()} {usd(price)} held from {month_words(first)}**, everything else as in "
+        f"this scenario (its rouble rate and volumes), brings "
+        f"**{bn_rub(abs(gain))} {'more' if gain >= 0 else 'less'}** oil and gas revenue in 2026 than the "
+        f"law's {usd(law)} held over the same months."
+    )
+
+
+def gap_markdown(result: Any) -> str:
+    """Why the year's revenue differs from the law's plan, in the steps of the decomposition (the law's
+    inputs switched to the scenario's one at a time), and the sentence a reader needs when a price above
+    the law's still leaves revenue below plan."""
+    d = result.decomposition
+    a = result.annual
+    context = default_context()
+    paths = result.paths
+    published = paths.months[~paths.is_scenario]
+    feeding = published[published >= pd.Period("2025-10", "M")]
+    urals = pd.Series(paths.urals, index=paths.months).loc[feeding]
+    discount = pd.Series(paths.discount, index=paths.months).loc[feeding]
+    scen = paths.is_scenario & (paths.months.year == 2026)
+    rate = float(paths.rub_usd[scen].mean())
+    steps = [
+        f"the rouble at {number(rate, 1)} instead of {number(context.law_rub_usd, 1)} RUB/USD, "
+        f"{bn_rub(d['rub_usd_effect_bn_rub'], signed=True)}",
+        f"the published Urals prices of {feeding[0]:%B %Y}–{feeding[-1]:%B %Y} ({usd(urals.min(), 0)}–"
+        f"{usd(urals.max(), 0)} instead of {usd(context.law_price)}, with the discount at "
+        f"{usd(discount.min(), 0)}–{usd(discount.max(), 0)}), "
+        f"{bn_rub(d['published_prices_effect_bn_rub'], signed=True)}",
+    ]
+    if abs(d["volume_effect_bn_rub"]) >= 0.5:
+        steps.append(f"export volumes, {bn_rub(d['volume_effect_bn_rub'], signed=True)}")
+    steps.append(
+        f"the scenario's Urals path from {month_words(first_scenario_month())}, "
+        f"{bn_rub(d['scenario_price_effect_bn_rub'], signed=True)}"
+    )
+    steps.append(
+        f"published receipts against the model, {bn_rub(d['actual_months_residual_bn_rub'], signed=True)}"
+    )
+    total = a["og_gap_to_plan_bn_rub"]
+    text = (
+        f"Revenue ends **{bn_rub(abs(total))} {'above' if total >= 0 else 'below'}** the law's plan. Step by "
+        "step from the law's inputs: " + "; ".join(steps) + "."
+    )
+    price = d["scenario_price_effect_bn_rub"]
+    against = -(
+        d["rub_usd_effect_bn_rub"] + d["published_prices_effect_bn_rub"] + d["volume_effect_bn_rub"]
+    )
+    lower = " and lower volumes" if d["volume_effect_bn_rub"] < -0.5 else ""
+    if price > 0 and total < 0:
+        text += (
+            f" So the higher price from {month_words(first_scenario_month())} adds {bn_rub(price)}, but the "
+            f"strong rouble, the wide discount of the winter months{lower}"
+            f" take {bn_rub(against)}: more than the windfall."
+        )
+    return text
+
+
+def _moves(value: float) -> str:
+    if abs(value) < 0.5:
+        return "changes almost nothing"
+    return f"{'adds' if value > 0 else 'takes'} {bn_rub(abs(value))}"
+
+
+# --- the deficit and the fund, with their assumptions -----------------------------------------------
+
+
+def deficit_markdown(result: Any) -> str:
+    """The deficit with what it is made of: the published year to date, the law's pace, the shortfall."""
+    a = result.annual
+    if not a["deficit_published_to"]:
+        return (
+            f"The deficit is **{bn_rub(a['deficit_bn_rub'])} ({percent(a['deficit_pct_gdp'], 2)} of GDP)**: "
+            f"the law's {bn_rub(a['law_deficit_bn_rub'])} plus the year's O&G shortfall against plan."
+        )
+    known = pd.Period(a["deficit_published_to"], "M")
+    share = 100 * a["deficit_published_bn_rub"] / a["law_deficit_bn_rub"]
+    span = f"{known:%B}" if known.month == 1 else f"January–{known:%B}"
+    return (
+        f"The 2026 deficit comes to **{bn_rub(a['deficit_bn_rub'])} ({percent(a['deficit_pct_gdp'], 2)} of "
+        f"GDP)** against the law's {bn_rub(a['law_deficit_bn_rub'])}. It counts the published deficit of "
+        f"{span} ({bn_rub(a['deficit_published_bn_rub'])}, {percent(share, 0)} of the law's year) "
+        "and assumes "
+        f"non-oil revenue and spending at the law's average monthly pace after it, plus the O&G shortfall "
+        f"against the plan."
+    )
+
+
+def nwf_markdown(result: Any) -> str:
+    """The fund's end balance with its caveats: revaluation, deficit financing, the reconciliation."""
+    a = result.annual
+    rec = nwf_reconciliation(result.params)
+    gap = ""
+    if len(rec):
+        row = rec.iloc[-1]
+        gap = (
+            f" Checked against the published balance of 1 {row.name:%B %Y} "
+            f"({bn_rub(row['published_bn_rub'])}), the model's step from the month before gives "
+            f"{bn_rub(row['model_bn_rub'])}: the gap of {bn_rub(row['gap_bn_rub'], signed=True)} is what "
+            f"it does not carry (chiefly the gold price); the path restarts from each published balance."
+        )
+    share = a["nwf_deficit_share"]
+    draws = (
+        "no draws for the deficit beyond those published"
+        if share == 0
+        else f"{percent(100 * share, 0)} of the deficit above the law's drawn from the fund"
+    )
+    return (
+        f"The fund's liquid assets end 2026 at **{bn_rub(a['nwf_end_balance_bn_rub'])}**, assuming {draws} "
+        f"(January's published sale for the deficit was {bn_rub(_published_draws())}), the "
+        f"budget rule's FX operations, and yuan and gold that keep their dollar value (so their rouble "
+        f"value follows the rouble). If the fund covered the whole deficit above the law's, it would end "
+        f"at {bn_rub(a['nwf_end_if_fund_covers_overshoot_bn_rub'])}.{gap}"
+    )
+
+
+def _published_draws() -> float:
+    return float(sum(default_context().fund.financing.values()))
+
+
+FUND_KEYS = (
+    "nwf_liquid_assets",
+    "budget_rule_fx_operations",
+    "nwf_deficit_financing",
+    "nwf_deficit_financing_plan",
+    "nwf_deficit_share",
+    "budget_deficit_ytd",
+    "rub_usd_month_end",
+)
+
+
+def fund_sources() -> list:
+    return cite(assumption_sources(*FUND_KEYS))
+
+
+def nwf_table(result: Any) -> pd.DataFrame:
+    """The fund by month end in 2026: the model's path and, where the next month-start balance is
+    published, that balance and the gap to the model's step into it."""
+    rec = nwf_reconciliation(result.params)
+    m = result.monthly[result.monthly.index.year == 2026]
+    published = {month - 1: row for month, row in rec.iterrows()}
+    rows = []
+    for month, balance in m["nwf_balance_bn_rub"].items():
+        row = published.get(month)
+        rows.append(
+            {
+                "Month end": f"{month:%B %Y}",
+                "Model, bn RUB": number(balance, 0),
+                "Published (next day), bn RUB": ""
+                if row is None
+                else number(row["published_bn_rub"], 0),
+                "Gap, bn RUB": "" if row is None else number(row["gap_bn_rub"], 0, signed=True),
+            }
+        )
+    return table(pd.DataFrame(rows), 0, label="Month end")
+
+
+# --- the year to date against plan ------------------------------------------------------------------
+
+
+def ytd_frame(result: Any, year: int = 2026) -> pd.DataFrame:
+    """The months of ``year`` with published receipts: receipts, the law's plan, the same month a year
+    earlier, the gap and its running sum, and the published components (extraction tax, NDD, damper)."""
+    m = result.monthly
+    this = m[(m.index.year == year) & m["og_revenue_actual_bn_rub"].notna()]
+    prior = m["og_revenue_actual_bn_rub"]
+    frame = pd.DataFrame(
+        {
+            "receipts_bn_rub": this["og_revenue_actual_bn_rub"],
+            "plan_bn_rub": this["plan_bn_rub"],
+            "year_earlier_bn_rub": [prior.get(p - 12, float("nan")) for p in this.index],
+        },
+        index=this.index,
+    )
+    frame["gap_bn_rub"] = frame["receipts_bn_rub"] - frame["plan_bn_rub"]
+    frame["cumulative_gap_bn_rub"] = frame["gap_bn_rub"].cumsum()
+    history = load_history()
+    damper = load_assumptions().get("damper_payment").series()
+    for series, column in (("met_oil", "met_bn_rub"), ("ndd", "ndd_bn_rub")):
+        frame[column] = [
+            history.get(series, {}).get(str(p)).value
+            if str(p) in history.get(series, {})
+            else float("nan")
+            for p in this.index
+        ]
+    frame["damper_bn_rub"] = [damper.get(str(p), float("nan")) for p in this.index]
+    return frame
+
+
+def ytd_table(result: Any) -> pd.DataFrame:
+    f = ytd_frame(result)
+    shown = pd.DataFrame(
+        {
+            "Month": [f"{p:%B %Y}" for p in f.index],
+            "Receipts, bn RUB": f["receipts_bn_rub"].to_numpy(),
+            "Law's plan, bn RUB": f["plan_bn_rub"].to_numpy(),
+            "A year earlier, bn RUB": f["year_earlier_bn_rub"].to_numpy(),
+            "Gap to plan, bn RUB": f["gap_bn_rub"].to_numpy(),
+            "Gap so far, bn RUB": f["cumulative_gap_bn_rub"].to_numpy(),
+            "Damper (published), bn RUB": f["damper_bn_rub"].to_numpy(),
+        }
+    )
+    return table(shown, 1, label="Month")
+
+
+def ytd_markdown(result: Any) -> str:
+    f = ytd_frame(result)
+    if f.empty:
+        return "_No month of 2026 has published receipts yet._"
+    last = f.index[-1]
+    yoy = 100 * (f["receipts_bn_rub"].sum() / f["year_earlier_bn_rub"].sum() - 1)
+    span = f"{last:%B %Y}" if len(f) == 1 else f"January–{last:%B %Y}"
+    damper = f["damper_bn_rub"].dropna()
+    extra = ""
+    if len(damper):
+        value = float(damper.iloc[-1])
+        extra = (
+            f" Of the components, only the damper is published for {damper.index[-1]:%B}: "
+            f"{bn_rub(abs(value))} {'paid out to the oil companies' if value < 0 else 'paid in by them'}; "
+            "the extraction tax, NDD and gas taxes are not yet broken out."
+        )
+    return (
+        f"**Year to date ({span}), published:** {bn_rub(f['receipts_bn_rub'].sum())} of oil and gas revenue, "
+        f"{bn_rub(abs(f['cumulative_gap_bn_rub'].iloc[-1]))} "
+        f"{'below' if f['cumulative_gap_bn_rub'].iloc[-1] < 0 else 'above'} the law's plan "
+        "for the same months "
+        f"and {percent(abs(yoy), 1)} {'lower' if yoy < 0 else 'higher'} than a year earlier.{extra}"
+    )
+
+
+def ytd_chart(result: Any, year: int = 2026) -> Any:
+    m = result.monthly
+    this = m[m.index.year == year]
+    return charts.year_to_date(
+        this["og_revenue_actual_bn_rub"],
+        this["plan_bn_rub"],
+        m["og_revenue_actual_bn_rub"].reindex(this.index - 12).set_axis(this.index),
+        cite(
+            [
+                HISTORY_SOURCE,
+                *assumption_sources("og_revenue_monthly", "budget_law_og_revenue", "damper_payment"),
+            ]
+        ),
+    )
+
+
+# --- the data's dates and the brief ------------------------------------------------------------------
+
+DATA_SERIES = {
+    "og_revenue": "Oil and gas revenue (receipts)",
+    "urals_tax_price": "Urals tax price",
+    "rub_usd_avg": "CBR rouble rate, monthly average",
+    "met_oil": "Extraction tax on crude",
+    "ndd": "Additional income tax (NDD)",
+    "damper": "Damper",
+}
+ASSUMPTION_SERIES = {
+    "og_revenue_monthly": "Oil and gas revenue (receipts)",
+    "urals_tax_price_2026": "Urals tax price",
+    "urals_discount": "Urals discount to Brent",
+    "damper_payment": "Damper",
+    "nwf_liquid_assets": "NWF liquid assets (month start)",
+    "budget_rule_fx_operations": "Budget-rule FX operations",
+    "nwf_deficit_financing": "NWF deficit financing",
+    "budget_deficit_ytd": "Federal deficit, year to date",
+}
+
+
+def data_as_of() -> pd.DataFrame:
+    """The latest period of every data series the model reads (history file and assumptions)."""
+    latest: dict[str, str] = {}
+    for series, label in DATA_SERIES.items():
+        months = list(load_history().get(series, {}))
+        if months:
+            latest[label] = max(latest.get(label, ""), max(months))
+    assumptions = load_assumptions()
+    for key, label in ASSUMPTION_SERIES.items():
+        labels = [k[:7] for k in assumptions.get(key).series()]
+        if labels:
+            latest[label] = max(latest.get(label, ""), max(labels))
+    frame = pd.DataFrame(
+        {"Series": list(latest), "Latest month": [month_words(v) for v in latest.values()]}
+    )
+    return table(frame, 0, label="Series")
+
+
+def brief_table(runs: Mapping[str, Any]) -> pd.DataFrame:
+    """Per scenario: 2026 O&G revenue, gap to plan, deficit (bn RUB and % of GDP) and the NWF's end."""
+    rows = []
+    for name, result in runs.items():
+        a = result.annual
+        rows.append(
+            {
+                "Scenario": name.replace("_", " "),
+                "O&G revenue, bn RUB": a["og_revenue_bn_rub"],
+                "Gap to plan, bn RUB": a["og_gap_to_plan_bn_rub"],
+                "Deficit, bn RUB": a["deficit_bn_rub"],
+                "Deficit, % GDP": a["deficit_pct_gdp"],
+                "NWF end, bn RUB": a["nwf_end_balance_bn_rub"],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return table(
+        frame, {c: 2 if "%" in c else 0 for c in frame.columns if c != "Scenario"}, label="Scenario"
+    )
+
+
+def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
+    """Three computed sentences: why a higher price does not rescue revenue, the deficit's range and what
+    drives it, and the fund with and without deficit financing."""
+    titles = {name: load_scenarios()[name].title for name in runs}
+    law = runs.get("budget_law")
+    ordered = sorted(runs.items(), key=lambda kv: kv[1].annual["deficit_bn_rub"])
+    best, worst = ordered[0], ordered[-1]
+    above = [titles[n] for n, r in runs.items() if r.annual["og_gap_to_plan_bn_rub"] >= 0]
+    first = (
+        "In every scenario 2026 oil and gas revenue stays below the law's plan"
+        if not above
+        else f"Only {', '.join(above)} reach the law's plan"
+    )
+    war = runs.get("war_premium")
+    if war is not None:
+        d = war.decomposition
+        against = -(
+            d["rub_usd_effect_bn_rub"] + d["published_prices_effect_bn_rub"] + d["volume_effect_bn_rub"]
+        )
+        first += (
+            f". Even with Urals at {usd(price)} from {month_words(first_scenario_month())} "
+            f"({titles['war_premium']}), the price adds {bn_rub(d['scenario_price_effect_bn_rub'])} "
+            f"while the strong rouble and the low, wide-discount prices of the months already published "
+            f"take {bn_rub(against)}."
+        )
+    else:
+        first += "."
+    second = (
+        f"The 2026 deficit runs from {bn_rub(best[1].annual['deficit_bn_rub'])} ({titles[best[0]]}) to "
+        f"{bn_rub(worst[1].annual['deficit_bn_rub'])} ({titles[worst[0]]}) against the law's "
+        f"{bn_rub(best[1].annual['law_deficit_bn_rub'])}"
+        + (
+            f"; even at the law's own price and rate it is {bn_rub(law.annual['deficit_bn_rub'])}, because "
+            f"January alone ran a deficit of {bn_rub(law.annual['deficit_published_bn_rub'])}."
+            if law is not None and law.annual["deficit_published_to"]
+            else "."
+        )
+    )
+    ends = [r.annual["nwf_end_balance_bn_rub"] for r in runs.values()]
+    covered = {n: r.annual["nwf_end_if_fund_covers_overshoot_bn_rub"] for n, r in runs.items()}
+    short = [titles[n] for n, v in covered.items() if v < 0]
+    third = (
+        f"The fund's liquid assets end 2026 between {bn_rub(min(ends))} and {bn_rub(max(ends))} "
+        "if it finances "
+        "nothing for the deficit beyond January's sale"
+        + (
+            f"; if it covered each scenario's deficit above the law's, it would run out before December in "
+            f"{len(short)} of {len(covered)} scenarios ({', '.join(short)})."
+            if short
+            else f"; if it covered each scenario's deficit above the law's, it would end between "
+            f"{bn_rub(min(covered.values()))} and {bn_rub(max(covered.values()))}."
+        )
+    )
+    return [first, second, third]
