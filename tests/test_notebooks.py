@@ -265,3 +265,22 @@ def test_a_bad_parameter_stops_with_the_package_one_line_error(stem, name, value
     assert failed.value.ename == "OilImpactError"
     assert expected in failed.value.evalue and "\n" not in failed.value.evalue
     assert failed.value.traceback == [f"OilImpactError: {failed.value.evalue}"]  # one line, no traceback
+
+
+TICKED = re.compile(r"`([^`\n]+)`")
+FILE_NAME = re.compile(r"^[\w./-]+(?:\.(?:csv|yaml|ipynb|txt)|/)$")
+CODE_WORDS = re.compile(r"\b[a-z]{2,}_[a-z0-9_]+\b|\w\(\)")
+"""What a reader should never meet in prose: a backticked identifier (file names are fine), a
+snake_case name or a function call."""
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("stem", [p.stem for p in NOTEBOOKS],
+                         ids=[p.stem for p in NOTEBOOKS])
+def test_prose_has_no_code_identifiers(stem, tmp_path_factory):
+    nb = _run(stem, None, tmp_path_factory.mktemp("nb"))
+    texts = [cell.source for cell in nb.cells if cell.cell_type == "markdown"]
+    texts += [o["data"]["text/markdown"] for o in _outputs(nb) if "text/markdown" in o.get("data", {})]
+    found = {t for text in texts for t in TICKED.findall(text) if not FILE_NAME.match(t)}
+    found |= {m.group(0) for text in texts for m in CODE_WORDS.finditer(TICKED.sub("", text))}
+    assert sorted(found) == []

@@ -27,30 +27,42 @@ For tax-base month *t* (Urals tax price *P*, USD/bbl; rate *X*, RUB/USD; export-
   income tax (NDD) per bn RUB of extraction-tax base, one rate for the quarterly advances and the March
   settlement of the fourth quarter (the same tax on the same base); *s* the winter swing of the gas
   taxes (it sums to zero over any twelve months). c₀, c₁, c₂, *s* come from the
-  structural model (`oilimpact.model.structural`) fitted on the 2023–2025 history in `data/history.csv`,
-  term by term: extraction tax *a*·*G*, NDD *b*·*N*, damper paid out *d₀* + *d₁*·*G*, the 2023 export
-  duty as published, gas and other *c* + *s*·*S*; so c₀ = *c* − *d₀*, c₁ = *a* − *d₁*, c₂ = *b*. See
-  `calibration_table()`, `leave_one_out()`, `components_check()` and `rolling_backtest()`.
+  structural model fitted on the 2023–2025 history in `data/history.csv`, term by term: extraction
+  tax *a*·*G*, NDD *b*·*N*, damper paid out *d₀* + *d₁*·*G*, the 2023 export duty as published, gas and
+  other *c* + *s*·*S*; so c₀ = *c* − *d₀*, c₁ = *a* − *d₁*, c₂ = *b*.
 - **History**: the tax-base months up to December 2025 take the Urals tax price and CBR average from
   `data/history.csv` (the same numbers the structural fit uses); 2026 prices, the discount and 2026
   revenue come from `data/assumptions.yaml`. A month without a published price (February 2025) is
   interpolated and shifted so that 2025 averages the published $55.60.
 - **Level term** *L*₍year₎ = (law's O&G plan − model at the law's price and rate in every month) / 12,
-  applied from 2026: what the law assumes beyond price and rate (volumes, gas, damper). Shown in
-  `calibration_check()` with the gap before it; with it the law's assumptions reproduce 8,918 bn.
+  applied from 2026: what the law assumes beyond price and rate (volumes, gas, damper); with it the
+  law's assumptions reproduce 8,918 bn by construction (a calibration, not a check).
 - **Plan** (per month) = the model at the law's price and rate plus *L*₍year₎; it sums to the law's 8,918 bn.
 - **Base revenue** (budget rule) = the model with *P* replaced by the base price ($59 in 2026, −$1 a year
   to $55 in 2030) at the actual rate and volumes; **NWF flow** = revenue − base revenue (excess saved,
-  shortfall drawn); NWF balance from 4.08 trn on 2026-01-01.
-- **Deficit** = law deficit 3,786.4 bn + Σ (plan − revenue) over the year; % of GDP on 235,067 bn.
-  Months with an actual revenue use it; the others use the model.
+  shortfall drawn).
+- **NWF liquid assets** by month end: *B*(end of *m*) = *B*(start of *m*) · *X*(end of *m*) / *X*(end of
+  *m*−1) + *F*(*m*) − *D*(*m*). *B*(start) is the published month-start balance where there is one (each restarts the path), else the
+  month before's end; the revaluation assumes the fund's yuan and gold keep their dollar value, so
+  their rouble value follows RUB/USD; *F* is the budget rule's FX operations, published where
+  announced, else the rule's flow; *D* the deficit financing, published where printed, else an
+  assumed share (0 by default) of the deficit above the law's, spread over the months to come.
+- **Deficit** = the published year-to-date deficit (January 2026: 1,718 bn) + for each later month one
+  twelfth of the law's 3,786.4 bn (non-oil revenue and spending at the law's pace) + that month's O&G
+  shortfall against the plan; % of GDP on 235,067 bn. Months with a published revenue use it.
 - **Urals** = Brent − discount; scenario paths: flat, glide, shock-and-decay; Monte Carlo: log Urals =
-  log(path) + Ornstein–Uhlenbeck deviation (volatility, reversion), so each month's median is the path.
+  log(path) + Ornstein–Uhlenbeck deviation (volatility, reversion), so each month's median is the path;
+  the rouble, discount and volumes stay on the scenario's path.
 - **Export volume change** *e* % moves output by export share × *e* (crude exports 5.0 of 9.326 mb/d).
-- **Decomposition** of a scenario's 2026 revenue minus the plan into Brent price, discount, rouble and
-  volume effects: Shapley values over the four inputs (the average of each input's effect over every
-  order of switching them from the law's path to the scenario's), which sum exactly to the total, plus
-  the actual-minus-model residual of months with a published revenue.
+- **Levers and sensitivities**: a lever moves the whole scenario path (Urals; the rouble; the discount
+  with Brent held; volumes); the model is linear in each, so *N* units move revenue by *N* times the
+  per-unit change, and the tornado's bars are exactly that.
+- **Decomposition** of a scenario's revenue minus the plan against what the law states (Urals, the
+  rouble rate, volumes): the law's inputs are switched to the scenario's one at a time — the rouble,
+  then volumes, then the Urals prices already published, then the scenario's Urals path — plus the
+  published receipts minus the model; the steps sum exactly to the total. The last price step is the
+  counterfactual: a price held from the first month without a published price, everything else as in
+  the scenario, against the law's price over the same months.
 """
 
 from __future__ import annotations
