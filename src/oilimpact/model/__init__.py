@@ -42,8 +42,8 @@ For tax-base month *t* (Urals tax price *P*, USD/bbl; rate *X*, RUB/USD; export-
   to $55 in 2030) at the actual rate and volumes; **NWF flow** = revenue − base revenue (excess saved,
   shortfall drawn).
 - **NWF liquid assets** by month end: *B*(end of *m*) = *B*(start of *m*) · *X*(end of *m*) /
-  *X*(end of *m*−1) + *F*(*m*) − *D*(*m*). *B*(start) is the published month-start balance where there is one (each restarts the path), else the
-  month before's end; the revaluation assumes the fund's yuan and gold keep their dollar value, so
+  *X*(end of *m*−1) + *F*(*m*) − *D*(*m*). *B*(start) is the published month-start balance where
+  there is one (each restarts the path), else the month before's end; the revaluation assumes the fund's yuan and gold keep their dollar value, so
   their rouble value follows RUB/USD; *F* is the budget rule's FX operations, published where
   announced, else the rule's flow; *D* the deficit financing, published where printed, else an
   assumed share (0 by default) of the deficit above the law's, spread over the months to come.
