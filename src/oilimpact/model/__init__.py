@@ -41,12 +41,12 @@ For tax-base month *t* (Urals tax price *P*, USD/bbl; rate *X*, RUB/USD; export-
 - **Base revenue** (budget rule) = the model with *P* replaced by the base price ($59 in 2026, −$1 a year
   to $55 in 2030) at the actual rate and volumes; **NWF flow** = revenue − base revenue (excess saved,
   shortfall drawn).
-- **NWF liquid assets** by month end: *B*(end of *m*) = *B*(start of *m*) · *X*(end of *m*) /
-  *X*(end of *m*−1) + *F*(*m*) − *D*(*m*). *B*(start) is the published month-start balance where
-  there is one (each restarts the path), else the month before's end; the revaluation assumes the fund's yuan and gold keep their dollar value, so
-  their rouble value follows RUB/USD; *F* is the budget rule's FX operations, published where
-  announced, else the rule's flow; *D* the deficit financing, published where printed, else an
-  assumed share (0 by default) of the deficit above the law's, spread over the months to come.
+- **NWF liquid assets** by month end: *B*(end of *m*) = *B*(start of *m*) · *X*(end of *m*) / *X*(end of
+  *m*−1) + *F*(*m*) − *D*(*m*). *B*(start) is the published month-start balance where there is one (each
+  restarts the path), else the month before's end; the revaluation assumes the fund's yuan and gold keep
+  their dollar value, so their rouble value follows RUB/USD; *F* is the budget rule's FX operations,
+  published where announced, else the rule's flow; *D* the deficit financing, published where printed,
+  else an assumed share (0 by default) of the deficit above the law's, spread over the months to come.
 - **Deficit** = the published year-to-date deficit (January 2026: 1,718 bn) + for each later month one
   twelfth of the law's 3,786.4 bn (non-oil revenue and spending at the law's pace) + that month's O&G
   shortfall against the plan; % of GDP on 235,067 bn. Months with a published revenue use it.
