@@ -141,10 +141,17 @@ def _annual(
         "nwf_deficit_share": context.fund.deficit_share,
         "nwf_end_balance_bn_rub": _last(balance),
         "nwf_end_if_fund_covers_overshoot_bn_rub": _last(covered_end),
+        "nwf_runs_out_if_fund_covers_overshoot": _first_below_zero(engine.receipts[mask], covered_end),
         "level_term_bn_rub_month": engine.level_by_year.get(year, 0.0),
         **_cap_shares(paths.urals, paths.months, context.caps, year),
     }
     return pd.Series(summary, dtype=object)
+
+
+def _first_below_zero(months: pd.PeriodIndex, balance: np.ndarray) -> str:
+    """The first month whose end balance is below zero (the fund would be exhausted), or ``""``."""
+    below = np.flatnonzero(balance < 0)
+    return str(months[below[0]]) if len(below) else ""
 
 
 def _last(values: np.ndarray) -> float:

@@ -210,12 +210,18 @@ def nwf_markdown(result: Any) -> str:
         if share == 0
         else f"{percent(100 * share, 0)} of the deficit above the law's drawn from the fund"
     )
+    covered = a["nwf_end_if_fund_covers_overshoot_bn_rub"]
+    if a["nwf_runs_out_if_fund_covers_overshoot"]:
+        alternative = (f"If the fund covered the whole deficit above the law's, it would run out in "
+                       f"{month_words(a['nwf_runs_out_if_fund_covers_overshoot'])}.")
+    else:
+        alternative = (f"If the fund covered the whole deficit above the law's, it would end at "
+                       f"{bn_rub(covered)}.")
     return (
         f"The fund's liquid assets end 2026 at **{bn_rub(a['nwf_end_balance_bn_rub'])}**, assuming {draws} "
         f"(January's published sale for the deficit was {bn_rub(_published_draws())}), the "
-        f"budget rule's FX operations, and yuan and gold that keep their dollar value (so their rouble "
-        f"value follows the rouble). If the fund covered the whole deficit above the law's, it would end "
-        f"at {bn_rub(a['nwf_end_if_fund_covers_overshoot_bn_rub'])}.{gap}"
+        "budget rule's FX operations, and yuan and gold that keep their dollar value (so their rouble "
+        f"value follows the rouble). {alternative}{gap}"
     )
 
 
@@ -450,14 +456,17 @@ def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
     )
     ends = [r.annual["nwf_end_balance_bn_rub"] for r in runs.values()]
     covered = {n: r.annual["nwf_end_if_fund_covers_overshoot_bn_rub"] for n, r in runs.items()}
-    short = [titles[n] for n, v in covered.items() if v < 0]
+    short = [f"{titles[n]}, {month_words(r.annual['nwf_runs_out_if_fund_covers_overshoot'])}"
+             for n, r in runs.items() if r.annual["nwf_runs_out_if_fund_covers_overshoot"]]
+    kept = [v for n, v in covered.items() if not runs[n].annual["nwf_runs_out_if_fund_covers_overshoot"]]
     third = (
         f"The fund's liquid assets end 2026 between {bn_rub(min(ends))} and {bn_rub(max(ends))} "
-        "if it finances "
-        "nothing for the deficit beyond January's sale"
+        "if it finances nothing for the deficit beyond January's sale"
         + (
-            f"; if it covered each scenario's deficit above the law's, it would run out before December in "
-            f"{len(short)} of {len(covered)} scenarios ({', '.join(short)})."
+            f"; if it covered each scenario's deficit above the law's, it would run out in "
+            f"{len(short)} of {len(covered)} scenarios ({'; '.join(short)})"
+            + (f" and end between {bn_rub(min(kept))} and {bn_rub(max(kept))} in the others."
+               if kept else ".")
             if short
             else f"; if it covered each scenario's deficit above the law's, it would end between "
             f"{bn_rub(min(covered.values()))} and {bn_rub(max(covered.values()))}."
