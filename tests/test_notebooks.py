@@ -286,3 +286,19 @@ def test_prose_has_no_code_identifiers(stem, tmp_path_factory):
     found = {t for text in texts for t in TICKED.findall(text) if not FILE_NAME.match(t)}
     found |= {m.group(0) for text in texts for m in CODE_WORDS.finditer(TICKED.sub("", text))}
     assert sorted(found) == []
+
+
+@pytest.mark.notebook
+@pytest.mark.xdist_group("03_budget_impact")
+def test_the_brief_shows_the_numbers_the_budget_reports_record(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("nb")
+    brief = _run("00_brief", None, tmp)
+    table = next(o["data"]["text/html"] for o in _outputs(brief)
+                 if "text/html" in o.get("data", {}) and "Gap to plan" in o["data"]["text/html"])
+    for scenario in ("war_premium", "pre_war"):
+        values = _results(_run("03_budget_impact", scenario, tmp))
+        row = table.split(f"<th>{scenario.replace('_', ' ')}</th>", 1)[1].split("</tr>", 1)[0]
+        cells = re.findall(r"<td>([^<]*)</td>", row)
+        assert [float(c) for c in cells] == [
+            round(values["og_revenue_2026_bn_rub"]), round(values["og_gap_to_plan_bn_rub"]),
+            round(values["deficit_bn_rub"]), round(values["deficit_pct_gdp"], 2), round(values["nwf_end_bn_rub"])]
