@@ -301,4 +301,5 @@ def test_the_brief_shows_the_numbers_the_budget_reports_record(tmp_path_factory)
         cells = re.findall(r"<td>([^<]*)</td>", row)
         assert [float(c) for c in cells] == [
             round(values["og_revenue_2026_bn_rub"]), round(values["og_gap_to_plan_bn_rub"]),
-            round(values["deficit_bn_rub"]), round(values["deficit_pct_gdp"], 2), round(values["nwf_end_bn_rub"])]
+            round(values["deficit_bn_rub"]), round(values["deficit_pct_gdp"], 2),
+            round(values["nwf_end_bn_rub"])]
