@@ -47,9 +47,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
+from oilimpact.articles import ru_figures, ru_periods
+from oilimpact.articles.lang import language_of
 from oilimpact.articles.metrics import METRIC_RULES as METRIC_RULES
 from oilimpact.articles.metrics import metric_of
 from oilimpact.articles.periods import assign_periods
+from oilimpact.articles.ru_metrics import RU_METRIC_RULES
+from oilimpact.articles.raw import RawFigure as _Raw
 from oilimpact.articles.text import Article, Sentence, passage, sentences
 from oilimpact.articles.units import (
     CURRENCIES,
@@ -239,35 +243,13 @@ COMPARISON_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-@dataclass
-class _Raw:
-    """A figure found but not yet placed in its context."""
-
-    value: float
-    unit: str  # "" while a bare number waits for a unit from its neighbours
-    scale: str
-    qualifier: str
-    start: int
-    end: int
-    number_start: int
-    sentence: Sentence
-    sentence_index: int
-    value_high: float | None = None
-    partner: int | None = None  # index of the figure this one restates in another currency
-    period: object | None = None
-    metric: str = "other"
-    negative: bool = False
-    change: bool = False  # a change ("fell 35%", "down by"), not a level
-    explicit: bool = False  # its period is named in its own sentence (not inherited)
-    in_words: bool = False  # "three years", "a tenth"
-    same_as: _Raw | None = None  # the earlier figure a bare number repeats ("the 92.2 in the law")
-
-
 def extract_figures(article: Article) -> list[Figure]:
     """Every economic figure of the article, in text order (an article with none gives [])."""
     text = _masked(article.text)
     spans = sentences(article.text, article.body_start)
     starts = [s.start for s in spans]
+    if language_of(article.text, article.body_start) == "ru":
+        return _russian_figures(article, text, spans, starts)
     raws = sorted(_find_numbers(text, article.body_start, spans, starts), key=lambda r: r.start)
     raws = _resolve_bare(text, raws, spans)
     _link_pairs(text, raws)
@@ -279,6 +261,15 @@ def extract_figures(article: Article) -> list[Figure]:
         if raw.partner is not None:
             partner = raws[raw.partner]
             raw.period, raw.metric = partner.period, partner.metric
+    return [_figure(article, raw) for raw in raws]
+
+
+def _russian_figures(article: Article, text: str, spans: list[Sentence], starts: list[int]) -> list[Figure]:
+    """The Russian rules read the numbers; metrics and periods are the shared steps with Russian words."""
+    raws = ru_figures.find_figures(text, article.body_start, spans, starts)
+    for i, raw in enumerate(raws):
+        raw.metric = metric_of(text, raws, i, spans, rules=RU_METRIC_RULES)
+    raws = assign_periods(article, raws, find=ru_periods.find_phrases)
     return [_figure(article, raw) for raw in raws]
 
 

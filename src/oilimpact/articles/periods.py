@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -129,6 +130,9 @@ class _Phrase:
         return _WEAK.get(self.kind, 0)
 
     own_from: bool = False  # "from November": a base for a change, a start for a level after it
+
+
+PhraseFinder = Callable[[str, int, int, dt.date], list[_Phrase]]
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -353,16 +357,17 @@ def _relative(phrase: _Phrase, context: list[When], today: dt.date) -> When | No
     return None
 
 
-def assign_periods(article: Article, raws: list[Any]) -> list[Any]:
+def assign_periods(article: Article, raws: list[Any], find: PhraseFinder | None = None) -> list[Any]:
     """Set ``raw.period`` (a :class:`When`, or None) on each figure of ``raws`` (in text order); return the
     figures kept: a number in words inside a period phrase ("the four weeks to 11 January") is part of
-    the phrase, not a figure."""
+    the phrase, not a figure. ``find`` reads the period phrases of the article's language (by default
+    :func:`find_phrases`, English)."""
     text, today = article.text, article.date
 
     def overlaps(p: _Phrase, r: Any) -> bool:
         return r.number_start <= p.start < r.end or p.start <= r.number_start < p.end
 
-    phrases = find_phrases(text, article.body_start, len(text), today)
+    phrases = (find or find_phrases)(text, article.body_start, len(text), today)
     raws[:] = [r for r in raws if not (r.in_words and any(overlaps(p, r) for p in phrases))]
     phrases = [p for p in phrases if not any(overlaps(p, r) for r in raws)]
     context: list[When] = []  # the periods figures have named so far: the report's running context

@@ -1,0 +1,78 @@
+"""Metric labels for figures of Russian articles: the same names as :mod:`oilimpact.articles.metrics`,
+read from Russian context words (НГД, НДПИ, НДД, демпфер, ФНБ, дефицит, продажи валюты, Urals).
+
+:data:`RU_METRIC_RULES` is the Russian vocabulary, first match wins, ``other`` when none applies; the
+shared :func:`oilimpact.articles.metrics.metric_of` applies it. :data:`GLOSSES` gives each label the
+English words a report prints beside a Russian quote.
+"""
+
+from __future__ import annotations
+
+from oilimpact.articles.metrics import MetricRule, _rule
+from oilimpact.articles.units import RATE_UNIT
+
+_OG = r"нефтегаз|НГД|нефти\s+и\s+газа|нефтяник"
+_REVENUE = r"доход|поступлени|сбор|НГД|казн|принес|получил|собрал|дал(?![а-яё])|составил"
+_YOY = r"г/г|годом\s+ранее|год\s+назад|в\s+годовом\s+выражении|прошлого\s+года|чем\s+в\s+\w+\s+20\d\d|20\d\d\s+года"
+_MOM = r"м/м|месяцем\s+ранее|по\s+сравнению\s+с\s+(?:январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр)"
+_NWF = r"ФНБ|фонд\w*\s+национального\s+благосостояния"
+
+#: The Russian metric vocabulary, first match wins; anything else is ``other``.
+RU_METRIC_RULES: tuple[MetricRule, ...] = (
+    _rule("sanctions_waiver_days", "days", r"лиценз|отсрочк|исключени", scope="sentence"),
+    _rule("price_cap", "price", r"потол", scope="segment"),
+    _rule("budget_oil_price_assumption", "price", r"заложен|бюджет\w*\s+(?:цен|исход)|цен\w*\s+отсечени|отсечени",
+          scope="segment"),
+    _rule("urals_discount", "price", r"дисконт|скидк", scope="segment"),
+    _rule("brent_price", "price", r"\bbrent\b(?!.*urals)", scope="before"),
+    _rule("urals_price", "price", r"urals|российск\w*\s+нефт"),
+    _rule("brent_price", "price", r"brent"),
+    _rule("urals_discount", "price", r"дисконт", scope="passage"),
+    _rule("urals_price", "price", r"urals", scope="passage"),
+    _rule("oil_price", "price", r"."),
+    _rule("urals_price_rub", "RUB/bbl", r"."),
+    _rule("exchange_rate_change", RATE_UNIT, r"подорож|подешев|укрепил|ослаб", scope="lead"),
+    _rule("budget_exchange_rate_assumption", RATE_UNIT, r"бюджет|заложен|закон|прогноз", scope="segment"),
+    _rule("exchange_rate", RATE_UNIT, r"."),
+    _rule("fx_sales_daily", "RUB/day", r"продаж|покуп|продав|операци|направ"),
+    _rule("fx_sales_daily", "RUB/day", r"продаж|покуп|продав|операци|направ", scope="passage"),
+    _rule("og_additional_revenue_expected", "money", r"дополнительн\w*\s+нефтегаз|ожидаем\w*\s+объем",
+          scope="segment"),
+    _rule("og_additional_revenue_expected", "money", r"ожидаем\w*\s+недобор|ожидаем\w*\s+(?:дополнит|объем)"),
+    _rule("fx_sales_total", "money", r"продаж\w*\s+(?:иностранной\s+)?валют|покупк\w*\s+валют", scope="segment"),
+    _rule("damper_payments", "money", r"демпфер"),
+    _rule("ndd_revenue", "money", r"НДД|налог\w*\s+на\s+дополнительный\s+доход", scope="segment"),
+    _rule("ndpi_revenue", "money", r"НДПИ|налог\w*\s+на\s+добычу", scope="segment"),
+    _rule("nwf_liquid_assets", "money", _NWF, r"ликв"),
+    _rule("nwf_total", "money", _NWF),
+    _rule("budget_deficit", "money", r"дефицит"),
+    _rule("budget_deficit_gdp", "percent", r"дефицит"),
+    _rule("oil_gas_revenue_shortfall", "money", r"недобор|недополуч|потер", scope="segment"),
+    _rule("oil_gas_revenue_base", "money", r"базов|баз[аеуы](?![а-яё])", scope="segment"),
+    _rule("oil_gas_revenue_yoy_change", "percent", _YOY),
+    _rule("oil_gas_revenue_mom_change", "percent", _MOM),
+    _rule("oil_gas_revenue", "money", _OG),
+    _rule("oil_gas_revenue", "money", _OG, scope="passage"),
+    _rule("oil_exports", "bbl/day", r"экспорт|поставк"),
+    _rule("oil_output", "bbl/day", r"добыч|производ"),
+)
+
+#: English words for the labels, for a reader of a Russian quote.
+GLOSSES = {
+    "oil_gas_revenue": "oil and gas revenue", "oil_gas_revenue_base": "oil and gas revenue, base level",
+    "oil_gas_revenue_shortfall": "oil and gas revenue shortfall",
+    "oil_gas_revenue_yoy_change": "oil and gas revenue, change on a year earlier",
+    "oil_gas_revenue_mom_change": "oil and gas revenue, change on the month before",
+    "og_additional_revenue_expected": "expected additional oil and gas revenue",
+    "ndpi_revenue": "mineral extraction tax (MET) revenue", "ndd_revenue": "additional income tax (NDD)",
+    "damper_payments": "fuel damper payments", "fx_sales_daily": "Finance Ministry FX sales a day",
+    "fx_sales_total": "Finance Ministry FX sales, total", "nwf_liquid_assets": "National Wealth Fund, liquid",
+    "nwf_total": "National Wealth Fund, total", "budget_deficit": "budget deficit",
+    "budget_deficit_gdp": "budget deficit, % of GDP", "urals_price": "Urals price",
+    "urals_price_rub": "Urals price in roubles", "urals_discount": "Urals discount to Brent",
+    "brent_price": "Brent price", "oil_price": "oil price", "price_cap": "price cap",
+    "budget_oil_price_assumption": "oil price in the budget", "exchange_rate": "rouble per dollar",
+    "exchange_rate_change": "change of the rouble rate",
+    "budget_exchange_rate_assumption": "rouble rate in the budget", "oil_exports": "oil exports",
+    "oil_output": "oil output", "sanctions_waiver_days": "sanctions waiver, days", "other": "",
+}
