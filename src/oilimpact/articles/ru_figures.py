@@ -51,13 +51,13 @@ _TOKEN = re.compile(
     rf"(?<![\w.,/:№#\-−])(?P<sign>[−+]|-(?=\$?\d))?(?P<cur>\$|₽|€)?(?P<num>{_NUM})"
     r"(?P<glued>[KkКк](?![\w]))?(?![\w]|[.,:/]\d|-[а-яёa-z]|-\d{4})"
 )
-_RANGE_END = re.compile(rf"\s*(?P<join>[–—-]|{SP}до{SP})\s*(?P<cur>\$)?(?P<num>{_NUM})(?![\w]|[.,:/]\d)")
+_RANGE_END = re.compile(rf"(?P<join>[–—-]|{SP}до{SP})(?P<cur>\$)?(?P<num>{_NUM})(?![\w]|[.,:/]\d)")
 _AFTER = re.compile(
     rf"(?P<scale>{SP}?(?:{SCALE}))?"
     rf"(?P<unit>{SP}?%|{SP}?процент{END}|{SP}?п\.{SP}?п\.|{SP}?₽|{SP}(?:{CURRENCY})"
     rf"|{SP}б/с|{SP}барр(?:\.|ел{END})(?:(?:{SP}(?:нефти|и|нефтепродуктов))*{SP}в{SP}сутки|{SP}?/{SP}?сут\.?)?"
     rf"|{SP}(?:т|тонн{END})(?![а-яё])|{SP}раза?(?![а-яё])"
-    rf"|{SP}(?:дн(?:я|ей)|день|недел{END}|месяц{END}|мес\.|лет|года?)(?![а-яё]))?"
+    rf"|{SP}(?:дн(?:я|ей)|день|недел(?:я|и|ь)|месяц(?:а|ев)?|мес\.|лет|года?)(?![а-яё]))?"
     rf"(?P<per>{SP}?(?:/|за|на){SP}?(?:барр(?:\.|ел{END})|тонну|т\.?)(?![а-яё]))?"
     rf"(?P<rate>{SP}?(?:/{SP}?\$|за{SP}(?:1{SP})?(?:доллар{END}(?:{SP}США)?|долл\.(?:{SP}США)?|\$1?)))?"
     rf"(?P<day>{SP}?(?:/{SP}?(?:день|сут\.?)|в{SP}(?:день|сутки)))?",
@@ -77,9 +77,16 @@ _ON_BEFORE = re.compile(r"(?<![а-яё])(?P<prep>на|в)\s+\Z", re.IGNORECASE)
 _CHANGE = (r"(?:вырос|выросл|вырост|увелич|повыс|повыш|подня|подорож|прибав|рост|снизи|сниз|сниж|сократ"
            r"|сокращ|уменьш|упал|упад|подешев|опусти|опуск|понизи|пониж|просел|просяд|обвал|скорректир"
            r"|изменил|измени|увеличит)")
-_CHANGE_BEFORE = re.compile(rf"(?<![а-яё]){_CHANGE}|(?<![а-яё])с\s+[$₽]?\d", re.IGNORECASE)
+# "с $71 ... до $104", "с 5,6 до 12,8 млрд": a change from one level to another
+_CHANGE_BEFORE = re.compile(rf"(?<![а-яё]){_CHANGE}|(?<![а-яё])с\s+(?:[$₽]\d|\d[\d,]*\s*(?:%|млрд|млн|трлн|тыс|руб"
+                            r"|долл|до\s))", re.IGNORECASE)
 _FALLING = (r"(?:снизи|снизя|сниж|сократ|сокращ|уменьш|упал|упад|подешев|опусти|понизи|пониж|просел|просяд"
-            r"|обвал|потерял|теря|недобор|недополуч|недосбор|потер[иья]|выпадающ|отставани)")
+            r"|обвал|потерял|теря|недобор|недополуч|недосбор|потер[иья]|выпадающ|отставани|падени)")
+# Nouns of a shortfall or a fall sign the amount they name ("недобор — 182,2 млрд", "падение к ноябрю —
+# порядка 600 тысяч"); a verb signs only the amount of the change ("сократились на 43%"), not the level
+# reached ("снизился до $44,10", "опустилась ниже $40").
+_FALLING_NOUN = re.compile(r"(?<![а-яё])(?:недобор|недополуч|недосбор|потер[иья]|выпадающ|отставани|падени"
+                           r"|снижени|сокращени|уменьшени)", re.IGNORECASE)
 _FALLING_BEFORE = re.compile(
     rf"(?<![а-яё]){_FALLING}{END}(?:\s+[^\s,.;:()—–\d$₽]+){{0,5}}?\s*[—:]?\s*(?:(?:на|в\s+размере)\s+)?"
     rf"(?:(?:{'|'.join(w for w, c in QUALIFIERS if w[0].isalpha() and c != 'up_to')})\s+)?(?:(?:на|в)\s+)?\Z",
@@ -100,12 +107,16 @@ _DATE_AFTER = re.compile(rf"{SP}*(?:{MONTH}|{MONTH_ABBR})", re.IGNORECASE)
 _PERIOD_COUNT_AFTER = re.compile(rf"{SP}*(?:мес\.|месяц{END}|кв\.|квартал{END}|недел{END}{SP}+(?:по|до|к))",
                                  re.IGNORECASE)
 _PERIOD_COUNT_BEFORE = re.compile(r"(?:(?<![а-яё])(?:за|первые|последние)\s+)\Z", re.IGNORECASE)
+_EACH_BEFORE = re.compile(r"(?<![а-яё])(?:за|кажд\w*|на\s+кажд\w*)\s*\Z", re.IGNORECASE)
+_COMPARATIVE = frozenset({"ниже", "выше", "меньше", "больше", "чуть выше", "чуть ниже"})
+_SPREAD_AFTER = re.compile(r"\s+(?:[а-яё]+\s+){0,2}(?:цен|потол|рыночн|рынк|brent|бенчмарк)", re.IGNORECASE)
+_DAILY_BEFORE = re.compile(r"(?<![а-яё])(?:на\s+(?:один\s+)?(?:рабочий\s+)?день|ежедневн)", re.IGNORECASE)
 _COUNTED = re.compile(rf"{SP}+(?:[а-яё]+(?:их|ых){SP}+)?(?:суд(?:ов|на|но)|танкер{END}|проход{END}|рейс{END}"
                       rf"|компани{END}|стран{END}|единиц{END}|штук{END}|скважин{END}|человек)(?![а-яё])",
                       re.IGNORECASE)
 _OIL = re.compile(r"нефт|баррел|барр\.|urals|brent|дисконт|потол|котиров|отсечени|цен[аеуыо]",
                   re.IGNORECASE)
-_RATE_WORDS = re.compile(r"(?<![а-яё])курс|за\s+доллар|за\s+\$|₽/\$|доллар\s+подорож|доллар\s+подешев",
+_RATE_WORDS = re.compile(r"(?<![а-яё])курс|доллар|американск\w*\s+валют|за\s+\$|₽/\$",
                          re.IGNORECASE)
 _BARREL_ROUBLES = re.compile(r"рублев\w*\s+цен\w*\s+барр|цен\w*\s+барреля\s+в\s+рублях", re.IGNORECASE)
 _LABELLED = re.compile(r"коэффициент|Кц|Кд|Дм|ставк|формул|×", re.IGNORECASE)
@@ -150,17 +161,20 @@ def _not_a_figure(text: str, m: re.Match[str]) -> bool:
     if _LEGAL_BEFORE.search(before[-8:]):
         return True  # "ст. 96.6 БК", "№ 1234"
     value = _number(m.group("num"))
-    if value == 1 and (m.group("cur") == "$" or re.match(rf"{SP}долл", text[end:end + 6])):
-        return True  # "за $1", "1 долл.": the unit of a rate or a sensitivity
+    if value == 1 and (m.group("cur") == "$" or re.match(rf"{SP}долл", text[end:end + 6])) and (
+            _EACH_BEFORE.search(before) or re.match(r"\s*=", text[end:end + 3])):
+        return True  # "за $1", "каждый $1", "$1 =": the unit of a rate or a sensitivity
     if m.group("cur") or m.group("sign"):
         return False
     if value <= 31 and value.is_integer() and _DATE_AFTER.match(text, end):
         return True  # "4 февраля", "10 мар 2026"
-    if _PERIOD_COUNT_AFTER.match(text, end):
+    if _PERIOD_COUNT_AFTER.match(text, end) or _PERIOD_COUNT_BEFORE.search(before) and re.match(
+            rf"{SP}+(?:недел|месяц|мес\.)", text[end:end + 8], re.IGNORECASE):
         return True  # "за 11 месяцев", "4 кв. 2025 г.", "за 4 недели по 11 января"
     after = _AFTER.match(text, end)
+    year = value.is_integer() and 1900 <= value <= 2100 and "," not in m.group("num")
     if after.group("unit") or after.group("scale"):
-        return False
+        return year and after.group("unit").strip(SPACES).lower().startswith("год")  # "в 2025 году"
     return value.is_integer() and 1900 <= value <= 2100 and "," not in m.group("num")
 
 
@@ -196,12 +210,16 @@ def _with_context(text: str, m: re.Match[str], spans: list[Sentence], starts: li
     for group in ("scale", "unit", "per", "rate", "day"):
         if after.group(group):
             stop = after.end(group)
+    if unit in CURRENCIES and _DAILY_BEFORE.search(text, sentence.start, start):
+        unit = f"{unit}/day"  # "в пересчете на один рабочий день это 12,8 млрд руб."
     factor = unit == "times"
     qualifier = "range" if value_high is not None else "exact"
     q = _QUALIFIER_BEFORE.search(head)
     prep = _ON_BEFORE.search(head)
     if factor and not (q or prep):
         return None  # "2 раза" without "в": not a multiplicative change
+    if q and q.group("prep") and q.group("q") and " ".join(q.group("q").lower().split()) in _COMPARATIVE:
+        q = None  # "ниже на 170 млрд": lower by, a change, not a bound
     if q:
         word_q = " ".join((q.group("q") or q.group("sym")).lower().split())
         code = _QUALIFIER_CODES.get(word_q, "about")
@@ -216,10 +234,13 @@ def _with_context(text: str, m: re.Match[str], spans: list[Sentence], starts: li
     head = text[max(sentence.start, start - 80):start]
     sign = m.group("sign") or ""
     less = _LESS_AFTER.match(text, stop)
-    falling = sign in ("−", "-") or bool(_FALLING_BEFORE.search(head) or _BELOW_BY.search(head))
     by = prep is not None and prep.group("prep").lower() == "на"
-    if less and (by or factor) and less.group("w").lower() in ("меньше", "ниже", "хуже"):
-        falling = True
+    fall = _FALLING_BEFORE.search(head)
+    by_fall = fall is not None and (by or factor or _FALLING_NOUN.match(head, fall.start()) is not None)
+    falling = sign in ("−", "-") or by_fall or bool(_BELOW_BY.search(head))
+    if less and (by or factor) and less.group("w").lower() in ("меньше", "ниже", "хуже") and not (
+            less.group("w").lower() == "ниже" and _SPREAD_AFTER.match(text, less.end())):
+        falling = True  # "на 10% меньше"; but "на 15% ниже рыночной цены" is a spread
     if factor and not falling and not (less and less.group("w").lower() in ("больше", "выше", "лучше")):
         falling = _falling_in_sentence(text, sentence.start, start)
     if not falling and sign != "+" and _OR_ON.search(head):

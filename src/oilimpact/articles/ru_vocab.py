@@ -17,7 +17,8 @@ END = r"[а-яё]*"
 # Scale words: the abbreviation or the stem of the written-out word → the scale code.
 SCALE_STEMS = (("трлн", "trillion"), ("триллион", "trillion"), ("млрд", "billion"), ("миллиард", "billion"),
                ("млн", "million"), ("миллион", "million"), ("тыс", "thousand"), ("тысяч", "thousand"))
-SCALE = (r"(?:трлн|млрд|млн|тыс)\.?(?![а-яё])"
+# The dot of an abbreviation is the scale's when more follows ("тыс. б/с"), the sentence's at its end.
+SCALE = (rf"(?:трлн|млрд|млн|тыс)(?:\.(?={SP}*(?-i:[а-яё₽$%/])))?(?![а-яё])"
          rf"|(?:триллион|миллиард|миллион|тысяч){END}")
 
 # Currencies: the stem (or sign) → the unit code.
