@@ -269,7 +269,7 @@ def _russian_figures(article: Article, text: str, spans: list[Sentence], starts:
     raws = ru_figures.find_figures(text, article.body_start, spans, starts)
     for i, raw in enumerate(raws):
         raw.metric = metric_of(text, raws, i, spans, rules=RU_METRIC_RULES)
-    raws = assign_periods(article, raws, find=ru_periods.find_phrases)
+    raws = ru_periods.assign(article, raws)
     return [_figure(article, raw) for raw in raws]
 
 

@@ -33,3 +33,4 @@ class RawFigure:
     explicit: bool = False  # its period is named in its own sentence (not inherited)
     in_words: bool = False  # "three years", "a tenth"
     same_as: RawFigure | None = None  # the earlier figure a bare number repeats ("the 92.2 in the law")
+    resumes: bool = False  # it repeats ``same_as`` with its unit: the report returns to that figure's period

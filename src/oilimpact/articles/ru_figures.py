@@ -149,6 +149,10 @@ def find_figures(text: str, body_start: int, spans: list[Sentence], starts: list
     found = _resolve_bare(text, found)
     for i, raw in enumerate(found):
         raw.unit = _unit_in_passage(text, raw, spans, found[:i])
+        repeated = [r for r in found[:i] if (r.value, r.unit, r.scale) == (raw.value, raw.unit, raw.scale)
+                    and r.sentence_index != raw.sentence_index]
+        if repeated and raw.same_as is None and not float(raw.value).is_integer():
+            raw.same_as, raw.resumes = repeated[-1], True  # "3,42 млн б/с соответствуют ...": that figure again
     return found
 
 

@@ -26,10 +26,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING, Any
 
 from oilimpact.articles.dates import When
-from oilimpact.articles.periods import _day_when, _month_end, _month_when, _Phrase, _span, _year_when
+from oilimpact.articles.periods import (
+    _day_when,
+    _month_end,
+    _month_when,
+    _Phrase,
+    _span,
+    _year_when,
+    assign_periods,
+)
 from oilimpact.articles.ru_vocab import END, MONTH, MONTH_ABBR, SP, month_of
+
+if TYPE_CHECKING:
+    from oilimpact.articles.text import Article
 
 _MON = rf"(?:{MONTH}|{MONTH_ABBR})"
 _YEAR = r"(?:19|20)\d{2}"
@@ -58,24 +70,32 @@ _PHRASES = re.compile(
   | (?P<results>(?<![а-яё])по{SP}+итогам{SP}+(?:(?P<ry>{_YEAR}){SP}+)?года(?![а-яё]))
   | (?P<month>(?<![а-яё\d])(?P<mo>{_MON})(?:-?{SP}*(?P<moy>{_YEAR})(?![\d]){_YEAR_WORD}?)?
         (?P<molast>{SP}+прошлого{SP}+года)?)
+  | (?P<edge>(?<![а-яё])на{SP}+(?P<ew>начало|конец){SP}+(?:(?P<ey>{_YEAR}){SP}+)?года(?![а-яё]))
+  | (?P<weekday>(?<![а-яё])в(?:о)?{SP}+(?P<wdn>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)
+        (?![а-яё]))
   | (?P<lastmonth>(?<![а-яё])в{SP}+прошлом{SP}+месяце)
   | (?P<lastyear>(?<![а-яё])(?:в{SP}+прошлом{SP}+году|прошлого{SP}+года))
   | (?P<thisyear>(?<![а-яё])(?:в{SP}+(?:этом|текущем){SP}+году|этого{SP}+года|текущего{SP}+года))
   | (?P<year>(?<![\d.,])(?P<yy>{_YEAR})(?![\d%,.]\d?)(?P<yw>{_YEAR_WORD})?)
   | (?P<yearback>(?<![а-яё])(?:годом{SP}+(?:ранее|раньше)|год{SP}+назад
-        |в{SP}+аналогичном{SP}+периоде{SP}+прошлого{SP}+года))
+        |(?:в{SP}+)?аналогичн{END}{SP}+период{END}{SP}+прошлого{SP}+года))
   | (?P<monthback>(?<![а-яё])(?:месяцем{SP}+(?:ранее|раньше)|месяц{SP}+назад))
+  | (?P<forweek>(?<![а-яё])за{SP}+(?:эту{SP}+|прошлую{SP}+)?неделю(?![а-яё]))
   | (?P<ytd>(?<![а-яё])с{SP}+начала{SP}+(?:года|этого{SP}+года))
-  | (?P<now>(?<![а-яё])(?:сейчас|в{SP}+настоящее{SP}+время|на{SP}+текущий{SP}+момент)(?![а-яё]))
+  | (?P<now>(?<![а-яё])(?:сейчас|в{SP}+настоящее{SP}+время|на{SP}+текущий{SP}+момент|в{SP}+обычное{SP}+время
+        |обычно)(?![а-яё]))
     """,
     re.VERBOSE | re.IGNORECASE,
 )
 _BASE_BEFORE = re.compile(
     r"(?:(?<![а-яё])(?:по\s+сравнению\s+с|в\s+сравнении\s+с|против|чем|относительно|к|от"
-    r"|(?:выше|ниже)\s+уровня)\s+(?:(?:в|на|за)\s+)?)\Z",
+    r"|(?:выше|ниже)\s+уровня|впервые(?:\s+за\s+\S+(?:\s+\S+)?)?\s+с)\s+(?:(?:в|на|за)\s+)?)\Z",
     re.IGNORECASE,
 )
-_RELATIVE = {"yearback", "monthback", "ytd"}
+_RELATIVE = {"yearback", "monthback", "ytd", "forweek"}
+_WEEKDAYS = ("понедельник", "вторник", "среду", "четверг", "пятницу", "субботу", "воскресенье")
+# A look-back that opens its sentence or clause applies to the figures after it.
+_CLAUSE_OPENING = re.compile(r"(?:\A|[.,;:—(]\s*|\n\s*)\Z")
 
 
 def _recent_year(month: int, today: dt.date) -> int:
@@ -128,7 +148,7 @@ def _resolve(m: re.Match[str], today: dt.date) -> When | None:  # noqa: C901 - o
         if not (m1 and m2):
             return None
         year = int(g("my")) if g("my") else None
-        last_year = year if year is not None else _recent_year(m2, today) - bool(g("mlast"))
+        last_year = year if year is not None else today.year - 1 if g("mlast") else _recent_year(m2, today)
         return _span(dt.date(last_year - (m1 > m2), m1, 1), _month_end(last_year, m2), start, end)
     if kind == "open":
         day = _day(g("od"), today)
@@ -143,7 +163,8 @@ def _resolve(m: re.Match[str], today: dt.date) -> When | None:  # noqa: C901 - o
     if kind == "quarter":
         quarter = _QUARTERS[g("qn").lower()]
         current = (today.month - 1) // 3 + 1
-        year = int(g("qy")) if g("qy") else today.year - (quarter > current)
+        # a quarter named without a year is the last one finished ("по итогам I квартала" in January)
+        year = int(g("qy")) if g("qy") else today.year - (quarter >= current)
         return When(f"{year}-Q{quarter}", dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter),
                     "quarter", start, end, True)
     if kind == "half":
@@ -166,8 +187,14 @@ def _resolve(m: re.Match[str], today: dt.date) -> When | None:  # noqa: C901 - o
         month = month_of(g("mo"))
         if not month:
             return None
-        year = int(g("moy")) if g("moy") else _recent_year(month, today) - bool(g("molast"))
+        year = int(g("moy")) if g("moy") else today.year - 1 if g("molast") else _recent_year(month, today)
         return _month_when(year, month, start, end)
+    if kind == "edge":
+        year = int(g("ey")) if g("ey") else today.year
+        return _day_when(dt.date(year, 1, 1) if g("ew").lower() == "начало" else dt.date(year, 12, 31), start, end)
+    if kind == "weekday":
+        back = (today.weekday() - _WEEKDAYS.index(g("wdn").lower())) % 7
+        return _day_when(today - dt.timedelta(days=back), start, end)
     if kind == "lastmonth":
         index = today.year * 12 + today.month - 2
         return _month_when(index // 12, index % 12 + 1, start, end)
@@ -188,8 +215,11 @@ def find_phrases(text: str, start: int, end: int, today: dt.date) -> list[_Phras
     for m in _PHRASES.finditer(text, start, end):
         kind = m.lastgroup or ""
         base = _BASE_BEFORE.search(text, max(0, m.start() - 30), m.start()) is not None
+        if kind == "ytd" and phrases and re.fullmatch(r"[\s(]*", text[phrases[-1].end:m.start()]):
+            continue  # "за янв.–нояб. (с начала года)": the same span said again
         if kind in _RELATIVE:
-            phrases.append(_Phrase(None, kind, *m.span(), base=base))
+            leading = _CLAUSE_OPENING.search(text, max(0, m.start() - 3), m.start()) is not None
+            phrases.append(_Phrase(None, kind, *m.span(), base=base, leading=leading))
             continue
         when = _resolve(m, today)
         if when is None:
@@ -197,3 +227,32 @@ def find_phrases(text: str, start: int, end: int, today: dt.date) -> list[_Phras
         weak = "bareyear" if kind == "year" and not m.group("yw") else "now" if kind == "now" else "fixed"
         phrases.append(_Phrase(when, weak, *m.span(), base=base))
     return phrases
+
+
+# A budget's assumption: "заложенных в бюджет $59", "бюджет рассчитан исходя из", "исходит из курса".
+_PLANNED = re.compile(r"заложен|бюджет[^.;]{0,80}?исход(?:я|ит|ил)\s+из", re.IGNORECASE)
+# A plan, a law or an average over the months: the year of the period it is in ("скорректированный план в
+# 8,65 трлн", "в среднем ... 707 млрд руб. в месяц").
+_PLAN = re.compile(r"(?<![а-яё])план|закон\w*\s+о\s+бюджете|предусматрив|в\s+среднем[^.;]*в\s+месяц", re.IGNORECASE)
+_OTHER_CLAUSE = re.compile(r"(?<![а-яё])(?:хотя|однако|но|а|тогда\s+как)(?![а-яё])|[.;]", re.IGNORECASE)
+_BUDGET_YEAR = re.compile(rf"бюджет{END}(?:-|{SP}+на{SP}+)(?P<y>{_YEAR})", re.IGNORECASE)
+
+
+def assign(article: Article, raws: list[Any]) -> list[Any]:
+    """The shared period rules with the Russian phrases; then a budget's assumption takes the year of the
+    budget: the one named ("в бюджете-2026", "закон о бюджете на 2026 год"), else the article's year."""
+    raws = assign_periods(article, raws, find=find_phrases)
+    text = article.text
+    for raw in raws:
+        sentence = raw.sentence
+        period = raw.period
+        if _PLAN.search(text, sentence.start, sentence.end) and period is not None and period.first is not None \
+                and period.precision in ("month", "quarter") and not raw.explicit:
+            raw.period = _year_when(period.first.year, 0, 0)
+        planned = _PLANNED.search(text, sentence.start, raw.start)
+        if planned is None or _OTHER_CLAUSE.search(text, planned.end(), raw.start):
+            continue
+        named = _BUDGET_YEAR.search(text, sentence.start, sentence.end)
+        year = int(named.group("y")) if named else article.date.year
+        raw.period = _year_when(year, 0, 0)
+    return raws

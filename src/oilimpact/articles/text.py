@@ -114,7 +114,7 @@ _ABBREVIATION = re.compile(
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
     # Russian: initials and the abbreviations that never end a sentence ("долл. США", "ст. 96.6", "т. е.")
     r"|\b[А-ЯЁ]|(?<![а-яё])(?:долл|ст|им|см|т\.\s?е|гг|п|пп|ч|мес|кв|янв|февр?|апр|авг"
-    r"|сент?|окт|нояб?|дек|ок))$"
+    r"|сент?|окт|нояб?|дек|ок|доп|др|пр|ср|напр|тел|ул|обл|зам|ген|гос|проф|акад))$"
 )
 
 
