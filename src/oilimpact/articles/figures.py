@@ -52,7 +52,7 @@ from oilimpact.articles.lang import language_of
 from oilimpact.articles.metrics import METRIC_RULES as METRIC_RULES
 from oilimpact.articles.metrics import metric_of
 from oilimpact.articles.periods import assign_periods
-from oilimpact.articles.ru_metrics import RU_METRIC_RULES
+from oilimpact.articles.ru_metrics import RU_METRIC_RULES, fill_in
 from oilimpact.articles.raw import RawFigure as _Raw
 from oilimpact.articles.text import Article, Sentence, passage, sentences
 from oilimpact.articles.units import (
@@ -269,6 +269,7 @@ def _russian_figures(article: Article, text: str, spans: list[Sentence], starts:
     raws = ru_figures.find_figures(text, article.body_start, spans, starts)
     for i, raw in enumerate(raws):
         raw.metric = metric_of(text, raws, i, spans, rules=RU_METRIC_RULES)
+    fill_in(text, raws, article.body_start)
     raws = ru_periods.assign(article, raws)
     return [_figure(article, raw) for raw in raws]
 

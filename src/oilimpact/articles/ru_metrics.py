@@ -8,10 +8,14 @@ English words a report prints beside a Russian quote.
 
 from __future__ import annotations
 
-from oilimpact.articles.metrics import MetricRule, _rule
-from oilimpact.articles.units import RATE_UNIT
+import re
+from collections.abc import Sequence
+from typing import Any
 
-_OG = r"нефтегаз|НГД|нефти\s+и\s+газа|нефтяник"
+from oilimpact.articles.metrics import MetricRule, _rule
+from oilimpact.articles.units import CURRENCIES, RATE_UNIT
+
+_OG = r"нефтегаз|НГД|нефти\s+и\s+газа"
 _REVENUE = r"доход|поступлени|сбор|НГД|казн|принес|получил|собрал|дал(?![а-яё])|составил"
 _YOY = r"г/г|годом\s+ранее|год\s+назад|в\s+годовом\s+выражении|прошлого\s+года|чем\s+в\s+\w+\s+20\d\d|20\d\d\s+года"
 _MOM = r"м/м|месяцем\s+ранее|по\s+сравнению\s+с\s+(?:январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр|октябр|ноябр|декабр)"
@@ -21,8 +25,8 @@ _NWF = r"ФНБ|фонд\w*\s+национального\s+благососто�
 RU_METRIC_RULES: tuple[MetricRule, ...] = (
     _rule("sanctions_waiver_days", "days", r"лиценз|отсрочк|исключени", scope="sentence"),
     _rule("price_cap", "price", r"потол", scope="segment"),
-    _rule("budget_oil_price_assumption", "price", r"заложен|бюджет\w*\s+(?:цен|исход)|цен\w*\s+отсечени|отсечени",
-          scope="segment"),
+    _rule("budget_oil_price_assumption", "price",
+          r"заложен|бюджет[^.;]{0,60}исход|цен\w*\s+отсечени|отсечени|бюджетн\w*\s+цен", scope="lead"),
     _rule("urals_discount", "price", r"дисконт|скидк", scope="segment"),
     _rule("brent_price", "price", r"\bbrent\b(?!.*urals)", scope="before"),
     _rule("urals_price", "price", r"urals|российск\w*\s+нефт"),
@@ -36,23 +40,28 @@ RU_METRIC_RULES: tuple[MetricRule, ...] = (
     _rule("exchange_rate", RATE_UNIT, r"."),
     _rule("fx_sales_daily", "RUB/day", r"продаж|покуп|продав|операци|направ"),
     _rule("fx_sales_daily", "RUB/day", r"продаж|покуп|продав|операци|направ", scope="passage"),
-    _rule("og_additional_revenue_expected", "money", r"дополнительн\w*\s+нефтегаз|ожидаем\w*\s+объем",
-          scope="segment"),
+    _rule("og_additional_revenue_expected", "money",
+          r"дополнительн\w*\s+нефтегаз|доп\.\s+НГД|ожидаем\w*\s+объем|ждет\s+доп", scope="lead"),
     _rule("og_additional_revenue_expected", "money", r"ожидаем\w*\s+недобор|ожидаем\w*\s+(?:дополнит|объем)"),
-    _rule("fx_sales_total", "money", r"продаж\w*\s+(?:иностранной\s+)?валют|покупк\w*\s+валют", scope="segment"),
-    _rule("damper_payments", "money", r"демпфер"),
-    _rule("ndd_revenue", "money", r"НДД|налог\w*\s+на\s+дополнительный\s+доход", scope="segment"),
-    _rule("ndpi_revenue", "money", r"НДПИ|налог\w*\s+на\s+добычу", scope="segment"),
+    _rule("fx_sales_total", "money", r"продаж\w*\s+(?:иностранной\s+)?валют|покупк\w*\s+валют|на\s+эти\s+операци",
+          scope="lead"),
+    _rule("damper_payments", "money", r"демпфер|выплат\w*\s+нефтяник|нефтяник\w*\s+выплат"),
+    _rule("ndd_revenue", "money", r"НДД|налог\w*\s+на\s+дополнительный\s+доход", scope="lead"),
+    _rule("ndpi_revenue", "money", r"НДПИ|налог\w*\s+на\s+добычу", scope="lead"),
     _rule("nwf_liquid_assets", "money", _NWF, r"ликв"),
     _rule("nwf_total", "money", _NWF),
+    _rule("nwf_liquid_assets", "money", _NWF, r"ликв", scope="passage"),
+    _rule("nwf_total", "money", _NWF, scope="passage"),
     _rule("budget_deficit", "money", r"дефицит"),
     _rule("budget_deficit_gdp", "percent", r"дефицит"),
     _rule("oil_gas_revenue_shortfall", "money", r"недобор|недополуч|потер", scope="segment"),
-    _rule("oil_gas_revenue_base", "money", r"базов|баз[аеуы](?![а-яё])", scope="segment"),
+    _rule("oil_gas_revenue_base", "money", r"(?:базов\w*\s+уров\w*|баз[аеуы](?![а-яё]))[^:.;]{0,45}\Z",
+          scope="lead"),
     _rule("oil_gas_revenue_yoy_change", "percent", _YOY),
     _rule("oil_gas_revenue_mom_change", "percent", _MOM),
     _rule("oil_gas_revenue", "money", _OG),
     _rule("oil_gas_revenue", "money", _OG, scope="passage"),
+    _rule("damper_payments", "money", r"демпфер", scope="passage"),
     _rule("oil_exports", "bbl/day", r"экспорт|поставк"),
     _rule("oil_output", "bbl/day", r"добыч|производ"),
 )
@@ -76,3 +85,32 @@ GLOSSES = {
     "budget_exchange_rate_assumption": "rouble rate in the budget", "oil_exports": "oil exports",
     "oil_output": "oil output", "sanctions_waiver_days": "sanctions waiver, days", "other": "",
 }
+
+
+_SUBJECT = re.compile(_OG, re.IGNORECASE)
+# Words that make a sum something else than the article's subject.
+_OTHER_SUBJECT = re.compile(r"дефицит|расход|ФНБ|фонд|демпфер|продаж|ВВП|экспорт|импорт|санкц|налог\w*\s+на",
+                            re.IGNORECASE)
+
+
+# Metrics a list carries on to its next items (a component such as the NDD or the base level does not).
+_LISTED = frozenset({"oil_gas_revenue", "damper_payments", "fx_sales_daily", "fx_sales_total", "nwf_total",
+                     "nwf_liquid_assets", "budget_deficit"})
+
+
+def fill_in(text: str, raws: Sequence[Any], body_start: int) -> None:
+    """Label the sums the vocabulary left as ``other``: one that continues a list of its paragraph takes
+    the list's metric ("в январе ... 156,4 млрд руб., в феврале — 148,3 млрд"); any other rouble sum in
+    billions or trillions of an article about oil and gas revenue (НГД, нефтегазовые доходы) is that
+    revenue ("За январь–февраль бюджет собрал 1,56 трлн руб.")."""
+    about_revenue = _SUBJECT.search(text, body_start) is not None
+    for i, raw in enumerate(raws):
+        if raw.metric != "other" or raw.unit not in CURRENCIES or raw.scale not in ("billion", "trillion"):
+            continue
+        before = [r for r in raws[:i] if r.unit == raw.unit and r.sentence.paragraph == raw.sentence.paragraph
+                  and r.metric != "other"]
+        if before and raw.sentence_index - before[-1].sentence_index <= 1 and before[-1].metric in _LISTED:
+            raw.metric = before[-1].metric
+        elif about_revenue and raw.unit == "RUB" and not _OTHER_SUBJECT.search(
+                text, raw.sentence.start, raw.sentence.end):
+            raw.metric = "oil_gas_revenue"
