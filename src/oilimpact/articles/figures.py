@@ -52,8 +52,8 @@ from oilimpact.articles.lang import language_of
 from oilimpact.articles.metrics import METRIC_RULES as METRIC_RULES
 from oilimpact.articles.metrics import metric_of
 from oilimpact.articles.periods import assign_periods
-from oilimpact.articles.ru_metrics import RU_METRIC_RULES, fill_in
 from oilimpact.articles.raw import RawFigure as _Raw
+from oilimpact.articles.ru_metrics import RU_METRIC_RULES, fill_in
 from oilimpact.articles.text import Article, Sentence, passage, sentences
 from oilimpact.articles.units import (
     CURRENCIES,

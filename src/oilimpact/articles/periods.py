@@ -377,9 +377,10 @@ def assign_periods(article: Article, raws: list[Any], find: PhraseFinder | None 
         sentence = raw.sentence
         same_as = getattr(raw, "same_as", None)
         mine = [p for p in phrases if sentence.start <= p.start < sentence.end]
-        if same_as is not None and same_as.period is not None and not (getattr(raw, "resumes", False) and mine):
+        resumes = getattr(raw, "resumes", False)
+        if same_as is not None and same_as.period is not None and not (resumes and mine):
             raw.period = same_as.period  # "the 92.2 in the law": the figure it repeats
-            if getattr(raw, "resumes", False) and _moves_context(raw.period, context, today):
+            if resumes and _moves_context(raw.period, context, today):
                 context.append(raw.period)  # the report returns to that figure's period
             continue
         others = [r for j, r in enumerate(raws) if j != i and r.sentence_index == raw.sentence_index
@@ -463,8 +464,8 @@ def _choose(text: str, raw: Any, mine: list[_Phrase], others: list[Any], context
         if p.base and p.when is not None and re.fullmatch(r"[\s\-–—]*\(\s*", text[p.end:raw.start]):
             return p.when
     usable = [p for p in mine if not is_base(p)]
-    before = [p for p in usable if p.end <= raw.start and (p.leading or p.kind not in ("yearback", "monthback"))
-              and not _closed_clause(text, p, raw)]
+    before = [p for p in usable if p.end <= raw.start
+              and (p.leading or p.kind not in ("yearback", "monthback")) and not _closed_clause(text, p, raw)]
     nearest_before = None
     breaks = _CLAUSE_BREAK.finditer(text, raw.sentence.start, raw.start)
     clause_start = max([raw.sentence.start] + [m.end() for m in breaks])

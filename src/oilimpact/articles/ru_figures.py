@@ -78,8 +78,8 @@ _CHANGE = (r"(?:вырос|выросл|вырост|увелич|повыс|п�
            r"|сокращ|уменьш|упал|упад|подешев|опусти|опуск|понизи|пониж|просел|просяд|обвал|скорректир"
            r"|изменил|измени|увеличит)")
 # "с $71 ... до $104", "с 5,6 до 12,8 млрд": a change from one level to another
-_CHANGE_BEFORE = re.compile(rf"(?<![а-яё]){_CHANGE}|(?<![а-яё])с\s+(?:[$₽]\d|\d[\d,]*\s*(?:%|млрд|млн|трлн|тыс|руб"
-                            r"|долл|до\s))", re.IGNORECASE)
+_CHANGE_BEFORE = re.compile(rf"(?<![а-яё]){_CHANGE}|(?<![а-яё])с\s+(?:[$₽]\d|\d[\d,]*\s*"
+                            r"(?:%|млрд|млн|трлн|тыс|руб|долл|до\s))", re.IGNORECASE)
 _FALLING = (r"(?:снизи|снизя|сниж|сократ|сокращ|уменьш|упал|упад|подешев|опусти|понизи|пониж|просел|просяд"
             r"|обвал|потерял|теря|недобор|недополуч|недосбор|потер[иья]|выпадающ|отставани|падени)")
 # Nouns of a shortfall or a fall sign the amount they name ("недобор — 182,2 млрд", "падение к ноябрю —
@@ -152,7 +152,7 @@ def find_figures(text: str, body_start: int, spans: list[Sentence], starts: list
         repeated = [r for r in found[:i] if (r.value, r.unit, r.scale) == (raw.value, raw.unit, raw.scale)
                     and r.sentence_index != raw.sentence_index]
         if repeated and raw.same_as is None and not float(raw.value).is_integer():
-            raw.same_as, raw.resumes = repeated[-1], True  # "3,42 млн б/с соответствуют ...": that figure again
+            raw.same_as, raw.resumes = repeated[-1], True  # "3,42 млн б/с соответствуют": that figure again
     return found
 
 
@@ -270,7 +270,7 @@ def _unit_of(word: str, currency: str, after: re.Match[str]) -> str:
             return f"{code}/bbl"
         return f"{code}/day" if after.group("day") else code
     if word == "б/с" or word.startswith("барр"):
-        return "bbl/day" if ("сутки" in word or "сут" in word or word == "б/с" or after.group("day")) else "bbl"
+        return "bbl/day" if "сут" in word or word == "б/с" or after.group("day") else "bbl"
     if word == "т" or word.startswith("тонн"):
         return "t/day" if after.group("day") else "t"
     if word.startswith("раз"):
@@ -352,7 +352,8 @@ def _unit_in_passage(text: str, raw: RawFigure, spans: list[Sentence], earlier: 
         if _RATE_WORDS.search(lead) or _RATE_WORDS.search(sentence) and abs(raw.value) < 200:
             return RATE_UNIT
         return raw.unit
-    if raw.unit == "USD" and 1 <= abs(raw.value) <= 500 and _OIL.search(passage(text, spans, raw.sentence_index)):
+    oil = _OIL.search(passage(text, spans, raw.sentence_index))
+    if raw.unit == "USD" and 1 <= abs(raw.value) <= 500 and oil:
         return "USD/bbl"
     repeated = any(r.unit == f"{raw.unit}/bbl" and raw.value in (r.value, r.value_high) for r in earlier)
     return f"{raw.unit}/bbl" if repeated else raw.unit

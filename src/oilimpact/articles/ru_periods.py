@@ -105,8 +105,8 @@ def _recent_year(month: int, today: dt.date) -> int:
 def _day(text: str, today: dt.date, not_before: dt.date | None = None) -> dt.date | None:
     """A day written "4 марта", "4 марта 2025 года", "01.02" or "15.01.2026"; a day without a year is the
     most recent one not long after the article (or the first one on or after ``not_before``)."""
-    m = re.match(rf"(?P<d>\d{{1,2}})(?:{SP}+(?P<m>{_MON})|\.(?P<mn>\d{{2}}))(?:{SP}+|\.)?(?P<y>{_YEAR}|\d{{2}})?",
-                 text, re.IGNORECASE)
+    m = re.match(rf"(?P<d>\d{{1,2}})(?:{SP}+(?P<m>{_MON})|\.(?P<mn>\d{{2}}))(?:{SP}+|\.)?"
+                 rf"(?P<y>{_YEAR}|\d{{2}})?", text, re.IGNORECASE)
     if not m:
         return None
     month = month_of(m.group("m")) if m.group("m") else int(m.group("mn"))
@@ -191,7 +191,8 @@ def _resolve(m: re.Match[str], today: dt.date) -> When | None:  # noqa: C901 - o
         return _month_when(year, month, start, end)
     if kind == "edge":
         year = int(g("ey")) if g("ey") else today.year
-        return _day_when(dt.date(year, 1, 1) if g("ew").lower() == "начало" else dt.date(year, 12, 31), start, end)
+        day = dt.date(year, 1, 1) if g("ew").lower() == "начало" else dt.date(year, 12, 31)
+        return _day_when(day, start, end)
     if kind == "weekday":
         back = (today.weekday() - _WEEKDAYS.index(g("wdn").lower())) % 7
         return _day_when(today - dt.timedelta(days=back), start, end)
@@ -233,7 +234,8 @@ def find_phrases(text: str, start: int, end: int, today: dt.date) -> list[_Phras
 _PLANNED = re.compile(r"заложен|бюджет[^.;]{0,80}?исход(?:я|ит|ил)\s+из", re.IGNORECASE)
 # A plan, a law or an average over the months: the year of the period it is in ("скорректированный план в
 # 8,65 трлн", "в среднем ... 707 млрд руб. в месяц").
-_PLAN = re.compile(r"(?<![а-яё])план|закон\w*\s+о\s+бюджете|предусматрив|в\s+среднем[^.;]*в\s+месяц", re.IGNORECASE)
+_PLAN = re.compile(r"(?<![а-яё])план|закон\w*\s+о\s+бюджете|предусматрив|в\s+среднем[^.;]*в\s+месяц",
+                   re.IGNORECASE)
 _OTHER_CLAUSE = re.compile(r"(?<![а-яё])(?:хотя|однако|но|а|тогда\s+как)(?![а-яё])|[.;]", re.IGNORECASE)
 _BUDGET_YEAR = re.compile(rf"бюджет{END}(?:-|{SP}+на{SP}+)(?P<y>{_YEAR})", re.IGNORECASE)
 
@@ -246,7 +248,8 @@ def assign(article: Article, raws: list[Any]) -> list[Any]:
     for raw in raws:
         sentence = raw.sentence
         period = raw.period
-        if _PLAN.search(text, sentence.start, sentence.end) and period is not None and period.first is not None \
+        planning = _PLAN.search(text, sentence.start, sentence.end) is not None
+        if planning and period is not None and period.first is not None \
                 and period.precision in ("month", "quarter") and not raw.explicit:
             raw.period = _year_when(period.first.year, 0, 0)
         planned = _PLANNED.search(text, sentence.start, raw.start)
