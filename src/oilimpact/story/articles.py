@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -56,11 +57,15 @@ def shorten(text: str, limit: int) -> str:
     return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(",;: ") + "…"
 
 
+# Emoji and dingbats of social-media posts ("🔻", "⚡️"): no report font has them, and they carry no words.
+_PICTOGRAPHS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")
+
+
 def figure_quote(sentence: str, text: str, limit: int) -> str:
     """The words a figure was read from, with its number: the whole sentence when it fits in ``limit``
     characters, else the stretch of it around the figure's own words — its clause and the words on either
     side — cut on word boundaries, "…" where words are left out."""
-    flat, own = " ".join(sentence.split()), " ".join(text.split())
+    flat, own = " ".join(_PICTOGRAPHS.sub("", sentence).split()), " ".join(text.split())
     at = flat.find(own)
     if len(flat) <= limit or at < 0:
         return shorten(flat, limit)
@@ -92,7 +97,7 @@ def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.Dat
                 "Value": figure_value(f),
                 "Unit": f.unit + (f" ({f.scale})" if f.scale else ""),
                 "Qualifier": f.qualifier.replace("_", " ") if f.qualifier != "exact" else "",
-                "Period": f.period,
+                "Period": f.period.replace("..", "..\u200b"),  # a span may wrap after its ".."
                 "Quote": figure_quote(f.sentence, f.text, QUOTE_CHARS),
             }
         )
