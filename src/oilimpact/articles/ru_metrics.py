@@ -25,6 +25,7 @@ _NWF = r"ФНБ|фонд\w*\s+национального\s+благососто�
 
 #: The Russian metric vocabulary, first match wins; anything else is ``other``.
 RU_METRIC_RULES: tuple[MetricRule, ...] = (
+    _rule("urals_price_rub", "RUB/bbl", r"."),
     _rule("sanctions_waiver_days", "days", r"лиценз|отсрочк|исключени", scope="sentence"),
     _rule("price_cap", "price", r"потол", scope="segment"),
     _rule("budget_oil_price_assumption", "price",
@@ -36,7 +37,6 @@ RU_METRIC_RULES: tuple[MetricRule, ...] = (
     _rule("urals_discount", "price", r"дисконт", scope="passage"),
     _rule("urals_price", "price", r"urals", scope="passage"),
     _rule("oil_price", "price", r"."),
-    _rule("urals_price_rub", "RUB/bbl", r"."),
     _rule("exchange_rate_change", RATE_UNIT, r"подорож|подешев|укрепил|ослаб", scope="lead"),
     _rule("budget_exchange_rate_assumption", RATE_UNIT, r"бюджет|заложен|закон|прогноз", scope="segment"),
     _rule("exchange_rate", RATE_UNIT, r"."),
@@ -100,13 +100,23 @@ _LISTED = frozenset({"oil_gas_revenue", "damper_payments", "fx_sales_daily", "fx
                      "nwf_liquid_assets", "budget_deficit"})
 
 
+# What a "в N раза" names is the quantity of the figure before it, without that figure's own qualifier.
+_SUFFIX = re.compile(r"_(?:yoy_change|mom_change|shortfall|base|change)\Z")
+
+
 def fill_in(text: str, raws: Sequence[Any], body_start: int) -> None:
-    """Label the sums the vocabulary left as ``other``: one that continues a list of its paragraph takes
-    the list's metric ("в январе ... 156,4 млрд руб., в феврале — 148,3 млрд"); any other rouble sum in
-    billions or trillions of an article about oil and gas revenue (НГД, нефтегазовые доходы) is that
-    revenue ("За январь–февраль бюджет собрал 1,56 трлн руб.")."""
+    """Label the figures the vocabulary left as ``other``. A multiplicative change («в N раза») is a
+    factor of the quantity named just before it (``oil_gas_revenue_factor``). A sum that continues a list
+    of its paragraph takes the list's metric ("в январе ... 156,4 млрд руб., в феврале — 148,3 млрд"); any
+    other rouble sum in billions or trillions of an article about oil and gas revenue (НГД, нефтегазовые
+    доходы) is that revenue ("За январь–февраль бюджет собрал 1,56 трлн руб.")."""
     about_revenue = _SUBJECT.search(text, body_start) is not None
     for i, raw in enumerate(raws):
+        if raw.unit == "times" and raw.metric == "other":
+            named = [r for r in raws[:i] if r.metric != "other"
+                     and raw.sentence_index - r.sentence_index <= 1]
+            raw.metric = f"{_SUFFIX.sub('', named[-1].metric)}_factor" if named else "other"
+            continue
         if raw.metric != "other" or raw.unit not in CURRENCIES or raw.scale not in ("billion", "trillion"):
             continue
         before = [r for r in raws[:i] if r.unit == raw.unit and r.sentence.paragraph == raw.sentence.paragraph
