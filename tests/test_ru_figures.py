@@ -281,3 +281,27 @@ def test_a_mixed_folder_gives_one_table(tmp_path):
                     ("ru.txt", -50.2, "percent", "2026-01"), ("ru.txt", 393.3, "RUB", "2026-01")]
     assert set(frame.columns) >= {"metric", "qualifier", "period_start", "sentence"}
     assert {f.period_start for f in read_corpus(tmp_path).figures} == {dt.date(2026, 1, 1)}
+
+
+def test_an_english_article_quoting_a_russian_sentence_reads_each_in_its_language(tmp_path):
+    body = ("In 2025, oil and gas revenue fell 24% to 8.48 trillion roubles, the Finance Ministry said.\n"
+            "«Нефтегазовые доходы в январе сократились на 50,2%, до 393,3 млрд рублей», — говорится в "
+            "сообщении.\n"
+            "Urals averaged $39.18 a barrel in December.")
+    figures = figures_of(tmp_path, body, "2026-02-04")
+    assert [(f.text, f.value, f.unit, f.scale, f.period) for f in figures] == [
+        ("24%", -24, "percent", "", "2025"),
+        ("8.48 trillion roubles", 8.48, "RUB", "trillion", "2025"),
+        ("50,2%", -50.2, "percent", "", "2026-01"),
+        ("до 393,3 млрд рублей", 393.3, "RUB", "billion", "2026-01"),
+        ("$39.18 a barrel", 39.18, "USD/bbl", "", "2025-12"),
+    ]
+
+
+def test_a_russian_quote_inside_a_long_english_report(tmp_path):
+    english = ("The Finance Ministry published its monthly figures on Wednesday, and analysts in Moscow said "
+               "the numbers confirmed that the budget rule is draining the wealth fund faster than planned. ")
+    body = english + "Минфин сообщил: «доходы составили 432,3 млрд рублей»." + "\n" + english
+    assert language_of(body) == "en"
+    f = one(figures_of(tmp_path, body), "432,3 млрд рублей")
+    assert (f.value, f.unit, f.scale) == (432.3, "RUB", "billion")

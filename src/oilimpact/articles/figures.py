@@ -46,12 +46,13 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from typing import Any
 
 from oilimpact.articles import ru_figures, ru_periods
-from oilimpact.articles.lang import language_of
+from oilimpact.articles.lang import language_of, quoted_sentences
 from oilimpact.articles.metrics import METRIC_RULES as METRIC_RULES
 from oilimpact.articles.metrics import metric_of
-from oilimpact.articles.periods import assign_periods
+from oilimpact.articles.periods import assign_periods, find_phrases
 from oilimpact.articles.raw import RawFigure as _Raw
 from oilimpact.articles.ru_metrics import RU_METRIC_RULES, fill_in
 from oilimpact.articles.text import Article, Sentence, passage, sentences
@@ -248,30 +249,73 @@ def extract_figures(article: Article) -> list[Figure]:
     text = _masked(article.text)
     spans = sentences(article.text, article.body_start)
     starts = [s.start for s in spans]
-    if language_of(article.text, article.body_start) == "ru":
-        return _russian_figures(article, text, spans, starts)
+    language = language_of(article.text, article.body_start)
+    quoted = quoted_sentences(article.text, spans, language)
+    if quoted:
+        return _mixed_figures(article, text, spans, starts, language, quoted)
+    if language == "ru":
+        raws = _russian_raws(text, article, spans, starts)
+        return [_figure(article, raw) for raw in ru_periods.assign(article, raws)]
+    raws = assign_periods(article, _english_raws(text, article, spans, starts))
+    return [_figure(article, raw) for raw in _with_partners(raws)]
+
+
+def _english_raws(text: str, article: Article, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
+    """The English rules: the numbers with their unit, scale, qualifier, sign and metric (no period)."""
     raws = sorted(_find_numbers(text, article.body_start, spans, starts), key=lambda r: r.start)
     raws = _resolve_bare(text, raws, spans)
     _link_pairs(text, raws)
     for i, raw in enumerate(raws):
         raw.unit = _per_barrel(text, raw, spans, raws[:i])
         raw.metric = metric_of(text, raws, i, spans)
-    raws = assign_periods(article, raws)
-    for raw in raws:
-        if raw.partner is not None:
-            partner = raws[raw.partner]
-            raw.period, raw.metric = partner.period, partner.metric
-    return [_figure(article, raw) for raw in raws]
+    return raws
 
 
-def _russian_figures(article: Article, text: str, spans: list[Sentence], starts: list[int]) -> list[Figure]:
-    """The Russian rules read the numbers; metrics and periods are the shared steps with Russian words."""
+def _russian_raws(text: str, article: Article, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
+    """The Russian rules read the numbers; the metrics are the shared matching with Russian words."""
     raws = ru_figures.find_figures(text, article.body_start, spans, starts)
     for i, raw in enumerate(raws):
         raw.metric = metric_of(text, raws, i, spans, rules=RU_METRIC_RULES)
     fill_in(text, raws, article.body_start)
-    raws = ru_periods.assign(article, raws)
-    return [_figure(article, raw) for raw in raws]
+    return raws
+
+
+def _with_partners(raws: list[_Raw]) -> list[_Raw]:
+    """An amount restated in another currency takes the period and metric of the one it restates."""
+    for raw in raws:
+        if raw.partner is not None:
+            partner = raws[raw.partner]
+            raw.period, raw.metric = partner.period, partner.metric
+    return raws
+
+
+def _mixed_figures(article: Article, text: str, spans: list[Sentence], starts: list[int], language: str,
+                   quoted: set[int]) -> list[Figure]:
+    """An article quoting sentences in the other language: each sentence read by its own language's rules,
+    the periods chosen over the whole article from the phrases of both."""
+    russian = quoted if language == "en" else set(range(len(spans))) - quoted
+    text_ru = _blanked(text, [s for i, s in enumerate(spans) if i not in russian])
+    text_en = _blanked(text, [s for i, s in enumerate(spans) if i in russian])
+    english = _english_raws(text_en, article, spans, starts)
+    partners = {id(raw): english[raw.partner] for raw in english if raw.partner is not None}
+    raws = sorted(english + _russian_raws(text_ru, article, spans, starts), key=lambda r: r.start)
+    position = {id(raw): i for i, raw in enumerate(raws)}
+    for raw in raws:
+        raw.partner = position[id(partners[id(raw)])] if id(raw) in partners else None
+
+    def both(_text: str, start: int, end: int, today: dt.date) -> list[Any]:
+        found = find_phrases(text_en, start, end, today) + ru_periods.find_phrases(text_ru, start, end, today)
+        return sorted(found, key=lambda p: p.start)
+
+    return [_figure(article, raw) for raw in _with_partners(ru_periods.assign(article, raws, find=both))]
+
+
+def _blanked(text: str, spans: list[Sentence]) -> str:
+    """``text`` with the given sentences blanked (same length, so offsets hold)."""
+    chars = list(text)
+    for span in spans:
+        chars[span.start:span.end] = " " * (span.end - span.start)
+    return "".join(chars)
 
 
 def _masked(text: str) -> str:

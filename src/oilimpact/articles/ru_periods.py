@@ -38,6 +38,9 @@ from oilimpact.articles.periods import (
     _year_when,
     assign_periods,
 )
+
+if TYPE_CHECKING:
+    from oilimpact.articles.periods import PhraseFinder
 from oilimpact.articles.ru_vocab import END, MONTH, MONTH_ABBR, SP, month_of
 
 if TYPE_CHECKING:
@@ -240,10 +243,11 @@ _OTHER_CLAUSE = re.compile(r"(?<![а-яё])(?:хотя|однако|но|а|то
 _BUDGET_YEAR = re.compile(rf"бюджет{END}(?:-|{SP}+на{SP}+)(?P<y>{_YEAR})", re.IGNORECASE)
 
 
-def assign(article: Article, raws: list[Any]) -> list[Any]:
-    """The shared period rules with the Russian phrases; then a budget's assumption takes the year of the
-    budget: the one named ("в бюджете-2026", "закон о бюджете на 2026 год"), else the article's year."""
-    raws = assign_periods(article, raws, find=find_phrases)
+def assign(article: Article, raws: list[Any], find: PhraseFinder | None = None) -> list[Any]:
+    """The shared period rules with the Russian phrases (or ``find``'s, for an article in two languages);
+    then a budget's assumption takes the year of the budget: the one named ("в бюджете-2026", "закон о
+    бюджете на 2026 год"), else the article's year."""
+    raws = assign_periods(article, raws, find=find or find_phrases)
     text = article.text
     for raw in raws:
         sentence = raw.sentence
