@@ -76,7 +76,7 @@ _ON_BEFORE = re.compile(r"(?<![а-яё])(?P<prep>на|в)\s+\Z", re.IGNORECASE)
 # Verbs and nouns of change; a "до X" after one is the level reached, not a ceiling.
 _CHANGE = (r"(?:вырос|выросл|вырост|увелич|повыс|повыш|подня|подорож|прибав|рост|снизи|сниз|сниж|сократ"
            r"|сокращ|уменьш|упал|упад|подешев|опусти|опуск|понизи|пониж|просел|просяд|обвал|скорректир"
-           r"|изменил|измени|увеличит)")
+           r"|изменил|измени|увеличит|замедл|ускор|вернул|достиг|сузил|расширил)")
 # "с $71 ... до $104", "с 5,6 до 12,8 млрд": a change from one level to another
 _CHANGE_BEFORE = re.compile(rf"(?<![а-яё]){_CHANGE}|(?<![а-яё])с\s+(?:[$₽]\d|\d[\d,]*\s*"
                             r"(?:%|млрд|млн|трлн|тыс|руб|долл|до\s))", re.IGNORECASE)
@@ -116,9 +116,10 @@ _COUNTED = re.compile(rf"{SP}+(?:[а-яё]+(?:их|ых){SP}+)?(?:суд(?:ов|
                       re.IGNORECASE)
 _OIL = re.compile(r"нефт|баррел|барр\.|urals|brent|дисконт|потол|котиров|отсечени|цен[аеуыо]",
                   re.IGNORECASE)
-_RATE_WORDS = re.compile(r"(?<![а-яё])курс|доллар|американск\w*\s+валют|за\s+\$|₽/\$",
+_RATE_WORDS = re.compile(r"(?<![а-яё])курс|доллар|американск\w*\s+валют|за\s+\$|₽/\$|(?<![а-яё])евро|юан",
                          re.IGNORECASE)
 _BARREL_ROUBLES = re.compile(r"рублев\w*\s+цен\w*\s+барр|цен\w*\s+барреля\s+в\s+рублях", re.IGNORECASE)
+_RATE_CURRENCY = re.compile(r"(?<![а-яё])(?:евро|юан[а-яё]*|доллар[а-яё]*|долл\.|\$)", re.IGNORECASE)
 _LABELLED = re.compile(r"коэффициент|Кц|Кд|Дм|ставк|формул|×", re.IGNORECASE)
 _PER_MONTH = re.compile(rf"{SP}в{SP}месяц(?![а-яё])", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -214,7 +215,8 @@ def _with_context(text: str, m: re.Match[str], spans: list[Sentence], starts: li
     for group in ("scale", "unit", "per", "rate", "day"):
         if after.group(group):
             stop = after.end(group)
-    if unit in CURRENCIES and _DAILY_BEFORE.search(text, sentence.start, start):
+    if unit in CURRENCIES and (_DAILY_BEFORE.search(text, sentence.start, start)
+                               or re.match(rf"{SP}+ежедневно", text[stop:stop + 12])):
         unit = f"{unit}/day"  # "в пересчете на один рабочий день это 12,8 млрд руб."
     factor = unit == "times"
     qualifier = "range" if value_high is not None else "exact"
@@ -350,7 +352,8 @@ def _unit_in_passage(text: str, raw: RawFigure, spans: list[Sentence], earlier: 
             return "RUB/bbl"
         lead = text[max(raw.sentence.start, raw.start - 120):raw.end + 30]
         if _RATE_WORDS.search(lead) or _RATE_WORDS.search(sentence) and abs(raw.value) < 200:
-            return RATE_UNIT
+            named = _RATE_CURRENCY.findall(text, max(raw.sentence.start, raw.start - 30), raw.start)
+            return f"RUB/{currency_of(named[-1])}" if named else RATE_UNIT  # "курс евро — 95,1 руб."
         return raw.unit
     oil = _OIL.search(passage(text, spans, raw.sentence_index))
     if raw.unit == "USD" and 1 <= abs(raw.value) <= 500 and oil:

@@ -21,6 +21,7 @@ _YOY = (r"г/г|годом\s+ранее|год\s+назад|в\s+годовом\
         r"|20\d\d\s+года")
 _MOM = (r"м/м|месяцем\s+ранее|по\s+сравнению\s+с\s+(?:январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр"
         r"|октябр|ноябр|декабр)")
+_OG_REVENUE = rf"{_OG}|доход|поступлени|сбор"
 _NWF = r"ФНБ|фонд\w*\s+национального\s+благосостояния"
 
 #: The Russian metric vocabulary, first match wins; anything else is ``other``.
@@ -59,8 +60,8 @@ RU_METRIC_RULES: tuple[MetricRule, ...] = (
     _rule("nwf_total", "money", _NWF, scope="passage"),
     _rule("budget_deficit", "money", r"дефицит"),
     _rule("budget_deficit_gdp", "percent", r"дефицит"),
-    _rule("oil_gas_revenue_yoy_change", "percent", _YOY),
-    _rule("oil_gas_revenue_mom_change", "percent", _MOM),
+    _rule("oil_gas_revenue_yoy_change", "percent", _YOY, _OG_REVENUE),
+    _rule("oil_gas_revenue_mom_change", "percent", _MOM, _OG_REVENUE),
     _rule("oil_gas_revenue", "money", _OG),
     _rule("oil_gas_revenue", "money", _OG, scope="passage"),
     _rule("damper_payments", "money", r"демпфер", scope="passage"),

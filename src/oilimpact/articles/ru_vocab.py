@@ -24,7 +24,7 @@ SCALE = (rf"(?:трлн|млрд|млн|тыс)(?:\.(?={SP}*(?-i:[а-яё₽$%/]
 # Currencies: the stem (or sign) → the unit code.
 CURRENCY_STEMS = (("руб", "RUB"), ("₽", "RUB"), ("долл", "USD"), ("$", "USD"), ("юан", "CNY"),
                   ("евро", "EUR"), ("€", "EUR"))
-CURRENCY = rf"руб\.|рубл{END}|₽|долл\.(?:{SP}США)?|доллар{END}(?:{SP}США)?|юан{END}|евро"
+CURRENCY = rf"руб\.|руб(?![а-яё.])|рубл{END}|₽|долл\.(?:{SP}США)?|доллар{END}(?:{SP}США)?|юан{END}|евро"
 
 # Month names: the stem of each month, in every case and as an adjective ("январский", "майские").
 MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр",
