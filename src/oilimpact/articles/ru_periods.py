@@ -52,6 +52,7 @@ _YEAR_WORD = rf"(?:{SP}*(?:год{END}|г\.|гг\.)|-(?:[мй]|го)(?![а-яё]
 _DAY = (rf"(?:\d{{1,2}}{SP}+{_MON}(?:{SP}+{_YEAR}(?![\d]){_YEAR_WORD}?)?"
         rf"|\d{{1,2}}\.\d{{2}}(?:\.(?:{_YEAR}|\d{{2}}))?(?![\d.]))")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_QUARTER_WORDS = (("перв", 1), ("втор", 2), ("трет", 3), ("четверт", 4))
 _NUMBER_WORDS = {"две": 2, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6}
 
 _PHRASES = re.compile(
@@ -64,7 +65,8 @@ _PHRASES = re.compile(
         (?:{SP}+(?P<my>{_YEAR}){_YEAR_WORD}?)?(?P<mlast>{SP}+прошлого{SP}+года)?)
   | (?P<open>(?<![а-яё])(?P<op>с|до|по){SP}+(?P<od>{_DAY}))
   | (?P<day>(?<![\d.])(?P<dd>{_DAY}))
-  | (?P<quarter>(?<![\w])(?P<qn>IV|I{{1,3}}|[1-4])(?:-?[мйе])?{SP}*(?:квартал{END}|кв\.)
+  | (?P<quarter>(?<![\w])(?P<qn>IV|I{{1,3}}|[1-4]|перв{END}|втор{END}|трет{END}|четверт{END})(?:-?[мйе])?{SP}*
+        (?:квартал{END}|кв\.)
         (?:{SP}+(?P<qy>{_YEAR}){_YEAR_WORD}?)?)
   | (?P<half>(?<![а-яё])(?P<hw>перв|втор){END}{SP}+полугоди{END}(?:{SP}+(?P<hy>{_YEAR}){_YEAR_WORD}?)?)
   | (?P<firstn>(?<![а-яё])за{SP}+(?:перв{END}{SP}+)?(?P<fn>\d{{1,2}}){SP}+(?:месяц{END}|мес\.)
@@ -164,7 +166,8 @@ def _resolve(m: re.Match[str], today: dt.date) -> When | None:  # noqa: C901 - o
         day = _day(g("dd"), today)
         return _day_when(day, start, end) if day else None
     if kind == "quarter":
-        quarter = _QUARTERS[g("qn").lower()]
+        word = g("qn").lower()
+        quarter = _QUARTERS.get(word) or next(n for stem, n in _QUARTER_WORDS if word.startswith(stem))
         current = (today.month - 1) // 3 + 1
         # a quarter named without a year is the last one finished ("по итогам I квартала" in January)
         year = int(g("qy")) if g("qy") else today.year - (quarter >= current)
