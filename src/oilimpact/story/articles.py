@@ -9,8 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from oilimpact.articles import Corpus, cross_checks, cross_checks_frame, find_figure
-from oilimpact.articles.ru_metrics import GLOSSES
+from oilimpact.articles import METRIC_GLOSSES, Corpus, cross_checks, cross_checks_frame, find_figure
 from oilimpact.errors import OilImpactError
 from oilimpact.fmt import MINUS, above_below, percent, trim, usd
 from oilimpact.provenance import Source
@@ -92,7 +91,7 @@ def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.Dat
         rows.append(
             {
                 "Article": article_label(f.source),
-                "What": METRIC_NAMES.get(f.metric) or GLOSSES.get(f.metric) or f.metric,
+                "What": METRIC_NAMES.get(f.metric) or METRIC_GLOSSES.get(f.metric) or f.metric,
                 "As printed": f.text,
                 "Value": figure_value(f),
                 "Unit": f.unit + (f" ({f.scale})" if f.scale else ""),
