@@ -22,6 +22,8 @@ _YOY = (r"г/г|годом\s+ранее|год\s+назад|в\s+годовом\
 _MOM = (r"м/м|месяцем\s+ранее|по\s+сравнению\s+с\s+(?:январ|феврал|март|апрел|ма[йяе]|июн|июл|август|сентябр"
         r"|октябр|ноябр|декабр)")
 _OG_REVENUE = rf"{_OG}|доход|поступлени|сбор"
+_TAXES = r"НДД|НДПИ|НГД|нефтегаз|демпфер|налог\w*\s+на"
+_SUM = r"млрд|трлн|млн|миллиард|триллион|миллион|руб|₽"
 _NWF = r"ФНБ|фонд\w*\s+национального\s+благосостояния"
 
 #: The Russian metric vocabulary, first match wins; anything else is ``other``.
@@ -47,19 +49,26 @@ RU_METRIC_RULES: tuple[MetricRule, ...] = (
           r"дополнительн\w*\s+нефтегаз|доп\.\s+НГД|ожидаем\w*\s+объем|ждет\s+доп", scope="lead"),
     _rule("og_additional_revenue_expected", "money", r"ожидаем\w*\s+недобор|ожидаем\w*\s+(?:дополнит|объем)"),
     _rule("fx_sales_total", "money",
-          r"продаж\w*\s+(?:иностранной\s+)?валют|покупк\w*\s+валют|на\s+эти\s+операци", scope="lead"),
+          r"прода\w*\s+(?:иностранной\s+)?валют|покуп\w*\s+(?:иностранной\s+)?валют|на\s+эти\s+операци"
+          r"|на\s+продажу", scope="lead"),
     _rule("damper_payments", "money", r"демпфер|выплат\w*\s+нефтяник|нефтяник\w*\s+выплат"),
     _rule("ndd_revenue", "money", r"НДД|налог\w*\s+на\s+дополнительный\s+доход", scope="lead"),
     _rule("ndpi_revenue", "money", r"НДПИ|налог\w*\s+на\s+добычу", scope="lead"),
+    # the tax named last before the figure in its sentence, no other sum between ("Поступления НДПИ снизились
+    # на 23,1% до 702,9 млрд")
+    _rule("ndd_revenue", "money", rf"(?:НДД|налог\w*\s+на\s+дополнительный\s+доход)(?!.*(?:{_TAXES}|{_SUM}))",
+          scope="before"),
+    _rule("ndpi_revenue", "money", rf"(?:НДПИ|налог\w*\s+на\s+добычу)(?!.*(?:{_TAXES}|{_SUM}))",
+          scope="before"),
     _rule("oil_gas_revenue_shortfall", "money", r"недобор|недополуч|потер", scope="segment"),
     _rule("oil_gas_revenue_base", "money", r"(?:базов\w*\s+уров\w*|баз[аеуы](?![а-яё]))[^:.;]{0,45}\Z",
           scope="lead"),
     _rule("nwf_liquid_assets", "money", _NWF, r"ликв"),
     _rule("nwf_total", "money", _NWF),
-    _rule("nwf_liquid_assets", "money", _NWF, r"ликв", scope="passage"),
-    _rule("nwf_total", "money", _NWF, scope="passage"),
     _rule("budget_deficit", "money", r"дефицит"),
     _rule("budget_deficit_gdp", "percent", r"дефицит"),
+    _rule("nwf_liquid_assets", "money", _NWF, r"ликв", scope="passage"),
+    _rule("nwf_total", "money", _NWF, scope="passage"),
     _rule("oil_gas_revenue_yoy_change", "percent", _YOY, _OG_REVENUE),
     _rule("oil_gas_revenue_mom_change", "percent", _MOM, _OG_REVENUE),
     _rule("oil_gas_revenue", "money", _OG),
@@ -92,7 +101,7 @@ GLOSSES = {
 
 _SUBJECT = re.compile(_OG, re.IGNORECASE)
 # Words that make a sum something else than the article's subject.
-_OTHER_SUBJECT = re.compile(r"дефицит|расход|ФНБ|фонд|демпфер|продаж|ВВП|экспорт|импорт|санкц|налог\w*\s+на",
+_OTHER_SUBJECT = re.compile(r"дефицит|расход|ФНБ|фонд|демпфер|продаж|ВВП|экспорт|импорт|санкц",
                             re.IGNORECASE)
 
 
