@@ -249,8 +249,6 @@ def _with_context(text: str, m: re.Match[str], spans: list[Sentence], starts: li
         falling = True  # "на 10% меньше"; but "на 15% ниже рыночной цены" is a spread
     if factor and not falling and not (less and less.group("w").lower() in ("больше", "выше", "лучше")):
         falling = _falling_in_sentence(text, sentence.start, start)
-    if not falling and sign != "+" and _OR_ON.search(head):
-        falling = False  # ", или на 405 млрд": settled by the figure it restates, in _resolve_bare
     change = bool(by or factor or falling or sign)
     if falling:
         value = -abs(value)
