@@ -54,7 +54,7 @@ _TOKEN = re.compile(
 _RANGE_END = re.compile(rf"(?P<join>[–—-]|{SP}до{SP})(?P<cur>\$)?(?P<num>{_NUM})(?![\w]|[.,:/]\d)")
 _AFTER = re.compile(
     rf"(?P<scale>{SP}?(?:{SCALE}))?"
-    rf"(?P<unit>{SP}?%|{SP}?процент{END}|{SP}?п\.{SP}?п\.|{SP}?₽|{SP}(?:{CURRENCY})"
+    rf"(?P<unit>{SP}?%|{SP}?процент{END}|{SP}?п\.{SP}?п\.?(?![а-яё])|{SP}?₽|{SP}(?:{CURRENCY})"
     rf"|{SP}б/с|{SP}барр(?:\.|ел{END})(?:(?:{SP}(?:нефти|и|нефтепродуктов))*{SP}в{SP}сутки|{SP}?/{SP}?сут\.?)?"
     rf"|{SP}(?:т|тонн{END})(?![а-яё])|{SP}раза?(?![а-яё])"
     rf"|{SP}(?:дн(?:я|ей)|день|недел(?:я|и|ь)|месяц(?:а|ев)?|мес\.|лет|года?)(?![а-яё]))?"
@@ -96,6 +96,7 @@ _BELOW_BY = re.compile(r"(?<![а-яё])(?:ниже|меньше|хуже)(?:\s+[
                        r"(?:(?:почти|около|примерно|порядка)\s+)?\Z", re.IGNORECASE)
 _LESS_AFTER = re.compile(r"\s*(?P<w>меньше|ниже|хуже|больше|выше|лучше)(?![а-яё])", re.IGNORECASE)
 _RISING = re.compile(r"(?<![а-яё])(?:вырос|выросл|увелич|повыс|подня|подорож|прибав|больше)", re.IGNORECASE)
+_MINUS_WORD = re.compile(r"(?<![а-яё])минус\s+\Z", re.IGNORECASE)
 _OR_ON = re.compile(r",?\s+(?:или|то\s+есть|т\.\s?е\.)\s+(?:на\s+)?\Z", re.IGNORECASE)
 _FURNITURE_AFTER = re.compile(rf"{SP}*(?:просмотр|мин(?![а-яё])|коммент|репост|подписч|лайк|реакц|чел\.)",
                               re.IGNORECASE)
@@ -243,7 +244,7 @@ def _with_context(text: str, m: re.Match[str], spans: list[Sentence], starts: li
     by = prep is not None and prep.group("prep").lower() == "на"
     fall = _FALLING_BEFORE.search(head)
     by_fall = fall is not None and (by or factor or _FALLING_NOUN.match(head, fall.start()) is not None)
-    falling = sign in ("−", "-") or by_fall or bool(_BELOW_BY.search(head))
+    falling = sign in ("−", "-") or by_fall or bool(_BELOW_BY.search(head) or _MINUS_WORD.search(head))
     if less and (by or factor) and less.group("w").lower() in ("меньше", "ниже", "хуже") and not (
             less.group("w").lower() == "ниже" and _SPREAD_AFTER.match(text, less.end())):
         falling = True  # "на 10% меньше"; but "на 15% ниже рыночной цены" is a spread
