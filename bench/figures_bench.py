@@ -1,6 +1,7 @@
 """Time the figures stage: seeds/ in a fresh process, synthetic corpora of 50/100/200 articles, and
-figures per second on the extraction development corpus (../shared/extraction-dev/articles, when it is
-there) copied 1, 4 and 16 times — the time per article should stay flat (linear in corpus size).
+figures per second on the extraction development corpora (../shared/extraction-dev/articles in English and
+../shared/extraction-dev/ru/articles in Russian, when they are there) copied 1, 4 and 16 times — the time
+per article should stay flat (linear in corpus size).
 
 Run ``python bench/figures_bench.py`` (or ``make bench``). Prints timings; asserts nothing.
 The synthetic articles are the seeds repeated with their numbers varied, written to a temp folder.
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 DEV = ROOT.parent / "shared" / "extraction-dev" / "articles"
+DEV_SETS = {"en": DEV, "ru": DEV.parent / "ru" / "articles"}
 FRESH = (
     "import time; t = time.perf_counter(); from oilimpact.articles import read_corpus; "
     "c = read_corpus({seeds!r}); print(time.perf_counter() - t, len(c.figures), len(c.events))"
@@ -58,10 +60,16 @@ def main() -> None:
                 best = min(best, time.perf_counter() - started)
             print(f"synthetic {count:3d} articles: {best:.3f} s ({best / count * 1000:.2f} ms/article, "
                   f"{len(corpus.figures)} figures, {len(corpus.events)} events)")
-    if not DEV.is_dir():
-        print(f"(no {DEV}: skipping the figures-per-second line)")
-        return
-    articles = sorted(DEV.glob("*.txt"))
+    for language, folder in DEV_SETS.items():
+        if not folder.is_dir():
+            print(f"(no {folder}: skipping the {language} figures-per-second lines)")
+            continue
+        dev_rates(language, sorted(folder.glob("*.txt")))
+
+
+def dev_rates(language: str, articles: list[Path]) -> None:
+    from oilimpact.articles import read_corpus
+
     for copies in (1, 4, 16):
         with tempfile.TemporaryDirectory() as tmp:
             for k in range(copies):
@@ -74,9 +82,8 @@ def main() -> None:
                 best = min(best, time.perf_counter() - started)
             n = len(articles) * copies
             rate = len(corpus.figures) / best
-            print(f"extraction-dev x{copies:<2d} ({n:3d} articles): {rate:,.0f} figures/s, "
+            print(f"extraction-dev {language} x{copies:<2d} ({n:3d} articles): {rate:,.0f} figures/s, "
                   f"{best / n * 1000:.2f} ms/article")
-
 
 if __name__ == "__main__":
     main()

@@ -269,3 +269,21 @@ def test_index_rows_follow_the_order_the_notebook_recorded_them():
     }
     page = index.index_html([index.IndexEntry("01_x", "X", "a", "ok", ("a/01_x.html",), results)])
     assert page.index("Recorded first") < page.index("Recorded second")
+
+
+def test_russian_quotes_render_in_the_pdf_and_the_html_with_their_glyphs():
+    quote = "Нефтегазовые доходы в январе сократились на 50,2%, до 393,3 млрд ₽ — «Рубикон-Финанс»"
+    nb = {**NOTEBOOK, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Russian quotes"},
+        _code("table", [{"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {
+            "text/html": "<table><thead><tr><th>What</th><th>Quote</th></tr></thead><tbody><tr><td>oil and "
+                         f"gas revenue</td><td>{quote}</td></tr></tbody></table>", "text/plain": quote}}]),
+    ]}
+    pdf = export.pdf_report(nb, INFO)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "393,3 млрд ₽" in text and "«Рубикон-Финанс»" in text
+    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert any("LibertinusSerif" in name for name in fonts), fonts  # the body font, which has Cyrillic
+    assert quote in export.html_report(nb, INFO)

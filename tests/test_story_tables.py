@@ -17,7 +17,8 @@ def test_figures_table_shows_article_prefix_and_long_quotes():
     quotes = list(table["Quote"])
     assert all(len(q) <= story.QUOTE_CHARS for q in quotes)
     assert any(len(q) > 100 for q in quotes)  # the sentence, not the 50 characters pandas used to show
-    assert "The price of a barrel of Russian oil" in quotes[table["What"].tolist().index("Urals price")]
+    assert "rose from less than $50 in December" in quotes[table["What"].tolist().index("Urals price")]
+    assert all(printed in quote for printed, quote in zip(table["As printed"], quotes, strict=True))
 
 
 @settings(max_examples=300)
@@ -48,3 +49,28 @@ def test_cross_checks_table_shows_the_rate_and_the_gap_with_the_words(seeds):
 def test_article_label_is_the_number_prefix_or_the_stem():
     assert story.article_label("003_db86b3df408a027f.txt") == "003"
     assert story.article_label("reuters-budget.txt") == "reuters-budget"
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(["alpha", "beta,", "gamma", "delta;", "это", "доходы"]), min_size=1,
+                max_size=60),
+       st.integers(min_value=0, max_value=59), st.integers(min_value=40, max_value=160))
+def test_a_figures_quote_always_holds_its_own_words(words, at, limit):
+    words = words[: at] + ["432,3 млрд рублей"] + words[at:]
+    sentence = " ".join(words)
+    quote = story.figure_quote(sentence, "432,3 млрд рублей", limit)
+    assert "432,3 млрд рублей" in quote
+    assert len(quote) <= max(limit, len("432,3 млрд рублей") + 2)
+    assert quote.strip("…") in sentence
+
+
+def test_the_figures_table_quotes_a_long_russian_sentence_around_its_number(tmp_path):
+    body = ("Одновременно министерство сообщило, что с 6 февраля по 5 марта будет направлять на продажу "
+            "валюты и золота 11,9 млрд руб. в день против 12,8 млрд руб. в день с 16 января по 5 февраля, "
+            "а затем "
+            "объем операций будет пересмотрен с учетом итогов исполнения бюджета за февраль.")
+    path = tmp_path / "ru.txt"
+    path.write_text(f" date 2026-02-04 {body}", encoding="utf-8")
+    table = story.figures_table(extract_figures(read_article(path)))
+    assert all(printed in quote for printed, quote in zip(table["As printed"], table["Quote"], strict=True))
+    assert set(table["What"]) == {"Finance Ministry FX sales a day"}

@@ -46,10 +46,15 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from typing import Any
 
+from oilimpact.articles import ru_figures, ru_periods
+from oilimpact.articles.lang import language_of, quoted_sentences
 from oilimpact.articles.metrics import METRIC_RULES as METRIC_RULES
 from oilimpact.articles.metrics import metric_of
-from oilimpact.articles.periods import assign_periods
+from oilimpact.articles.periods import assign_periods, find_phrases
+from oilimpact.articles.raw import RawFigure as _Raw
+from oilimpact.articles.ru_metrics import RU_METRIC_RULES, fill_in
 from oilimpact.articles.text import Article, Sentence, passage, sentences
 from oilimpact.articles.units import (
     CURRENCIES,
@@ -239,47 +244,78 @@ COMPARISON_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-@dataclass
-class _Raw:
-    """A figure found but not yet placed in its context."""
-
-    value: float
-    unit: str  # "" while a bare number waits for a unit from its neighbours
-    scale: str
-    qualifier: str
-    start: int
-    end: int
-    number_start: int
-    sentence: Sentence
-    sentence_index: int
-    value_high: float | None = None
-    partner: int | None = None  # index of the figure this one restates in another currency
-    period: object | None = None
-    metric: str = "other"
-    negative: bool = False
-    change: bool = False  # a change ("fell 35%", "down by"), not a level
-    explicit: bool = False  # its period is named in its own sentence (not inherited)
-    in_words: bool = False  # "three years", "a tenth"
-    same_as: _Raw | None = None  # the earlier figure a bare number repeats ("the 92.2 in the law")
-
-
 def extract_figures(article: Article) -> list[Figure]:
     """Every economic figure of the article, in text order (an article with none gives [])."""
     text = _masked(article.text)
     spans = sentences(article.text, article.body_start)
     starts = [s.start for s in spans]
+    language = language_of(article.text, article.body_start)
+    quoted = quoted_sentences(article.text, spans, language)
+    if quoted:
+        return _mixed_figures(article, text, spans, starts, language, quoted)
+    if language == "ru":
+        raws = _russian_raws(text, article, spans, starts)
+        return [_figure(article, raw) for raw in ru_periods.assign(article, raws)]
+    raws = assign_periods(article, _english_raws(text, article, spans, starts))
+    return [_figure(article, raw) for raw in _with_partners(raws)]
+
+
+def _english_raws(text: str, article: Article, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
+    """The English rules: the numbers with their unit, scale, qualifier, sign and metric (no period)."""
     raws = sorted(_find_numbers(text, article.body_start, spans, starts), key=lambda r: r.start)
     raws = _resolve_bare(text, raws, spans)
     _link_pairs(text, raws)
     for i, raw in enumerate(raws):
         raw.unit = _per_barrel(text, raw, spans, raws[:i])
         raw.metric = metric_of(text, raws, i, spans)
-    raws = assign_periods(article, raws)
+    return raws
+
+
+def _russian_raws(text: str, article: Article, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
+    """The Russian rules read the numbers; the metrics are the shared matching with Russian words."""
+    raws = ru_figures.find_figures(text, article.body_start, spans, starts)
+    for i, raw in enumerate(raws):
+        raw.metric = metric_of(text, raws, i, spans, rules=RU_METRIC_RULES)
+    fill_in(text, raws, article.body_start)
+    return raws
+
+
+def _with_partners(raws: list[_Raw]) -> list[_Raw]:
+    """An amount restated in another currency takes the period and metric of the one it restates."""
     for raw in raws:
         if raw.partner is not None:
             partner = raws[raw.partner]
             raw.period, raw.metric = partner.period, partner.metric
-    return [_figure(article, raw) for raw in raws]
+    return raws
+
+
+def _mixed_figures(article: Article, text: str, spans: list[Sentence], starts: list[int], language: str,
+                   quoted: set[int]) -> list[Figure]:
+    """An article quoting sentences in the other language: each sentence read by its own language's rules,
+    the periods chosen over the whole article from the phrases of both."""
+    russian = quoted if language == "en" else set(range(len(spans))) - quoted
+    text_ru = _blanked(text, [s for i, s in enumerate(spans) if i not in russian])
+    text_en = _blanked(text, [s for i, s in enumerate(spans) if i in russian])
+    english = _english_raws(text_en, article, spans, starts)
+    partners = {id(raw): english[raw.partner] for raw in english if raw.partner is not None}
+    raws = sorted(english + _russian_raws(text_ru, article, spans, starts), key=lambda r: r.start)
+    position = {id(raw): i for i, raw in enumerate(raws)}
+    for raw in raws:
+        raw.partner = position[id(partners[id(raw)])] if id(raw) in partners else None
+
+    def both(_text: str, start: int, end: int, today: dt.date) -> list[Any]:
+        found = find_phrases(text_en, start, end, today) + ru_periods.find_phrases(text_ru, start, end, today)
+        return sorted(found, key=lambda p: p.start)
+
+    return [_figure(article, raw) for raw in _with_partners(ru_periods.assign(article, raws, find=both))]
+
+
+def _blanked(text: str, spans: list[Sentence]) -> str:
+    """``text`` with the given sentences blanked (same length, so offsets hold)."""
+    chars = list(text)
+    for span in spans:
+        chars[span.start:span.end] = " " * (span.end - span.start)
+    return "".join(chars)
 
 
 def _masked(text: str) -> str:

@@ -75,8 +75,10 @@ METRIC_RULES: tuple[MetricRule, ...] = (
 )
 
 
-def metric_of(text: str, raws: Sequence[Any], i: int, spans: Sequence[Sentence]) -> str:
-    """The metric of ``raws[i]``: the first rule of :data:`METRIC_RULES` that applies, else ``other``."""
+def metric_of(text: str, raws: Sequence[Any], i: int, spans: Sequence[Sentence],
+              rules: Sequence[MetricRule] | None = None) -> str:
+    """The metric of ``raws[i]``: the first rule of ``rules`` (a language's vocabulary, by default
+    :data:`METRIC_RULES`) that applies, else ``other``."""
     raw = raws[i]
     neighbours = [r for r in raws if r.sentence_index == raw.sentence_index and r is not raw]
     seg_start = max([r.end for r in neighbours if r.end <= raw.start], default=raw.sentence.start)
@@ -87,7 +89,7 @@ def metric_of(text: str, raws: Sequence[Any], i: int, spans: Sequence[Sentence])
         "before": text[raw.sentence.start:raw.start],  # the sentence up to the figure
         "lead": text[max(seg_start, raw.start - 60):raw.start],  # the few words right before it
     }
-    for rule in METRIC_RULES:
+    for rule in METRIC_RULES if rules is None else rules:
         if raw.unit not in rule.units:
             continue
         if rule.scope == "passage" and "passage" not in scopes:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -101,7 +102,7 @@ _FROM = re.compile(r"(?i)from\s")
 _BELOW_BEFORE = re.compile(r"\b(?:below|above|under|over)\s+\Z", re.IGNORECASE)
 _DATED_KINDS = {"fixed", "baremonth", "bareyear", "lastm"}
 # "..., 27% below July 2024, when it was 1.08 trillion": the figure after "when" is in that period
-_WHEN_CLAUSE = re.compile(r"\s*,?\s*when\b", re.IGNORECASE)
+_WHEN_CLAUSE = re.compile(r"\s*,?\s*(?:when|когда)\b", re.IGNORECASE)
 _DATELINE_BEFORE = re.compile(r"\b[A-Z]{3,}(?:\s+[A-Z]{3,})?,\s*\Z")  # "MOSCOW, Jan 19 –"
 _FORECAST = re.compile(r"\b(?:expect\w*|forecast\w*|plan\w*|project\w*|target\w*|assum\w*|budget\w*)\b",
                        re.IGNORECASE)
@@ -129,6 +130,10 @@ class _Phrase:
         return _WEAK.get(self.kind, 0)
 
     own_from: bool = False  # "from November": a base for a change, a start for a level after it
+    leading: bool = False  # a look-back that opens its clause ("Годом ранее казна получила ...")
+
+
+PhraseFinder = Callable[[str, int, int, dt.date], list[_Phrase]]
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -353,16 +358,17 @@ def _relative(phrase: _Phrase, context: list[When], today: dt.date) -> When | No
     return None
 
 
-def assign_periods(article: Article, raws: list[Any]) -> list[Any]:
+def assign_periods(article: Article, raws: list[Any], find: PhraseFinder | None = None) -> list[Any]:
     """Set ``raw.period`` (a :class:`When`, or None) on each figure of ``raws`` (in text order); return the
     figures kept: a number in words inside a period phrase ("the four weeks to 11 January") is part of
-    the phrase, not a figure."""
+    the phrase, not a figure. ``find`` reads the period phrases of the article's language (by default
+    :func:`find_phrases`, English)."""
     text, today = article.text, article.date
 
     def overlaps(p: _Phrase, r: Any) -> bool:
         return r.number_start <= p.start < r.end or p.start <= r.number_start < p.end
 
-    phrases = find_phrases(text, article.body_start, len(text), today)
+    phrases = (find or find_phrases)(text, article.body_start, len(text), today)
     raws[:] = [r for r in raws if not (r.in_words and any(overlaps(p, r) for p in phrases))]
     phrases = [p for p in phrases if not any(overlaps(p, r) for r in raws)]
     context: list[When] = []  # the periods figures have named so far: the report's running context
@@ -370,16 +376,20 @@ def assign_periods(article: Article, raws: list[Any]) -> list[Any]:
     for i, raw in enumerate(raws):
         sentence = raw.sentence
         same_as = getattr(raw, "same_as", None)
-        if same_as is not None and same_as.period is not None:
-            raw.period = same_as.period  # "the 92.2 in the law": the figure it repeats
-            continue
         mine = [p for p in phrases if sentence.start <= p.start < sentence.end]
+        resumes = getattr(raw, "resumes", False)
+        if same_as is not None and same_as.period is not None and not (resumes and mine):
+            raw.period = same_as.period  # "the 92.2 in the law": the figure it repeats
+            if resumes and _moves_context(raw.period, context, today):
+                context.append(raw.period)  # the report returns to that figure's period
+            continue
         others = [r for j, r in enumerate(raws) if j != i and r.sentence_index == raw.sentence_index
                   and r.partner != i and raw.partner != j and not _restates(text, raw, r)]
         period = _choose(text, raw, mine, others, context, today, resolved)
         if period is not None:
             raw.explicit = True
-            if _moves_context(period, context, today):
+            in_when_clause = any(p.when is period and _WHEN_CLAUSE.match(text, p.end) for p in mine)
+            if _moves_context(period, context, today) and not in_when_clause:
                 context.append(period)
         elif raw.in_words or raw.unit in ("days", "weeks", "months", "years", "count"):
             period = None  # a bare duration or count, or a figure in words, with no period of its own
@@ -410,8 +420,10 @@ def _restates(text: str, head: Any, other: Any) -> bool:
 def _moves_context(period: When, context: list[When], today: dt.date) -> bool:
     """Open spans, forecasts (a period starting after the article) and look-backs (a year or more before
     the current period) stay with their figure."""
-    if period.precision == "open" or period.first is None or period.last is None or period.first > today:
+    if period.precision == "open" or period.first is None or period.last is None:
         return False
+    if period.first > today and not (period.precision == "span" and (period.first - today).days <= 7):
+        return False  # a forecast; but an announced window that opens within days is the report's subject
     return not (context and context[-1].first is not None and (context[-1].first - period.last).days > 180)
 
 
@@ -448,9 +460,12 @@ def _choose(text: str, raw: Any, mine: list[_Phrase], others: list[Any], context
         inside = clause is not None and not _CLAUSE_BREAK.search(text, clause.end(), raw.start)
         if inside and p.when is not None and not figure_between(p.end, raw.start):
             return p.when
+    for p in mine:  # "than in December 2024 (790.2 bn)": the bracketed figure is the base's value
+        if p.base and p.when is not None and re.fullmatch(r"[\s\-–—]*\(\s*", text[p.end:raw.start]):
+            return p.when
     usable = [p for p in mine if not is_base(p)]
-    before = [p for p in usable if p.end <= raw.start and p.kind not in ("yearback", "monthback")
-              and not _closed_clause(text, p, raw)]
+    before = [p for p in usable if p.end <= raw.start
+              and (p.leading or p.kind not in ("yearback", "monthback")) and not _closed_clause(text, p, raw)]
     nearest_before = None
     breaks = _CLAUSE_BREAK.finditer(text, raw.sentence.start, raw.start)
     clause_start = max([raw.sentence.start] + [m.end() for m in breaks])

@@ -108,10 +108,13 @@ def article_date(path: str | Path) -> dt.date | None:
 
 # --- sentences ------------------------------------------------------------------------------
 
-_SENTENCE_BREAK = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+[“‘\"'(\[]?[A-Z0-9])|\n")
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[”’\"')\]»]*(?=\s+[“‘\"'(\[«]?[A-ZА-ЯЁ0-9])|\n")
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:[A-Z]\.)+[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|Gov|No|vs|etc|Inc|Co|Corp|Ltd|Jr|Sr"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))$"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    # Russian: initials and the abbreviations that never end a sentence ("долл. США", "ст. 96.6", "т. е.")
+    r"|\b[А-ЯЁ]|(?<![а-яё])(?:долл|ст|им|см|т\.\s?е|гг|п|пп|ч|мес|кв|янв|февр?|апр|авг"
+    r"|сент?|окт|нояб?|дек|ок|доп|др|пр|ср|напр|тел|ул|обл|зам|ген|гос|проф|акад))$"
 )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from oilimpact.articles import Corpus, cross_checks, cross_checks_frame, find_figure
+from oilimpact.articles import METRIC_GLOSSES, Corpus, cross_checks, cross_checks_frame, find_figure
 from oilimpact.errors import OilImpactError
 from oilimpact.fmt import MINUS, above_below, percent, trim, usd
 from oilimpact.provenance import Source
@@ -55,6 +56,31 @@ def shorten(text: str, limit: int) -> str:
     return (head.rsplit(" ", 1)[0] if " " in head else head).rstrip(",;: ") + "…"
 
 
+# Emoji and dingbats of social-media posts ("🔻", "⚡️"): no report font has them, and they carry no words.
+_PICTOGRAPHS = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")
+
+
+def figure_quote(sentence: str, text: str, limit: int) -> str:
+    """The words a figure was read from, with its number: the whole sentence when it fits in ``limit``
+    characters, else the stretch of it around the figure's own words — its clause and the words on either
+    side — cut on word boundaries, "…" where words are left out."""
+    flat, own = " ".join(_PICTOGRAPHS.sub("", sentence).split()), " ".join(text.split())
+    at = flat.find(own)
+    if len(flat) <= limit or at < 0:
+        return shorten(flat, limit)
+    width = limit - 2  # the two "…"
+    lo = max(0, at - max(width - len(own), 0) // 2)
+    hi = min(len(flat), lo + width)
+    lo = max(0, min(lo, hi - width))
+    if lo > 0 and flat[lo - 1] != " ":
+        lo = min(flat.find(" ", lo) + 1 or at, at)
+    if hi < len(flat) and flat[hi] != " ":
+        space = flat.rfind(" ", at + len(own), hi)
+        hi = space if space >= 0 else at + len(own)
+    quote = flat[lo:hi].strip(" ,;:")
+    return ("…" if lo > 0 else "") + quote + ("…" if hi < len(flat) else "")
+
+
 def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.DataFrame:
     """The article figures with their quotes: one row each, metric names spelled out; the article by
     its file prefix (its date is in the text), the quote up to :data:`QUOTE_CHARS`."""
@@ -65,13 +91,13 @@ def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.Dat
         rows.append(
             {
                 "Article": article_label(f.source),
-                "What": METRIC_NAMES.get(f.metric, f.metric),
+                "What": METRIC_NAMES.get(f.metric) or METRIC_GLOSSES.get(f.metric) or f.metric,
                 "As printed": f.text,
                 "Value": figure_value(f),
                 "Unit": f.unit + (f" ({f.scale})" if f.scale else ""),
                 "Qualifier": f.qualifier.replace("_", " ") if f.qualifier != "exact" else "",
-                "Period": f.period,
-                "Quote": shorten(f.sentence, QUOTE_CHARS),
+                "Period": f.period.replace("..", "..\u200b"),  # a span may wrap after its ".."
+                "Quote": figure_quote(f.sentence, f.text, QUOTE_CHARS),
             }
         )
     return table(
