@@ -11,7 +11,6 @@ figures whose metric equals the annotation's. It prints, it does not gate.
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -49,7 +48,8 @@ def main(argv: list[str]) -> None:
                             print(f"    differ metric: want {f.get('metric')!r} got {r.get('metric')!r} — "
                                   f"{fname}: {f['quote']}")
                     break
-    print(f"metric agreement among found figures: {agree / found:.0%} ({agree}/{found})" if found else "no figures")
+    share = f"{agree / found:.0%} ({agree}/{found})" if found else "n/a"
+    print(f"metric agreement among found figures: {share}")
     if "-v" in argv:
         for (want, got), n in wrong.most_common():
             print(f"  {n:3d}  want {want} got {got}")
