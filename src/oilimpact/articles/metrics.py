@@ -113,6 +113,7 @@ METRIC_RULES: tuple[MetricRule, ...] = (
     _rule("damper_payments", "money", r"\bdamper\b|damping"),
     _rule("ndd_revenue", "money", r"\bndd\b|additional[- ]income\s+tax|tax\s+on\s+additional\s+income",
           scope="lead"),
+    _rule("extraction_tax", "money", r"extraction\s+tax|\bMET\b|\bNDPI\b", scope="lead"),
     _rule("oil_gas_revenue_additional_expected", "money",
           r"additional\s+(?:oil\s+and\s+gas\s+)?(?:revenue|income|receipts)|(?:revenue|income|receipts)\s+above",
           r"expect|estimat|project"),
