@@ -261,7 +261,7 @@ def _month_of(series: str, figure: Figure) -> tuple[str | None, str]:
         return period, f"the month {period}"
     if series == "fx_operations_daily" and figure.period_start is not None:
         month = figure.period_start.strftime("%Y-%m")
-        return month, f"the window from {figure.period_start.isoformat()} (the month it starts, {month})"
+        return month, f"the window from {figure.period_start.isoformat()} (its month {month})"
     return None, ""
 
 
@@ -418,5 +418,5 @@ def proposals_table(proposals: Iterable[Proposal]) -> list[list[str]]:
         value = "" if p.value is None else _printed(p)
         why = p.reason if p.status in ("skipped", "conflicts", "agrees") else p.rule
         rows.append([p.status, p.series, p.period, value, f"{Path(p.article).name}:{p.start}-{p.end}",
-                     p.quote[:48], why[:90]])
+                     p.quote[:48], why])
     return rows
