@@ -322,3 +322,22 @@ def test_a_new_month_re_renders_its_reports_and_the_index_shows_before_and_after
     assert set(_render(project).values()) == {"skipped"}
     kept = json.loads((project / "reports" / "revisions.json").read_text(encoding="utf-8"))
     assert kept["entries"] == log["entries"]
+
+
+def test_wire_phrasings_of_a_release_map_to_their_series(project):
+    text = (
+        " date 2026-03-04 MOSCOW, March 4 (Reuters) - Russia's oil and gas budget revenue in February fell "
+        "44% from a year earlier to 432.3 billion roubles ($5.6 billion), Finance Ministry data showed.\n\n"
+        "Revenue from the mineral extraction tax on crude oil stood at 520.1 billion roubles in February, "
+        "while damper payments to refiners totalled 45.3 billion roubles.\n\n"
+        "The ministry said it expects a shortfall in oil and gas revenue of 54.5 billion roubles in March. "
+        "The rouble averaged 77.12 per dollar in February.\n"
+    )
+    proposals = propose([_article(project, "wire.txt", text)]).proposals
+    assert _one(proposals, "og_revenue", "2026-02").value == 432.3
+    assert _one(proposals, "met_oil", "2026-02").value == 520.1
+    assert _one(proposals, "damper", "2026-02").value == 45.3
+    assert _one(proposals, "og_additional_revenue_expected", "2026-03").value == -54.5
+    # the history's rate is derived from the daily CBR rates to four decimals: the rule keeps it
+    rate = _one(proposals, "rub_usd_avg", "2026-02")
+    assert rate.status == "conflicts" and not rate.blocks and "the history's row stays" in rate.reason

@@ -400,11 +400,12 @@ def _against_history(proposals: list[Proposal], history: dict[str, dict[str, Row
 
 
 def _article_wins(p: Proposal, existing: Row) -> bool:
-    """Whether the history rule would prefer the article's print: printed over inferred, then the more
-    precise print (a tie keeps the row already there, the rule's "first row")."""
-    ours = (p.confidence == "V", len(_printed(p).lstrip("-0").replace(".", "")))
-    theirs = (existing.confidence == "V", len(f"{existing.value:g}".lstrip("-0").replace(".", "")))
-    return ours > theirs
+    """Whether the history rule (:func:`oilimpact.model.history.choose`) prefers the article's print to
+    the row already there; the row there comes first, so a tie keeps it."""
+    there = {"series": existing.series, "period": existing.period, "value": f"{existing.value:g}",
+             "confidence": existing.confidence, "source_url": existing.source_url,
+             "source_title": existing.source_title, "page_date": existing.page_date, "quote": existing.quote}
+    return choose([there, _as_raw(p)], series_kept=SERIES)[0].source_title == _title(p)
 
 
 def _cited(row: Row) -> str:
