@@ -191,7 +191,7 @@ def test_a_scenario_takes_a_range_end_or_its_midpoint(tmp_path, take, value):
 
     frame = figures_frame(figures_of("The Bank of Russia expects Urals at $50–$55 a barrel in 2027."))
     text = ("low_case:\n  title: t\n  description: d\n  values:\n"
-            f"    urals_price: {{figure: {{metric: urals_price, qualifier: range}}, take: {take}}}\n"
+            f"    urals_price: {{figure: {{metric: urals_price_forecast, qualifier: range}}, take: {take}}}\n"
             "    brent_price: {value: 70, why: a test}\n    rub_usd: {value: 80, why: a test}\n")
     scenario = parse_scenarios(text, tmp_path / "scenarios.yaml", load_assumptions(), frame)["low_case"]
     assert scenario.values["urals_price"] == value

@@ -343,7 +343,8 @@ def test_ctrl_c_leaves_only_whole_files_and_the_next_run_resumes(tmp_path):
         assert status == {"default/02_plain": "skipped", "default/04_slow": "ok"}
         assert {p: p.stat().st_mtime_ns for p in out.rglob("02_plain.*")} == finished
         assert _assert_whole(out) == [f"default/{nb}.{s}" for nb in ("02_plain", "04_slow")
-                                      for s in ("html", "ipynb", "pdf")] + ["index.html", "manifest.json"]
+                                      for s in ("html", "ipynb", "pdf")] + ["index.html", "manifest.json",
+                                                                          "revisions.json"]
         assert manifest()["default/04_slow"]["results"]["slept"]["value"] == 2.0
     finally:
         if proc.poll() is None:

@@ -1,5 +1,5 @@
-"""The ``oilimpact`` command: ``figures``, ``scenarios``, ``model``, ``history``, ``backtest``,
-``nowcast``, ``render``.
+"""The ``oilimpact`` command: ``figures``, ``scenarios``, ``model``, ``history``, ``ingest``,
+``backtest``, ``nowcast``, ``render``.
 
 Each subcommand lives in its own section below and imports its stage lazily, so ``oilimpact --help``
 is instant. A user's mistake (:class:`OilImpactError`) prints one line and exits with status 2.
@@ -192,6 +192,40 @@ def history_command(source: Path, write_dir: Path | None) -> None:
         click.echo(history.history_csv(rows), nl=False)
         return
     click.echo(f"wrote {history.write_history(rows, write_dir)} ({len(rows)} rows)", err=True)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--write", "write", is_flag=True,
+              help="Add the new rows to data/history.csv (atomically); conflicts are never overwritten.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="How to print the proposals.")
+def ingest_command(paths: tuple[Path, ...], write: bool, fmt: str) -> None:
+    """Propose history rows from articles in PATH... (files or folders): each figure that is an outturn
+    of a history series, with its quote, offsets and status (new, agrees, conflicts, skipped)."""
+    from oilimpact.model import ingest  # lazily: start-up speed
+
+    result = ingest.propose(paths)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    written = ingest.write_proposals(result) if write else []
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in result.proposals], indent=1, ensure_ascii=False))
+    else:
+        header = ("status", "series", "period", "value", "article:chars", "quote", "rule or reason")
+        click.echo("\n".join(fixed_width(header, ingest.proposals_table(result.proposals))))
+    counts = {s: sum(p.status == s for p in result.proposals) for s in ingest.STATUSES}
+    click.echo(", ".join(f"{n} {s}" for s, n in counts.items()), err=True)
+    for conflict in result.blocking:
+        where = f"{conflict.article}:{conflict.start}–{conflict.end}"
+        click.echo(f"conflict: {conflict.series} {conflict.period}: the article's {conflict.value:g} "
+                   f"({where}) against {conflict.reason}", err=True)
+    if write:
+        if result.blocking:
+            click.echo("nothing written: settle the conflicts above first", err=True)
+            sys.exit(1)
+        click.echo(f"wrote {len(written)} new row{'s' if len(written) != 1 else ''} to data/history.csv"
+                   if written else "nothing new to write", err=True)
 
 
 def _month_option(value: str | None, name: str) -> str | None:

@@ -6,6 +6,7 @@ The root is ``$OILIMPACT_ROOT`` when set, else the checkout this package was ins
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -61,7 +62,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             handle.write(payload)
         os.replace(tmp, path)
     except OSError as exc:  # disk full, read-only folder ...: the old file stays as it was
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # on a read-only file system even the unlink fails
+            tmp.unlink(missing_ok=True)
         raise OilImpactError(f"cannot write: {exc.strerror or exc}; the previous file is kept",
                              where=path) from None
     except BaseException:

@@ -1,6 +1,7 @@
 """An article file and its sentences: what the figures and events stages both read.
 
-An article file is a space, ``date YYYY-MM-DD``, a space, then the text. :func:`read_article` checks
+An article file is a space, ``date YYYY-MM-DD``, a space, then the text (optionally preceded by
+``url <address>`` and a space or a newline, the page it was copied from). :func:`read_article` checks
 and parses it (a bad file raises :class:`OilImpactError` naming it and the line); :func:`article_date`
 reads only the header, for callers that need the date and not the text (the render step's data date);
 :func:`sentences` splits a text into sentence spans.
@@ -24,6 +25,7 @@ MAX_ARTICLE_BYTES = 1_000_000
 _HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<date>\S+)[ \t]?")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _EXPECTED = "an article starts with ' date YYYY-MM-DD ' then its text"
+_URL = re.compile(r"[ \t]*url[ \t]+(?P<url>\S+)[ \t]*(?:\r?\n)?")  # optional: the page the text is from
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Article:
     date: dt.date
     text: str
     body_start: int
+    url: str = ""  # the page the article was copied from, when its header names one
 
 
 def read_article(path: str | Path) -> Article:
@@ -91,6 +94,9 @@ def read_article(path: str | Path) -> Article:
             f"bad date {raw_date!r} in the header; expected a real calendar date as YYYY-MM-DD",
             where=path, line=1,
         ) from None
+    url = _URL.match(text, header.end())
+    if url is not None:
+        return Article(path, path.name, date, text, url.end(), url.group("url"))
     return Article(path, path.name, date, text, header.end())
 
 

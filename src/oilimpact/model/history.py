@@ -27,7 +27,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +40,12 @@ SERIES = {
     "og_revenue": "bn RUB", "urals_tax_price": "USD/bbl", "rub_usd_avg": "RUB per USD",
     "met_oil": "bn RUB", "ndd": "bn RUB", "damper": "bn RUB", "export_duty": "bn RUB",
     "oil_tax_revenue": "bn RUB",
+    "og_additional_revenue_expected": "bn RUB", "fx_operations_daily": "bn RUB per day",
 }
-"""The series the model reads, and their units."""
+"""The series of ``data/history.csv``, and their units."""
+GATHERED_SERIES = frozenset(SERIES) - {"og_additional_revenue_expected", "fx_operations_daily"}
+"""The series :func:`import_gathered` takes from the gathered record (the last two come from
+``oilimpact ingest``: MinFin's expected additional O&G revenue and its daily currency operations)."""
 COLUMNS = ("series", "period", "value", "unit", "confidence", "n_values", "source_url", "source_title",
            "page_date", "quote")
 HISTORY_SOURCE = Source(
@@ -78,13 +82,13 @@ def _precision(text: str) -> int:
     return len(digits if "." in text else digits.rstrip("0"))
 
 
-def choose(rows: Iterable[dict[str, str]]) -> list[Row]:
-    """One row per (series, month) of :data:`SERIES`, by the rule in the module docstring."""
+def choose(rows: Iterable[dict[str, str]], series_kept: Collection[str] = GATHERED_SERIES) -> list[Row]:
+    """One row per (series, month) of ``series_kept``, by the rule in the module docstring."""
     best: dict[tuple[str, str], tuple[tuple, dict[str, str]]] = {}
     values: dict[tuple[str, str], set[float]] = {}
     for order, raw in enumerate(rows):
         series, period = raw["series"], raw["period"]
-        if series not in SERIES or not is_month(period):
+        if series not in series_kept or not is_month(period):
             continue
         printed, precise = raw["confidence"] == "V", _precision(raw["value"])
         ministry = bool(_MINISTRY.search(raw.get("source_url", "") + " " + raw.get("source_title", "")))

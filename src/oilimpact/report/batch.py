@@ -7,14 +7,15 @@ reports, ``reports/manifest.json`` and ``reports/index.html``.
 Method, in order:
 
 1. :func:`oilimpact.report.plan.plan` — which reports, with which parameters, every input checked.
-2. :func:`render` — content hashes (:mod:`oilimpact.report.manifest`: notebook, parameters, data/,
-   seeds/, the package's source and version) against ``manifest.json``: an unchanged report is
-   skipped. The others run in ``jobs`` worker threads; each worker keeps one warm Jupyter kernel
-   (:mod:`oilimpact.report.kernel`) whose namespace, working folder and matplotlib state are reset
-   between notebooks while the imported modules stay loaded — which is what makes a batch fast. Each
-   report is executed and exported by :func:`oilimpact.report.execute.render_one`. Every file is
-   written to a temporary name in its folder and renamed, the manifest after each report, so Ctrl-C
-   never leaves a half-written file and the next run resumes.
+2. :func:`render` — content hashes (:mod:`oilimpact.report.manifest`: notebook, parameters, the files
+   of data/ and seeds/ the notebook reads, the package's source and version) against
+   ``manifest.json``: an unchanged report is skipped. The others run in ``jobs`` worker threads; each
+   worker keeps one warm Jupyter kernel (:mod:`oilimpact.report.kernel`) whose namespace, working
+   folder and matplotlib state are reset between notebooks while the imported modules stay loaded —
+   which is what makes a batch fast. Each report is executed and exported by
+   :func:`oilimpact.report.execute.render_one`. Every file is written to a temporary name in its
+   folder and renamed, the manifest after each report, so Ctrl-C never leaves a half-written file and
+   the next run resumes.
 
 A notebook that fails keeps its executed ``.ipynb`` (error visible, as papermill writes it) and an
 HTML page showing the traceback; it gets no PDF, is marked ``failed`` and the others go on.
@@ -49,6 +50,7 @@ from oilimpact.report.manifest import (
 from oilimpact.report.notebook import notebook_imports
 from oilimpact.report.outcome import Outcome, Summary
 from oilimpact.report.plan import Report
+from oilimpact.report.revisions import record_revision
 
 
 def data_date() -> str | None:
@@ -99,9 +101,10 @@ def render(
 def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, force: bool, pdf: bool,
             progress: bool, presets: Sequence[str], on_outcome: Callable[[Outcome], None] | None) -> Summary:
     started = time.perf_counter()
-    inputs = inputs_digest()
+    inputs = {stem: inputs_digest(stem) for stem in {r.notebook.path.stem for r in reports}}
     manifest = load_manifest(reports_dir)
-    keys = {r.name: report_key(r, inputs, pdf) for r in reports}
+    before = {name: dict(entry) for name, entry in manifest.items()}
+    keys = {r.name: report_key(r, inputs[r.notebook.path.stem], pdf) for r in reports}
     outcomes: list[Outcome] = []
     todo: list[Report] = []
     for report in reports:
@@ -121,6 +124,8 @@ def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, f
                                           manifest, keys, on_outcome)
         outcomes += done
     index = None
+    if todo and not interrupted:
+        record_revision(reports_dir, before, manifest, {r.name for r in todo}, date)
     if not interrupted and (todo or not (reports_dir / "index.html").exists()):
         index = write_index(reports_dir, manifest, presets, date)
     elif (reports_dir / "index.html").exists():

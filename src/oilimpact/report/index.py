@@ -12,6 +12,7 @@ from typing import Any
 from oilimpact import presets as preset_file
 from oilimpact.project import atomic_write
 from oilimpact.report.export import check_self_contained, format_result, page_html
+from oilimpact.report.revisions import revisions_section
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,10 @@ def _report_cell(entry: IndexEntry | None, colspan: int = 1) -> str:
 
 
 def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
-               scenario_titles: Mapping[str, str] | None = None) -> str:
+               scenario_titles: Mapping[str, str] | None = None, revisions: str = "") -> str:
     """``reports/index.html``: the key results across scenarios (scenarios headed by their titles from
-    ``scenario_titles``, key below), then every report's links, one row per notebook."""
+    ``scenario_titles``, key below), then every report's links, one row per notebook; ``revisions`` is
+    the "What changed" block (:mod:`oilimpact.report.revisions`), placed after the brief."""
     entries = list(entries)
     titles = dict(scenario_titles or {})
     notebooks: dict[str, list[IndexEntry]] = {}
@@ -143,6 +145,8 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
     brief = _brief_section(entries)
     if brief:
         sections.append(brief)
+    if revisions:
+        sections.append(revisions)
     if result_rows:
         sections.append(
             "<h2>Key results across scenarios</h2>\n"
@@ -200,7 +204,7 @@ def write_index(reports_dir: Path, manifest: dict[str, dict[str, Any]], presets:
     page = index_html(
         [IndexEntry(e["notebook_name"], e["title"] or e["notebook_name"], e["scenario"], e["status"],
                     tuple(e["outputs"]), e.get("results", {})) for e in entries],
-        data_date=date, scenario_titles=_scenario_titles(),
+        data_date=date, scenario_titles=_scenario_titles(), revisions=revisions_section(reports_dir),
     )
     path = reports_dir / "index.html"
     if not path.exists() or path.read_text(encoding="utf-8") != page:
