@@ -79,7 +79,8 @@ def gather(manifest: Mapping[str, Mapping[str, Any]], reports_dir: Path | None =
             continue
         if reports_dir is not None and not (reports_dir / entry["outputs"][0]).exists():
             continue
-        names = tuple(axes)
+        order = list(params.PARAMETER_SPECS)  # the manifest's JSON sorts keys: the spec table's order again
+        names = tuple(sorted(axes, key=order.index))
         grid = grids.setdefault((entry["scenario"], names), GridData(entry["scenario"], names, {}))
         values = tuple(float(axes[n]) for n in names)
         point = grid.points.setdefault(values, GridPoint(entry["point"], values))

@@ -142,7 +142,7 @@ def parse_axis(name: str, raw: Any, where: str) -> Axis:
         try:
             params.validate_overrides({name: value})
         except OilImpactError as exc:
-            raise OilImpactError(f"{where} {exc}") from None
+            raise OilImpactError(f"{where}: {exc}") from None
     if spec.kind == "int" and any(not v.is_integer() for v in values):
         raise OilImpactError(f"{what}: must be whole numbers ({spec.accepted()})")
     return Axis(name, tuple(values))
