@@ -64,8 +64,8 @@ def parse_scheduler(text: str) -> tuple[str, int | str]:
         return "local", workers
     if _REMOTE.match(text):
         return "remote", text
-    raise OilImpactError(f"--scheduler {text!r}: give a scheduler address tcp://HOST:8786 or local:N "
-                         "(a cluster of N worker processes here)")
+    raise OilImpactError(f"--scheduler {text!r}: give a scheduler address tcp://HOST:8786, or local:N for "
+                         "a cluster of N worker processes here")
 
 
 def _worker_kernel(cwd: Path, preload: Sequence[str]):
@@ -157,7 +157,7 @@ class DaskExecutor:
 
         if self.kind == "local":
             self._cluster = LocalCluster(n_workers=int(self.target), threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR,
+                                         dashboard_address=":0", silence_logs=logging.ERROR,
                                          env=dict(SINGLE_THREADED))
             return Client(self._cluster)
         try:
