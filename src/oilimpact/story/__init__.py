@@ -52,6 +52,15 @@ from oilimpact.story.common import (
     setup,
     table,
 )
+from oilimpact.story.compare import (
+    Comparison,
+    compare,
+    compare_chart,
+    compare_markdown,
+    compare_waterfall,
+    difference_steps,
+    difference_table,
+)
 from oilimpact.story.scenarios import (
     DECOMPOSITION_LABELS,
     HISTORY_SOURCE,
@@ -92,6 +101,13 @@ from oilimpact.story.sensitivity import (
 )
 
 __all__ = [
+    "Comparison",
+    "compare",
+    "compare_chart",
+    "compare_markdown",
+    "compare_waterfall",
+    "difference_steps",
+    "difference_table",
     "HISTORY_SOURCE",
     "rolling_backtest_chart",
     "rolling_backtest_frame",
