@@ -1,5 +1,6 @@
 """Two scenarios side by side: the split of the revenue difference adds up and points the right way,
-the comparison's plan and its errors, and ``render --compare`` linked from the index."""
+the comparison's plan and its errors, ``render --compare`` linked from the index; and the story
+function that shows where a scenario sits in a grid."""
 
 from __future__ import annotations
 
@@ -72,3 +73,17 @@ def test_render_compare_is_linked_from_the_index(cli, tmp_path):
     total, _c = _difference("sanctions_tighten", "budget_law")
     assert entry["results"]["difference_og_revenue_2026_bn_rub"]["value"] == pytest.approx(total)
     assert entry["point"] == "sanctions_tighten vs budget_law"
+
+
+def test_a_notebook_can_show_where_its_point_sits_in_the_grid():
+    p = model.resolve_parameters("war_premium")
+    axes = {"urals_price": [40.0, 60.0, 80.0], "rub_usd": [70.0, 90.0]}
+    frame = story.grid_frame(p, axes)
+    assert frame.shape == (3, 2)
+    expected = model.run_scenario(p.replace(urals_price=60.0, rub_usd=90.0)).annual["og_revenue_bn_rub"]
+    assert frame.loc[60.0, 90.0] == round(expected)
+    assert frame.loc[80.0, 90.0] > frame.loc[40.0, 90.0] and frame.loc[60.0, 90.0] > frame.loc[60.0, 70.0]
+    own = model.run_scenario(p).annual["og_revenue_bn_rub"]  # Urals $72 at 77.27 RUB/USD
+    below = int((frame.to_numpy() < own).sum())
+    sentence = story.grid_position_markdown(p, axes)
+    assert sentence.startswith(f"Of the grid's 6 points, {below} give less 2026 oil and gas revenue")

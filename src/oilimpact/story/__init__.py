@@ -61,6 +61,7 @@ from oilimpact.story.compare import (
     difference_steps,
     difference_table,
 )
+from oilimpact.story.grid import grid_frame, grid_position_markdown
 from oilimpact.story.scenarios import (
     DECOMPOSITION_LABELS,
     HISTORY_SOURCE,
@@ -101,6 +102,8 @@ from oilimpact.story.sensitivity import (
 )
 
 __all__ = [
+    "grid_frame",
+    "grid_position_markdown",
     "Comparison",
     "compare",
     "compare_chart",
