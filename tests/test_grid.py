@@ -217,3 +217,16 @@ def test_cli_prints_the_point_count(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "grid: 2 points x 1 notebooks = 2 reports" in result.output
     assert (out / "war_premium.urals_price-60/01_grid.html").is_file()
+
+
+def test_the_grid_and_cluster_modules_keep_the_no_op_render_light():
+    """A re-run with every point rendered must not pay for pandas, papermill, the model or Dask."""
+    import subprocess
+    import sys
+
+    code = ("import sys, oilimpact.report.gridplan, oilimpact.report.gridpage, oilimpact.report.pool, "
+            "oilimpact.report.cluster, oilimpact.cli; print(' '.join(sorted(m for m in ('pandas', 'numpy', "
+            "'papermill', 'oilimpact.model', 'jupyter_client', 'matplotlib', 'distributed', 'dask') "
+            "if m in sys.modules)))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == ""
