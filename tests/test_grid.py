@@ -178,7 +178,9 @@ def test_the_grid_page_links_each_cell_to_its_report_with_its_number(grid_out):
     assert data["33|90"]["rows"][0] == ["O&G revenue 2026", "4,455", "bn RUB"]
     assert data["13|80"]["rows"][0][1] == "failed"
     index = (out / "index.html").read_text()
-    assert '<a href="grids/war_premium.urals_price.rub_usd.html">' in index
+    # the named grid of data/scenarios.yaml on the same preset and axes gives the page its title
+    assert ('<a href="grids/war_premium.urals_price.rub_usd.html">War premium — Urals price against the '
+            "rouble</a>") in index
     assert "6 points, 2 failed" in index
     assert "war_premium.urals_price" not in index.split("<h2>Reports</h2>")[1]  # not in the main table
 

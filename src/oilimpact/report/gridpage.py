@@ -260,7 +260,7 @@ def _titles() -> dict[tuple[str, tuple[str, ...]], str]:
     found = {}
     try:
         defined = preset_file.read_grids()
-        known = preset_file.preset_names()
+        known = list(preset_file.preset_summaries())
         for name in defined:
             grid = named_grid(name, defined, known, "data/scenarios.yaml")
             found[(grid.preset, tuple(a.name for a in grid.axes))] = grid.title or name
@@ -276,8 +276,8 @@ def _write(path: Path, text: str) -> None:
 
 def write_grid_pages(reports_dir: Path, manifest: Mapping[str, Mapping[str, Any]]) -> str:
     """Each grid's page, CSV and JSON under ``reports/grids/``; the index's section linking them."""
-    titles = _titles()
     grids = gather(manifest, reports_dir)
+    titles = _titles() if grids else {}
     items = []
     for grid in grids:
         grid.title = titles.get((grid.preset, grid.axes), "")
