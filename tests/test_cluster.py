@@ -111,3 +111,18 @@ def test_a_worker_with_other_inputs_refuses_to_render(tmp_path):
     payload = cluster.render_task(report, Job(tmp_path), "another digest", [])
     assert payload["status"] == "failed" and payload["files"] == {}
     assert "differ from the coordinator's; give every worker the same checkout and venv" in payload["message"]
+
+
+def test_stop_lands_what_finished_and_marks_the_rest_interrupted(tmp_path, scheduler):
+    """What Ctrl-C does on the cluster path: the batch calls stop() while reports are still running."""
+    reports = _reports()
+    executor = cluster.DaskExecutor(scheduler)
+    job = Job(tmp_path, pdf=False)
+    first = next(executor.run(reports, job))
+    rest = executor.stop()
+    assert {o.report.name for o in [first, *rest]} == {r.name for r in reports}
+    assert {o.status for o in rest} <= {"ok", "failed", "interrupted"}
+    for outcome in [first, *rest]:
+        if outcome.status == "ok":
+            assert outcome.outputs and all(p.is_file() for p in outcome.outputs)
+    assert executor._client is None  # the connection is closed

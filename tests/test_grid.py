@@ -232,3 +232,27 @@ def test_the_grid_and_cluster_modules_keep_the_no_op_render_light():
             "if m in sys.modules)))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == ""
+
+
+def test_a_third_axis_gives_small_multiples():
+    entries = {}
+    for urals in (40.0, 50.0):
+        for rate in (80.0, 90.0):
+            for volume in (-10.0, 0.0, 10.0):
+                point = gridplan.Point("war_premium", (("urals_price", urals), ("rub_usd", rate),
+                                                       ("export_volume_change", volume)))
+                value = revenue(urals, rate) * (1 + volume / 100)
+                entries[point.folder] = {
+                    "notebook": "01_grid.ipynb", "notebook_name": "01_grid", "scenario": "war_premium",
+                    "status": "ok", "point": point.id, "outputs": [f"{point.folder}/01_grid.html"],
+                    "axes": {"rub_usd": rate, "export_volume_change": volume, "urals_price": urals},
+                    "results": {"og_revenue_2026_bn_rub": {"value": value, "unit": "bn RUB", "label": "O&G"}},
+                }
+    (grid,) = gridpage.gather(entries)
+    assert grid.axes == ("urals_price", "rub_usd", "export_volume_change") and len(grid.points) == 12
+    page = gridpage.grid_html(grid)
+    assert page.count('<table class="heatmap">') == 3
+    assert "<caption>export_volume_change = -10</caption>" in page
+    assert f">{revenue(50, 90) * 1.1:,.0f}</a>" in page
+    data = json.loads(re.search(r'id="grid-data">(.*?)</script>', page, re.S).group(1))
+    assert data["50|90|10"]["rows"] == [["O&G", f"{revenue(50, 90) * 1.1:,.0f}", "bn RUB"]]
