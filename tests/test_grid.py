@@ -252,7 +252,8 @@ def test_a_third_axis_gives_small_multiples():
     assert grid.axes == ("urals_price", "rub_usd", "export_volume_change") and len(grid.points) == 12
     page = gridpage.grid_html(grid)
     assert page.count('<table class="heatmap">') == 3
-    assert "<caption>export_volume_change = -10</caption>" in page
+    assert "<caption>Change in crude export volumes -10</caption>" in page
+    assert "<th>Urals (tax price) ↓ · Roubles per US dollar →</th>" in page
     assert f">{revenue(50, 90) * 1.1:,.0f}</a>" in page
     data = json.loads(re.search(r'id="grid-data">(.*?)</script>', page, re.S).group(1))
     assert data["50|90|10"]["rows"] == [["O&G", f"{revenue(50, 90) * 1.1:,.0f}", "bn RUB"]]

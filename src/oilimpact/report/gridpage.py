@@ -94,8 +94,10 @@ def gather(manifest: Mapping[str, Mapping[str, Any]], reports_dir: Path | None =
 
 
 def _label(name: str) -> str:
+    """A parameter as a reader names it: its help text up to the first comma or "from" (``Urals (tax
+    price)``, ``Roubles per US dollar``)."""
     spec = params.PARAMETER_SPECS.get(name)
-    return spec.help.split(",")[0] if spec else name
+    return spec.help.split(",")[0].split(" from ")[0] if spec else name
 
 
 def grid_csv(grid: GridData) -> str:
@@ -139,7 +141,8 @@ def _heatmap(grid: GridData, name: str, fixed: tuple[tuple[int, float], ...]) ->
     digits = 0 if largest >= 100 else 1 if largest >= 10 else 2
     cols = grid.axis_values(cols_axis) if cols_axis is not None else [None]
     head = "".join(f'<th class="num">{html.escape(format_value(c))}</th>' for c in cols if c is not None)
-    corner = html.escape(grid.axes[rows_axis]) + (f" \\ {html.escape(grid.axes[1])}" if cols_axis else "")
+    corner = html.escape(_label(grid.axes[rows_axis])) + (
+        f" ↓ · {html.escape(_label(grid.axes[1]))} →" if cols_axis else "")
     lines = [f"<tr><th>{corner}</th>{head or '<th></th>'}</tr>"]
     for row in grid.axis_values(rows_axis):
         cells = []
@@ -167,7 +170,7 @@ def _heatmap(grid: GridData, name: str, fixed: tuple[tuple[int, float], ...]) ->
                          f'href="../{html.escape(result["report"])}" title="{html.escape(point.id)}">'
                          f"{text}</a></td>")
         lines.append(f'<tr><th class="num">{html.escape(format_value(row))}</th>{"".join(cells)}</tr>')
-    caption = ", ".join(f"{grid.axes[i]} = {format_value(v)}" for i, v in fixed)
+    caption = ", ".join(f"{_label(grid.axes[i])} {format_value(v)}" for i, v in fixed)
     caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f'<table class="heatmap">{caption_html}\n' + "\n".join(lines) + "\n</table>"
 
@@ -226,10 +229,16 @@ _STYLE = ("<style>table.heatmap{border-collapse:collapse;margin:.5em 1em 1em 0;d
           ".calculator select{margin-right:1em}</style>")
 
 
+def _title(grid: GridData) -> str:
+    """The named grid's title, else the preset's title and the axes as a reader names them."""
+    scenario = preset_file.preset_summaries().get(grid.preset, {}).get("title") or grid.preset
+    return grid.title or f"{scenario}: {' × '.join(_label(a) for a in grid.axes)}"
+
+
 def grid_html(grid: GridData) -> str:
     """The grid's page: heatmaps of the shown results, the failed points, the calculator."""
     shown = grid.shown()
-    title = grid.title or f"Grid: {grid.preset} over {' × '.join(grid.axes)}"
+    title = _title(grid)
     combos = list(itertools.product(*(grid.axis_values(i) for i in range(2, len(grid.axes)))))
     sections = []
     for name in shown:
@@ -288,7 +297,8 @@ def write_grid_pages(reports_dir: Path, manifest: Mapping[str, Mapping[str, Any]
         failed = sum(p.status != "ok" for p in grid.points.values())
         note = f", {failed} failed" if failed else ""
         items.append(f'<li><a href="{GRIDS_DIR}/{html.escape(grid.slug)}.html">'
-                     f"{html.escape(grid.title or grid.key)}</a> ({len(grid.points)} points{note})</li>")
+                     f"{html.escape(_title(grid))}</a> <code>{html.escape(grid.key)}</code> "
+                     f"({len(grid.points)} points{note})</li>")
     compares = sorted((e for e in manifest.values() if e.get("point") and not e.get("axes")
                        and e.get("outputs") and (reports_dir / e["outputs"][0]).exists()),
                       key=lambda e: e["point"])
