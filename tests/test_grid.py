@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -257,3 +259,39 @@ def test_a_third_axis_gives_small_multiples():
     assert f">{revenue(50, 90) * 1.1:,.0f}</a>" in page
     data = json.loads(re.search(r'id="grid-data">(.*?)</script>', page, re.S).group(1))
     assert data["50|90|10"]["rows"] == [["O&G", f"{revenue(50, 90) * 1.1:,.0f}", "bn RUB"]]
+
+
+_DOM = """
+function el() {
+  return {children: [], attrs: {}, className: '', _text: '',
+          get textContent() { return this._text; },
+          set textContent(v) { this._text = v; this.children = []; },
+          appendChild(c) { this.children.push(c); }, setAttribute(k, v) { this.attrs[k] = v; },
+          removeAttribute(k) { delete this.attrs[k]; }, addEventListener(e, f) { this.on = f; }};
+}
+const selects = [el(), el()]; selects[0].value = '33'; selects[1].value = '80';
+const out = el(), link = el(), data = el(); data.textContent = BLOB;
+globalThis.document = {getElementById: (id) => id === 'grid-data' ? data : link,
+                       querySelectorAll: () => selects, querySelector: () => out, createElement: el};
+"""
+_SHOW = """
+const rows = () => out.children.map((r) => r.children.map((c) => c.textContent));
+console.log(JSON.stringify([link.textContent, link.attrs.href, rows()]));
+selects[0].value = '13'; selects[0].on();
+console.log(JSON.stringify([link.textContent, rows()[0]]));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="runs the page's script with node")
+def test_the_calculator_picks_the_precomputed_point(grid_out):
+    out, _ = grid_out
+    page = (out / "grids/war_premium.urals_price.rub_usd.html").read_text()
+    blob = re.search(r'id="grid-data">(.*?)</script>', page, re.S).group(1)
+    script = re.search(r"<script>\n(.*?)</script>", page, re.S).group(1)
+    source = _DOM.replace("BLOB", json.dumps(blob)) + script + _SHOW
+    run = subprocess.run(["node", "-e", source], capture_output=True, text=True, timeout=30, check=True)
+    first, second = (json.loads(line) for line in run.stdout.splitlines())
+    assert first[:2] == ["war_premium@urals_price=33,rub_usd=80",
+                         "../war_premium.urals_price-33.rub_usd-80/01_grid.html"]
+    assert first[2][0] == ["O&G revenue 2026", f"{revenue(33, 80):,.0f}", "bn RUB"] and len(first[2]) == 4
+    assert second == ["war_premium@urals_price=13,rub_usd=80", ["O&G revenue 2026", "failed", ""]]

@@ -176,14 +176,16 @@ def _heatmap(grid: GridData, name: str, fixed: tuple[tuple[int, float], ...]) ->
 
 
 def _calculator(grid: GridData, shown: Sequence[str]) -> str:
+    samples = {name: next((p.results[name] for p in grid.points.values() if name in p.results), {})
+               for name in shown}
     data = {}
     for values, point in grid.points.items():
         rows = []
         for name in shown:
             result = point.results.get(name)
             value = format_result(result["value"]) if result else point.status
-            result = result or {}
-            rows.append([str(result.get("label") or name), value, str(result.get("unit", ""))])
+            rows.append([str(samples[name].get("label") or name), value,
+                         str(result.get("unit", "")) if result else ""])
         link = point.results[shown[0]]["report"] if shown and shown[0] in point.results else next(
             iter(point.reports.values()), "")
         data["|".join(format_value(v) for v in values)] = {"id": point.id, "href": f"../{link}", "rows": rows}
