@@ -290,7 +290,7 @@ def nowcast_command(month: str) -> None:
               help="Render the comparison of scenario A with scenario B (notebook 06).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run the reports on Dask: tcp://HOST:8786 (a running scheduler) or local:N "
-                   "(N worker processes here).")
+                   "(N worker processes here); --jobs does not apply.")
 def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs: tuple[str, ...],
                    jobs: int | None, force: bool, output: Path | None, notebooks_dir: Path | None,
                    no_pdf: bool, grid_specs: tuple[str, ...], max_points: int | None,
