@@ -9,8 +9,18 @@ reports (every notebook × every preset, or ``--limit N`` of them):
   (execute + HTML only, no PDF), one after the other as a shell loop does;
 - floor: the same code cells exec'd in one plain Python process (no kernel, no output files).
 
+Then a scenario grid of 50 points × one notebook (``--grid-notebook``, default 03, no PDF):
+
+- presets: the same notebook over the presets, ``--jobs`` workers (the per-report reference);
+- grid, local pool: ``oilimpact render --grid ... --jobs N``: reports/s and time per report;
+- grid, warm: the same command again (every point skipped);
+- grid, LocalCluster: the same grid with ``--scheduler local:N`` (N worker processes) into another
+  folder: reports/s against the pool, and whether every HTML is byte-identical to the pool's;
+- floor: the code cells of a few grid points exec'd in one plain process, per report.
+
 Peak memory is the largest sum of RSS over the process tree (the command and its kernels), sampled
-every 50 ms. Usage: ``python bench/render_bench.py [--jobs N] [--limit N] [--skip-toolchain]``.
+every 50 ms. Usage: ``python bench/render_bench.py [--jobs N] [--limit N] [--skip-toolchain]
+[--grid-only | --skip-grid]``.
 """
 
 from __future__ import annotations
@@ -101,12 +111,61 @@ def toolchain(reports, out: Path) -> tuple[float, float]:
     return seconds, peak
 
 
+GRID = ("urals_price=40:85:5", "rub_usd=70:110:10")  # 10 x 5 = 50 points
+
+
+def grid_bench(jobs: int, notebook: str) -> None:
+    from oilimpact.report import gridplan
+    from oilimpact.report import plan as planning
+
+    grid = gridplan.parse_grid("war_premium", gridplan.cli_axes(GRID))
+    reports = planning.plan_grids([grid], notebooks=[notebook])
+    presets = [r for r in planning.plan(notebooks=[notebook]) if r.scenario]
+    print(f"\ngrid: {grid.size} points x {reports[0].notebook.name} (no PDF), {os.cpu_count()} CPUs, "
+          f"--jobs {jobs} / local:{jobs}")
+    base = [str(BIN / "oilimpact"), "render", "-n", notebook, "--no-pdf"]
+    grid_args = [a for axis in GRID for a in ("--grid", axis)] + ["-s", "war_premium"]
+    with tempfile.TemporaryDirectory(prefix="oilimpact-grid-bench-") as tmp:
+        out = Path(tmp)
+        preset_s, _mem, rc = measure([*base, "--jobs", str(jobs), "--output", str(out / "presets")])
+        per_preset = preset_s / len(presets)
+        print(f"presets ({len(presets)} reports, pool) : {preset_s:7.1f} s  {per_preset:5.2f} s/report  "
+              f"exit {rc}")
+        pool = [*base, *grid_args, "--jobs", str(jobs), "--output", str(out / "pool")]
+        pool_s, pool_mem, rc = measure(pool)
+        per_point = pool_s / len(reports)
+        print(f"grid, local pool        : {pool_s:7.1f} s  {len(reports) / pool_s:5.2f} reports/s  "
+              f"{per_point:5.2f} s/report ({per_point / per_preset:.2f}x a preset report)  "
+              f"peak {pool_mem:6.0f} MiB  exit {rc}")
+        warm_s, _mem, rc = measure(pool)
+        print(f"grid, warm re-run       : {warm_s:7.2f} s  exit {rc}")
+        dask_s, dask_mem, rc = measure([*base, *grid_args, "--scheduler", f"local:{jobs}",
+                                        "--output", str(out / "dask")])
+        name = reports[0].notebook.name
+        pages = sorted(p.relative_to(out / "pool") for p in (out / "pool").rglob(f"*/{name}.html"))
+        same = all((out / "pool" / p).read_bytes() == (out / "dask" / p).read_bytes() for p in pages)
+        print(f"grid, LocalCluster      : {dask_s:7.1f} s  {len(reports) / dask_s:5.2f} reports/s  "
+              f"({dask_s / pool_s:.2f}x the pool's time)  peak {dask_mem:6.0f} MiB  exit {rc}  "
+              f"HTML identical to the pool's: {'yes' if same and pages else 'NO'} ({len(pages)} pages)")
+    sample = reports[:5]
+    floor_s = floor(sample) / len(sample)
+    print(f"floor (code cells only) : {floor_s:5.2f} s/report; a grid report costs "
+          f"{per_point / floor_s:.1f}x the floor")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--limit", type=int, default=None, help="only the first N reports")
     parser.add_argument("--skip-toolchain", action="store_true")
+    parser.add_argument("--grid-notebook", default="03", help="the notebook of the grid benchmark")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--grid-only", action="store_true", help="only the grid benchmark")
+    which.add_argument("--skip-grid", action="store_true", help="no grid benchmark")
     args = parser.parse_args()
+    if args.grid_only:
+        grid_bench(args.jobs, args.grid_notebook)
+        return
 
     reports = plan(args.limit)
     selection: list[str] = []
@@ -145,6 +204,8 @@ def main() -> None:
         if not args.skip_toolchain:
             print(f"ratios: toolchain/cold {chain / cold:.1f}x, cold/floor {cold / floor_s:.1f}x, "
                   f"toolchain/floor {chain / floor_s:.1f}x")
+    if not args.skip_grid:
+        grid_bench(args.jobs, args.grid_notebook)
 
 
 if __name__ == "__main__":

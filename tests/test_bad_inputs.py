@@ -195,6 +195,18 @@ CASES = [
     ),
     Case("notebook unicode", ("render", "-n", "записка"), ("-n записка", "no such notebook")),
     Case("unknown option", ("render", "--fast"), ("No such option '--fast'", "see oilimpact render --help")),
+    Case("grid unknown parameter", (*R, "--grid", "nope=1:2:1"), ("--grid nope", "unknown parameter")),
+    Case("grid step 0", (*R, "--grid", "urals_price=40:80:0"), ("--grid urals_price", "the step is 0")),
+    Case("grid empty range", (*R, "--grid", "urals_price=80:40:10"), ("--grid urals_price", "empty range")),
+    Case("grid outside bounds", (*R, "--grid", "rub_usd=0,90"),
+         ("parameter rub_usd", "must be a number > 0")),
+    Case("grid over the guard", (*R, "--grid", "urals_price=1:300:1", "--grid", "rub_usd=1:100:1"),
+         ("30,000 points", "more than --max-points 500")),
+    Case("named grid, no such preset", (*R, "--grid", "war_price_rouble"),
+         ("grid war_price_rouble", "preset 'nope' is not a preset"),
+         edit(SCEN, "preset: war_premium", "preset: nope", 1)),
+    Case("scheduler not an address", (*R, "--scheduler", "localhost"), ("--scheduler 'localhost'", "tcp://HOST")),
+    Case("compare unknown scenario", ("render", "--compare", "budget_law", "nope"), ("--compare nope",)),
     # --- data files ---
     Case(
         "assumptions YAML syntax",

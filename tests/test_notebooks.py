@@ -41,7 +41,7 @@ def _code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 # --- structure ----------------------------------------------------------------------------------
 
 
-def test_the_suite_has_the_brief_and_the_five_notebooks():
+def test_the_suite_has_the_brief_the_five_notebooks_and_the_comparison():
     assert [p.stem for p in NOTEBOOKS] == [
         "00_brief",
         "01_article_figures",
@@ -49,6 +49,7 @@ def test_the_suite_has_the_brief_and_the_five_notebooks():
         "03_budget_impact",
         "04_sanctions_levers",
         "05_risk",
+        "06_compare",
     ]
 
 
@@ -210,6 +211,12 @@ def _check(stem: str, scenario: str, values: dict[str, float]) -> None:
         assert values["sensitivity_per_rub_bn_rub"] == pytest.approx(75.2, abs=0.5)
         assert values["scenario_per_usd_rest_bn_rub"] == pytest.approx(
             annual["sensitivity_urals_price_rest_of_year_bn_rub"])
+    elif stem == "06_compare":  # the scenario against the budget law (compare_to's default)
+        law = run_scenario(resolve_parameters("budget_law")).annual
+        assert values["og_revenue_2026_bn_rub"] == pytest.approx(annual["og_revenue_bn_rub"])
+        assert values["compare_og_revenue_2026_bn_rub"] == pytest.approx(law["og_revenue_bn_rub"])
+        assert values["difference_og_revenue_2026_bn_rub"] == pytest.approx(
+            annual["og_revenue_bn_rub"] - law["og_revenue_bn_rub"])
     elif stem == "05_risk":
         assert values["mc_paths"] == FAST["05_risk"]["mc_paths"]
         assert 0 <= values["p_urals_avg_above_budget"] <= 100 and 0 <= values["p_deficit_above_law"] <= 100
@@ -223,6 +230,7 @@ CHARTS = {
     "03_budget_impact": 6,
     "04_sanctions_levers": 2,
     "05_risk": 2,
+    "06_compare": 2,
 }
 RUNS = [
     pytest.param(p.stem, s, id=f"{p.stem}-{s or 'defaults'}", marks=pytest.mark.xdist_group(p.stem))

@@ -315,26 +315,75 @@ def nowcast_command(month: str) -> None:
 @click.option("--notebooks-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Notebooks folder [default: notebooks/].")
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF (executed notebook and HTML only).")
+@click.option("--grid", "grid_specs", multiple=True, metavar="AXIS|NAME",
+              help="A grid axis NAME=START:STOP:STEP or NAME=A,B,C over a numeric parameter (repeatable; "
+                   "one report per point, on the -s preset), or a named grid of data/scenarios.yaml.")
+@click.option("--max-points", type=click.IntRange(min=1), default=None,
+              help="Refuse a grid of more points than this [default: 500].")
+@click.option("--compare", nargs=2, metavar="A B", default=None,
+              help="Render the comparison of scenario A with scenario B (notebook 06).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the reports on Dask: tcp://HOST:8786 (a running scheduler) or local:N "
+                   "(N worker processes here); --jobs does not apply.")
 def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs: tuple[str, ...],
                    jobs: int | None, force: bool, output: Path | None, notebooks_dir: Path | None,
-                   no_pdf: bool) -> None:
+                   no_pdf: bool, grid_specs: tuple[str, ...], max_points: int | None,
+                   compare: tuple[str, str] | None, scheduler: str | None) -> None:
     """Render notebooks x scenarios to reports/<scenario>/<notebook>.{ipynb,html,pdf} and index.html.
 
     Unchanged reports (same notebook, parameters, data/, seeds/, package) are skipped. Notebooks
-    without a `scenario` parameter render once into reports/default/. Exit status: 0 all fine,
-    1 a report failed (the others are still rendered), 2 bad input (nothing written), 130 Ctrl-C.
+    without a `scenario` parameter render once into reports/default/. A grid renders one report per
+    point into reports/<preset>.<axis>-<value>.../ and a page per grid into reports/grids/. Exit
+    status: 0 all fine, 1 a report failed (the others are still rendered), 2 bad input (nothing
+    written), 130 Ctrl-C.
     """
     from oilimpact.report import batch, outcome, plan  # lazily: start-up speed
 
     known = plan.preset_names()
-    reports = plan.plan(notebooks_dir, notebooks=notebooks, scenarios=scenarios, overrides=pairs,
-                        presets=known)
+    executor = None
+    if scheduler is not None:
+        from oilimpact.report import cluster  # lazily: start-up speed
+
+        executor = cluster.DaskExecutor(scheduler)
+    if compare and grid_specs:
+        raise OilImpactError("--compare and --grid: give one of them")
+    if compare:
+        reports = plan.plan_compare(*compare, notebooks_dir, presets=known)
+    elif grid_specs:
+        reports = plan.plan_grids(_grids(grid_specs, scenarios, known, max_points), notebooks_dir,
+                                  notebooks=notebooks, overrides=pairs, presets=known)
+        click.echo(f"grid: {len({r.point for r in reports})} points x "
+                   f"{len({r.notebook.name for r in reports})} notebooks = {len(reports)} reports", err=True)
+    else:
+        reports = plan.plan(notebooks_dir, notebooks=notebooks, scenarios=scenarios, overrides=pairs,
+                            presets=known)
     reports_dir = (output or default_reports_dir()).resolve()
     try:
         summary = batch.render(reports, reports_dir, jobs=jobs, force=force, pdf=not no_pdf,
-                               progress=sys.stderr.isatty(), presets=known)
+                               progress=sys.stderr.isatty(), presets=known, executor=executor)
     except KeyboardInterrupt:  # Ctrl-C outside the batch loop (which handles its own)
         click.echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)
     click.echo(outcome.summary_table(summary, reports_dir))
     sys.exit(summary.exit_code)
+
+
+def _grids(specs: tuple[str, ...], scenarios: tuple[str, ...], known: list[str], max_points: int | None):
+    """The grids of ``--grid`` options: named ones, and the axes given on the line over each ``-s``
+    preset (default the first preset); the point count checked against ``--max-points``."""
+    from oilimpact import presets  # lazily: start-up speed
+    from oilimpact.report import gridplan
+
+    named = [s for s in specs if "=" not in s]
+    axes = gridplan.cli_axes([s for s in specs if "=" in s])
+    grids = []
+    if named:
+        defined, shown = presets.read_grids(), "data/scenarios.yaml"
+        grids += [gridplan.named_grid(name, defined, known, shown) for name in named]
+    for scenario in scenarios:
+        if scenario not in known:
+            raise OilImpactError(f"-s {scenario}: unknown scenario (have: {', '.join(known)})")
+    if axes:
+        grids += [gridplan.parse_grid(preset, axes) for preset in (scenarios or known[:1])]
+    gridplan.check_size(grids, max_points or gridplan.DEFAULT_MAX_POINTS)
+    return grids

@@ -1,4 +1,5 @@
-"""The scenario presets file, ``data/scenarios.yaml``, as a file: preset names, titles, descriptions.
+"""The scenario presets file, ``data/scenarios.yaml``, as a file: preset names, titles, descriptions,
+and its named scenario grids (the reserved top-level key ``grids``, never a preset).
 
 :mod:`oilimpact.model.scenarios` resolves each preset's values against the assumptions and the
 article figures; this module only reads the file (PyYAML, no pandas), because the render step needs
@@ -12,6 +13,8 @@ from pathlib import Path
 from oilimpact.errors import OilImpactError
 from oilimpact.project import data_dir, relative_to_root
 from oilimpact.yamlfile import read_yaml_mapping
+
+GRIDS_KEY = "grids"
 
 
 def presets_path() -> Path:
@@ -31,7 +34,23 @@ def read_presets(path: str | Path | None = None) -> tuple[dict, dict[str, int], 
     except UnicodeDecodeError:
         raise OilImpactError("not UTF-8 text; save the scenarios file as UTF-8", where=shown) from None
     raw, lines = read_yaml_mapping(text, shown, "scenario names to presets")
+    raw.pop(GRIDS_KEY, None)
+    lines.pop(GRIDS_KEY, None)
     return raw, lines, shown
+
+
+def read_grids(path: str | Path | None = None) -> dict:
+    """The named grids (``grids:`` → name → ``{preset, axes, title}``), unchecked; empty when the file
+    or the key is missing (:func:`oilimpact.report.gridplan.named_grid` checks one when it is used)."""
+    file = Path(path) if path is not None else presets_path()
+    if not file.is_file():
+        return {}
+    shown = relative_to_root(file)
+    raw, _lines = read_yaml_mapping(file.read_text(encoding="utf-8"), shown, "scenario names to presets")
+    grids = raw.get(GRIDS_KEY) or {}
+    if not isinstance(grids, dict):
+        raise OilImpactError(f"{GRIDS_KEY}: must be a mapping of grid names to {{preset, axes}}", where=shown)
+    return grids
 
 
 def preset_summaries(path: str | Path | None = None) -> dict[str, dict[str, str]]:

@@ -25,7 +25,7 @@ from oilimpact.articles import find_figure, load_figures
 from oilimpact.errors import OilImpactError
 from oilimpact.model.assumptions import Assumptions, load_assumptions
 from oilimpact.params import Parameters, build_parameters, validate_overrides
-from oilimpact.presets import preset_names, presets_path, read_presets
+from oilimpact.presets import GRIDS_KEY, preset_names, presets_path, read_presets
 from oilimpact.project import data_dir, relative_to_root
 from oilimpact.provenance import Source
 from oilimpact.yamlfile import read_yaml_mapping
@@ -142,6 +142,7 @@ def parse_scenarios(
     """Scenarios from YAML text; ``figures`` a frame or CSV path (default data/figures.csv, read lazily)."""
     shown = relative_to_root(where)
     raw, lines = read_yaml_mapping(text, shown, "scenario names to presets")
+    raw.pop(GRIDS_KEY, None)  # the named grids, not a preset
     return _scenarios(raw, lines, shown, assumptions, figures)
 
 

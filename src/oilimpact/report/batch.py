@@ -9,8 +9,8 @@ Method, in order:
 1. :func:`oilimpact.report.plan.plan` — which reports, with which parameters, every input checked.
 2. :func:`render` — content hashes (:mod:`oilimpact.report.manifest`: notebook, parameters, the files
    of data/ and seeds/ the notebook reads, the package's source and version) against
-   ``manifest.json``: an unchanged report is skipped. The others run in ``jobs`` worker threads; each
-   worker keeps one warm Jupyter kernel (:mod:`oilimpact.report.kernel`) whose namespace, working
+   ``manifest.json``: an unchanged report is skipped. The others go to an executor (:mod:`oilimpact.report.pool`: ``jobs``
+   local threads, or a Dask cluster, :mod:`oilimpact.report.cluster`); each local worker keeps one warm Jupyter kernel (:mod:`oilimpact.report.kernel`) whose namespace, working
    folder and matplotlib state are reset between notebooks while the imported modules stay loaded —
    which is what makes a batch fast. Each report is executed and exported by
    :func:`oilimpact.report.execute.render_one`. Every file is written to a temporary name in its
@@ -24,8 +24,6 @@ HTML page showing the traceback; it gets no PDF, is marked ``failed`` and the ot
 from __future__ import annotations
 
 import os
-import queue
-import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,15 +39,14 @@ from oilimpact.project import seeds_dir
 from oilimpact.report.index import write_index
 from oilimpact.report.lock import render_lock
 from oilimpact.report.manifest import (
-    KERNEL_NAME,
     inputs_digest,
     load_manifest,
     report_key,
     write_manifest,
 )
-from oilimpact.report.notebook import notebook_imports
 from oilimpact.report.outcome import Outcome, Summary
 from oilimpact.report.plan import Report
+from oilimpact.report.pool import Executor, Job, LocalPool
 from oilimpact.report.revisions import record_revision
 
 
@@ -76,6 +73,7 @@ def _manifest_entry(outcome: Outcome, key: str, reports_dir: Path) -> dict[str, 
         "parameters": dict(report.parameters), "seconds": round(outcome.seconds, 2),
         "outputs": [p.relative_to(reports_dir).as_posix() for p in outcome.outputs],
         "results": outcome.results, "message": outcome.message,
+        "point": report.point, "axes": dict(report.axes),
     }
 
 
@@ -89,17 +87,20 @@ def render(
     progress: bool = True,
     presets: Sequence[str] = (),
     on_outcome: Callable[[Outcome], None] | None = None,
+    executor: Executor | None = None,
 ) -> Summary:
     """Render ``reports`` (from :func:`plan`) into ``reports_dir``; skip the unchanged ones. Holds the
-    folder's render lock (:mod:`oilimpact.report.lock`) throughout."""
+    folder's render lock (:mod:`oilimpact.report.lock`) throughout. ``executor`` runs them (default a
+    :class:`~oilimpact.report.pool.LocalPool` of ``jobs`` warm kernels)."""
     reports_dir = Path(reports_dir) if reports_dir is not None else default_reports_dir()
     with render_lock(reports_dir):
         return _render(reports, reports_dir, jobs=jobs, force=force, pdf=pdf, progress=progress,
-                       presets=presets, on_outcome=on_outcome)
+                       presets=presets, on_outcome=on_outcome, executor=executor)
 
 
 def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, force: bool, pdf: bool,
-            progress: bool, presets: Sequence[str], on_outcome: Callable[[Outcome], None] | None) -> Summary:
+            progress: bool, presets: Sequence[str], on_outcome: Callable[[Outcome], None] | None,
+            executor: Executor | None) -> Summary:
     started = time.perf_counter()
     inputs = {stem: inputs_digest(stem) for stem in {r.notebook.path.stem for r in reports}}
     manifest = load_manifest(reports_dir)
@@ -120,8 +121,9 @@ def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, f
     date = data_date() if todo or not (reports_dir / "index.html").exists() else None
     interrupted = False
     if todo:
-        done, interrupted = _run_parallel(todo, reports_dir, jobs or os.cpu_count() or 1, pdf, date, progress,
-                                          manifest, keys, on_outcome)
+        executor = executor or LocalPool(jobs or os.cpu_count() or 1)
+        done, interrupted = _run_parallel(todo, reports_dir, executor, pdf, date, progress, manifest, keys,
+                                          on_outcome)
         outcomes += done
     index = None
     if todo and not interrupted:
@@ -135,51 +137,8 @@ def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, f
     return Summary(outcomes, time.perf_counter() - started, index, interrupted)
 
 
-def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, on_outcome):
-    # Imported here, for start-up speed: papermill, jupyter_client and the model take seconds to import
-    # and a run where every report is up to date never needs them.
-    from oilimpact.report.execute import render_one
-    from oilimpact.report.kernel import WarmKernel
-
-    pending: queue.Queue[Report] = queue.Queue()
-    for report in todo:
-        pending.put(report)
-    finished: queue.Queue[Outcome] = queue.Queue()
-    stop = threading.Event()
-    kernels: list[WarmKernel] = []
-    lock = threading.Lock()
-    cwd = todo[0].notebook.path.parent
-    preset_info = preset_file.preset_summaries()
-    preload = notebook_imports(sorted({r.notebook.path for r in todo}))
-
-    def worker() -> None:
-        kernel: WarmKernel | None = None
-        try:
-            while not stop.is_set():
-                try:
-                    report = pending.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    if kernel is None or not kernel.alive():
-                        if kernel is not None:
-                            kernel.shutdown()
-                        kernel = WarmKernel(KERNEL_NAME, cwd, preload)
-                        with lock:
-                            kernels.append(kernel)
-                    outcome = render_one(report, reports_dir, kernel, pdf=pdf, date=date, stop=stop,
-                                         preset=preset_info.get(report.scenario or ""))
-                except Exception as exc:  # kernel would not start: this report fails, the rest go on
-                    outcome = Outcome(report, "failed", 0.0, message=f"{type(exc).__name__}: {exc}")
-                finished.put(outcome)
-        finally:
-            if kernel is not None:
-                kernel.shutdown()
-
-    threads = [threading.Thread(target=worker, name=f"render-{i}", daemon=True)
-               for i in range(min(jobs, len(todo)))]
-    for thread in threads:
-        thread.start()
+def _run_parallel(todo, reports_dir, executor: Executor, pdf, date, progress, manifest, keys, on_outcome):
+    job = Job(reports_dir, pdf, date, preset_file.preset_summaries())
     outcomes: list[Outcome] = []
     bar = tqdm(total=len(todo), unit="report", desc="render", disable=not progress, leave=False)
 
@@ -196,31 +155,17 @@ def _run_parallel(todo, reports_dir, jobs, pdf, date, progress, manifest, keys, 
 
     interrupted = False
     try:
-        while len(outcomes) < len(todo) and any(t.is_alive() for t in threads) or not finished.empty():
-            try:
-                take(finished.get(timeout=0.2))
-            except queue.Empty:
-                continue
+        for outcome in executor.run(todo, job):
+            take(outcome)
     except OilImpactError:  # the manifest could not be written (disk full, folder gone): stop cleanly
-        stop.set()
-        with lock:
-            for kernel in kernels:
-                kernel.interrupt()
-        for thread in threads:
-            thread.join(timeout=30)
+        executor.stop()
         raise
     except KeyboardInterrupt:
         interrupted = True
-        stop.set()
-        with lock:
-            for kernel in kernels:
-                kernel.interrupt()
-        for thread in threads:
-            thread.join(timeout=30)
         # Reports the workers finished around the Ctrl-C are whole: record them, so the next run
         # skips them (the manifest write the Ctrl-C may have cut short is redone here too).
-        while not finished.empty():
-            take(finished.get_nowait(), save=False)
+        for outcome in executor.stop():
+            take(outcome, save=False)
         write_manifest(reports_dir, manifest)
     finally:
         bar.close()

@@ -12,6 +12,7 @@ from typing import Any
 from oilimpact import presets as preset_file
 from oilimpact.project import atomic_write
 from oilimpact.report.export import check_self_contained, format_result, page_html
+from oilimpact.report.gridpage import write_grid_pages
 from oilimpact.report.revisions import revisions_section
 
 
@@ -111,10 +112,11 @@ def _report_cell(entry: IndexEntry | None, colspan: int = 1) -> str:
 
 
 def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
-               scenario_titles: Mapping[str, str] | None = None, revisions: str = "") -> str:
+               scenario_titles: Mapping[str, str] | None = None, revisions: str = "", grids: str = "") -> str:
     """``reports/index.html``: the key results across scenarios (scenarios headed by their titles from
     ``scenario_titles``, key below), then every report's links, one row per notebook; ``revisions`` is
-    the "What changed" block (:mod:`oilimpact.report.revisions`), placed after the brief."""
+    the "What changed" block (:mod:`oilimpact.report.revisions`), placed after the brief; ``grids`` the
+    section linking the grid pages and comparisons (:mod:`oilimpact.report.gridpage`)."""
     entries = list(entries)
     titles = dict(scenario_titles or {})
     notebooks: dict[str, list[IndexEntry]] = {}
@@ -160,6 +162,8 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
             '<th class="num">Value</th></tr></thead>\n'
             "<tbody>\n" + "\n".join(single_rows) + "\n</tbody></table>"
         )
+    if grids:
+        sections.append(grids)
     report_rows = []
     for group in notebooks.values():
         by_scenario = {e.scenario: e for e in group}
@@ -196,8 +200,10 @@ def write_index(reports_dir: Path, manifest: dict[str, dict[str, Any]], presets:
                 date: str | None) -> Path:
     """``index.html`` from the manifest (every report ever rendered here whose notebook file is there)."""
     order = {name: i for i, name in enumerate(presets)}
+    grids = write_grid_pages(reports_dir, manifest)  # grid points and comparisons are listed there
     entries = sorted(
-        (e for e in manifest.values() if e["outputs"] and (reports_dir / e["outputs"][0]).exists()),
+        (e for e in manifest.values() if e["outputs"] and (reports_dir / e["outputs"][0]).exists()
+         and not e.get("point")),
         key=lambda e: (e["notebook"], e["scenario"] is not None, order.get(e["scenario"], len(order)),
                        e["scenario"] or ""),
     )
@@ -205,6 +211,7 @@ def write_index(reports_dir: Path, manifest: dict[str, dict[str, Any]], presets:
         [IndexEntry(e["notebook_name"], e["title"] or e["notebook_name"], e["scenario"], e["status"],
                     tuple(e["outputs"]), e.get("results", {})) for e in entries],
         data_date=date, scenario_titles=_scenario_titles(), revisions=revisions_section(reports_dir),
+        grids=grids,
     )
     path = reports_dir / "index.html"
     if not path.exists() or path.read_text(encoding="utf-8") != page:

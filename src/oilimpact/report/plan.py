@@ -21,6 +21,7 @@ from oilimpact import params
 from oilimpact import presets as preset_file
 from oilimpact.errors import OilImpactError
 from oilimpact.project import notebooks_dir as default_notebooks_dir
+from oilimpact.report.gridplan import Grid, format_value
 from oilimpact.report.notebook import Notebook, NotebookParameter, list_notebooks, read_notebook
 
 NO_SCENARIO_FOLDER = "default"
@@ -87,10 +88,15 @@ class Report:
     notebook: Notebook
     scenario: str | None
     parameters: tuple[tuple[str, Any], ...]  # injected into the notebook (scenario included)
-    user_set: frozenset[str] = frozenset()  # the names the user set with -p
+    user_set: frozenset[str] = frozenset()  # the names the user set with -p (or a grid's axes)
+    point: str | None = None  # a grid point's or a comparison's readable id
+    slot: str | None = None  # its folder under reports/ (the id made file-system safe)
+    axes: tuple[tuple[str, float], ...] = ()  # a grid point's axis values
 
     @property
     def folder(self) -> str:
+        if self.slot is not None:
+            return self.slot
         return self.scenario if self.scenario is not None else NO_SCENARIO_FOLDER
 
     @property
@@ -192,3 +198,64 @@ def plan(
     if not reports:
         raise OilImpactError("nothing to render: no selected notebook has a scenario parameter")
     return reports
+
+
+def plan_grids(
+    grids: Sequence[Grid],
+    notebooks_dir: Path | None = None,
+    *,
+    notebooks: Sequence[str] = (),
+    overrides: Sequence[str] = (),
+    presets: Sequence[str] | None = None,
+) -> list[Report]:
+    """One report per grid point × selected notebook that has the grid's parameters, every input
+    checked (:func:`plan` for the notebooks and ``-p``; :mod:`~oilimpact.report.gridplan` the axes).
+    A point shared by two grids is one report."""
+    given = params.split_pairs(overrides)
+    reports: dict[str, Report] = {}
+    for grid in grids:
+        names = [axis.name for axis in grid.axes]
+        for name in names:
+            if name in given:
+                raise OilImpactError(f"-p {name}: also a --grid axis; give it once")
+        base = [r for r in plan(notebooks_dir, notebooks=notebooks, scenarios=[grid.preset],
+                                overrides=overrides, presets=presets) if r.scenario is not None]
+        usable = [r for r in base if all(r.notebook.parameter(n) for n in names)]
+        for report in base:
+            if report not in usable and notebooks:
+                missing = [n for n in names if not report.notebook.parameter(n)]
+                raise OilImpactError(f"-n {report.notebook.name}: has no parameter {', '.join(missing)} "
+                                     "for the grid's axes")
+        if not usable:
+            raise OilImpactError(f"--grid: no selected notebook has the parameters {', '.join(names)}")
+        for report in usable:
+            where = report.notebook.path.name
+            for point in grid.points():
+                values = {n: coerce(report.notebook.parameter(n), format_value(v), where)
+                          for n, v in point.values}
+                made = Report(report.notebook, grid.preset, (*report.parameters, *values.items()),
+                              report.user_set | set(names), point.id, point.folder, point.values)
+                reports.setdefault(made.name, made)
+    return list(reports.values())
+
+
+def plan_compare(scenario: str, compare_to: str, notebooks_dir: Path | None = None, *,
+                 presets: Sequence[str] | None = None) -> list[Report]:
+    """The comparison of two presets: each notebook with a ``compare_to`` parameter, rendered into
+    ``reports/compare.<A>.<B>/``."""
+    notebooks_dir = (Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()).resolve()
+    known = list(preset_names() if presets is None else presets)
+    for name in (scenario, compare_to):
+        if known and name not in known:
+            raise OilImpactError(f"--compare {name}: unknown scenario (have: {', '.join(known)})")
+        _check_name(name, "scenario")
+    if scenario == compare_to:
+        raise OilImpactError(f"--compare {scenario} {compare_to}: give two different scenarios")
+    found = [nb for nb in map(read_notebook, list_notebooks(notebooks_dir))
+             if nb.parameter("compare_to") and nb.parameter("scenario")]
+    if not found:
+        raise OilImpactError("--compare: no notebook has scenario and compare_to parameters",
+                             where=notebooks_dir)
+    return [Report(nb, scenario, (("scenario", scenario), ("compare_to", compare_to)),
+                   frozenset({"compare_to"}), f"{scenario} vs {compare_to}",
+                   f"compare.{scenario}.{compare_to}") for nb in found]

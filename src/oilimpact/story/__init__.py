@@ -53,6 +53,16 @@ from oilimpact.story.common import (
     setup,
     table,
 )
+from oilimpact.story.compare import (
+    Comparison,
+    compare,
+    compare_chart,
+    compare_markdown,
+    compare_waterfall,
+    difference_steps,
+    difference_table,
+)
+from oilimpact.story.grid import grid_frame, grid_position_markdown
 from oilimpact.story.scenarios import (
     DECOMPOSITION_LABELS,
     HISTORY_SOURCE,
@@ -93,6 +103,15 @@ from oilimpact.story.sensitivity import (
 )
 
 __all__ = [
+    "grid_frame",
+    "grid_position_markdown",
+    "Comparison",
+    "compare",
+    "compare_chart",
+    "compare_markdown",
+    "compare_waterfall",
+    "difference_steps",
+    "difference_table",
     "HISTORY_SOURCE",
     "rolling_backtest_chart",
     "rolling_backtest_frame",

@@ -1,0 +1,117 @@
+"""How reports are run: the executor interface of the batch, and its local implementation.
+
+An executor takes the reports to render and yields each one's :class:`Outcome` as it finishes; the
+batch (:mod:`oilimpact.report.batch`) records them — manifest, progress, index — on its own thread.
+:class:`LocalPool` runs them in ``jobs`` threads here, each with one warm kernel;
+:class:`oilimpact.report.cluster.DaskExecutor` hands the same reports to a Dask cluster. Light at
+import: the kernel machinery is imported when a pool starts.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from oilimpact.report.manifest import KERNEL_NAME
+from oilimpact.report.notebook import notebook_imports
+from oilimpact.report.outcome import Outcome
+from oilimpact.report.plan import Report
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every report of one run shares."""
+
+    reports_dir: Path
+    pdf: bool = True
+    date: str | None = None
+    presets: dict[str, dict[str, str]] = field(default_factory=dict)  # name → title, description
+
+
+class Executor(Protocol):
+    """Runs reports; the batch iterates :meth:`run` and calls :meth:`stop` on Ctrl-C or a fatal error."""
+
+    def run(self, todo: Sequence[Report], job: Job) -> Iterator[Outcome]:
+        """Yield one outcome per report of ``todo`` as each finishes (files already in place)."""
+        ...
+
+    def stop(self) -> list[Outcome]:
+        """Interrupt what is running; return the outcomes that finished but were not yielded."""
+        ...
+
+
+class LocalPool:
+    """``jobs`` threads on this machine, each keeping one warm kernel across the reports it runs."""
+
+    def __init__(self, jobs: int):
+        self.jobs = max(1, jobs)
+        self._stop = threading.Event()
+        self._finished: queue.Queue[Outcome] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._kernels: list = []
+        self._lock = threading.Lock()
+
+    def run(self, todo: Sequence[Report], job: Job) -> Iterator[Outcome]:
+        # Imported here, for start-up speed: papermill, jupyter_client and the model take seconds to
+        # import and a run where every report is up to date never needs them.
+        from oilimpact.report.execute import render_one
+        from oilimpact.report.kernel import WarmKernel
+
+        pending: queue.Queue[Report] = queue.Queue()
+        for report in todo:
+            pending.put(report)
+        cwd = todo[0].notebook.path.parent
+        preload = notebook_imports(sorted({r.notebook.path for r in todo}))
+
+        def worker() -> None:
+            kernel: WarmKernel | None = None
+            try:
+                while not self._stop.is_set():
+                    try:
+                        report = pending.get_nowait()
+                    except queue.Empty:
+                        return
+                    try:
+                        if kernel is None or not kernel.alive():
+                            if kernel is not None:
+                                kernel.shutdown()
+                            kernel = WarmKernel(KERNEL_NAME, cwd, preload)
+                            with self._lock:
+                                self._kernels.append(kernel)
+                        outcome = render_one(report, job.reports_dir, kernel, pdf=job.pdf, date=job.date,
+                                             stop=self._stop, preset=job.presets.get(report.scenario or ""))
+                    except Exception as exc:  # kernel would not start: this report fails, the rest go on
+                        outcome = Outcome(report, "failed", 0.0, message=f"{type(exc).__name__}: {exc}")
+                    self._finished.put(outcome)
+            finally:
+                if kernel is not None:
+                    kernel.shutdown()
+
+        self._threads = [threading.Thread(target=worker, name=f"render-{i}", daemon=True)
+                         for i in range(min(self.jobs, len(todo)))]
+        for thread in self._threads:
+            thread.start()
+        given = 0
+        while given < len(todo) and any(t.is_alive() for t in self._threads) or not self._finished.empty():
+            try:
+                outcome = self._finished.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            given += 1
+            yield outcome
+
+    def stop(self) -> list[Outcome]:
+        self._stop.set()
+        with self._lock:
+            for kernel in self._kernels:
+                kernel.interrupt()
+        for thread in self._threads:
+            thread.join(timeout=30)
+        left = []
+        while not self._finished.empty():
+            left.append(self._finished.get_nowait())
+        return left
