@@ -7,15 +7,15 @@ reports, ``reports/manifest.json`` and ``reports/index.html``.
 Method, in order:
 
 1. :func:`oilimpact.report.plan.plan` — which reports, with which parameters, every input checked.
-2. :func:`render` — content hashes (:mod:`oilimpact.report.manifest`: notebook, parameters, the files
-   of data/ and seeds/ the notebook reads, the package's source and version) against
-   ``manifest.json``: an unchanged report is skipped. The others go to an executor (:mod:`oilimpact.report.pool`: ``jobs``
-   local threads, or a Dask cluster, :mod:`oilimpact.report.cluster`); each local worker keeps one warm Jupyter kernel (:mod:`oilimpact.report.kernel`) whose namespace, working
-   folder and matplotlib state are reset between notebooks while the imported modules stay loaded —
-   which is what makes a batch fast. Each report is executed and exported by
-   :func:`oilimpact.report.execute.render_one`. Every file is written to a temporary name in its
-   folder and renamed, the manifest after each report, so Ctrl-C never leaves a half-written file and
-   the next run resumes.
+2. :func:`render` — content hashes (:mod:`oilimpact.report.manifest`: notebook, parameters, the files of
+   data/ and seeds/ the notebook reads, the package's source and version) against ``manifest.json``: an
+   unchanged report is skipped. The others go to an executor (:mod:`oilimpact.report.pool`: ``jobs``
+   local threads, or a Dask cluster, :mod:`oilimpact.report.cluster`); each local worker keeps one warm
+   Jupyter kernel (:mod:`oilimpact.report.kernel`) whose namespace, working folder and matplotlib state
+   are reset between notebooks while the imported modules stay loaded — which is what makes a batch
+   fast. Each report is executed and exported by :func:`oilimpact.report.execute.render_one`. Every file
+   is written to a temporary name in its folder and renamed, the manifest after each report, so Ctrl-C
+   never leaves a half-written file and the next run resumes.
 
 A notebook that fails keeps its executed ``.ipynb`` (error visible, as papermill writes it) and an
 HTML page showing the traceback; it gets no PDF, is marked ``failed`` and the others go on.
