@@ -29,7 +29,7 @@ _MODEL_INPUTS = ("data/assumptions.yaml", "data/figures.csv", "data/history.csv"
 NOTEBOOK_READS: dict[str, tuple[str, ...]] = {
     "00_brief": (*_MODEL_INPUTS, "seeds"), "01_article_figures": (*_MODEL_INPUTS, "seeds"),
     "02_price_scenarios": (*_MODEL_INPUTS, "seeds"), "03_budget_impact": _MODEL_INPUTS,
-    "04_sanctions_levers": _MODEL_INPUTS, "05_risk": _MODEL_INPUTS,
+    "04_sanctions_levers": _MODEL_INPUTS, "05_risk": _MODEL_INPUTS, "06_compare": _MODEL_INPUTS,
 }
 """The project files each notebook reads (by file stem; a test traces every open() of a run and checks
 this table covers it). A notebook not listed depends on all of data/ and seeds/."""
