@@ -85,7 +85,7 @@ def card_markdown() -> str:
         f"{bn_rub(per_usd['rest_of_year_bn_rub'])} "
         f"over the months still to come (the earlier months' prices are published). The model is linear "
         f"in each lever, so $10 is ten times $1. At 80 RUB/USD the deficit stays at the law's level only "
-        f"with Urals at {usd(breakeven[80.0], 0)} or more."
+        f"with Urals at {usd(breakeven[80.0], 1)} or more."
     )
 
 
@@ -155,7 +155,7 @@ def gap_markdown(result: Any) -> str:
     if price > 0 and total < 0:
         text += (
             f" So the higher price from {month_words(first_scenario_month())} adds {bn_rub(price)}, but the "
-            f"strong rouble, the wide discount of the winter months{lower}"
+            f"strong rouble and the wide discount of the winter months{lower}"
             f" take {bn_rub(against)}: more than the windfall."
         )
     return text
