@@ -22,7 +22,7 @@ from oilimpact.model.ingest import propose
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "extraction-dev" / "articles"
 needs_dev = pytest.mark.skipif(not DEV.is_dir(),
-                               reason="the development corpus ../shared/extraction-dev is not beside the checkout")
+                               reason="../shared/extraction-dev is not beside the checkout")
 RELEASE = (
     " date 2026-03-04 url https://example.org/news/minfin-february-2026\n"
     "MOSCOW, March 4 – Russia's oil and gas budget revenue came to 432.3 billion roubles in February, "
