@@ -346,3 +346,22 @@ def test_wire_phrasings_of_a_release_map_to_their_series(project):
     # the history's rate is derived from the daily CBR rates to four decimals: the rule keeps it
     rate = _one(proposals, "rub_usd_avg", "2026-02")
     assert rate.status == "conflicts" and not rate.blocks and "the history's row stays" in rate.reason
+
+
+def test_an_ingested_month_replaces_its_nowcast_in_every_scenario(project):
+    from oilimpact import model
+    from oilimpact.model.structural import nowcast
+
+    before = model.run_scenario(model.resolve_parameters("war_premium")).monthly
+    assert before.loc["2026-02", "revenue_status"] == "nowcast"
+    path = _article(project, "release.txt", RELEASE)
+    assert CliRunner().invoke(main, ["ingest", str(path), "--write"]).exit_code == 0
+    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
+        cached.cache_clear()
+    for name in ("budget_law", "pre_war", "war_premium"):
+        after = model.run_scenario(model.resolve_parameters(name)).monthly
+        assert after.loc["2026-02", "og_revenue_used_bn_rub"] == 432.3
+        assert after.loc["2026-02", "revenue_status"] == "published"
+        # March keeps a nowcast, now fitted on February too
+        march = nowcast("2026-03").expected_bn_rub
+        assert after.loc["2026-03", "og_revenue_used_bn_rub"] == pytest.approx(march)

@@ -82,7 +82,7 @@ def test_why_a_higher_price_still_leaves_revenue_below_plan():
 
     result = model.run_scenario(resolve_parameters("war_premium"))
     text = gap_markdown(result)
-    assert "549 bn RUB below" in text and "+1,379 bn RUB" in text
+    assert "512 bn RUB below" in text and "+1,379 bn RUB" in text
     assert "the strong rouble and the wide discount of the winter months take 1,932 bn RUB" in text
 
 

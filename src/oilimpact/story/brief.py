@@ -140,7 +140,8 @@ def gap_markdown(result: Any) -> str:
         f"{bn_rub(d['scenario_price_effect_bn_rub'], signed=True)}"
     )
     steps.append(
-        f"published receipts against the model, {bn_rub(d['actual_months_residual_bn_rub'], signed=True)}"
+        "published and nowcast months against the scenario model, "
+        f"{bn_rub(d['actual_months_residual_bn_rub'], signed=True)}"
     )
     total = a["og_gap_to_plan_bn_rub"]
     text = (
@@ -448,8 +449,12 @@ def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
         f"{bn_rub(worst[1].annual['deficit_bn_rub'])} ({titles[worst[0]]}) against the law's "
         f"{bn_rub(best[1].annual['law_deficit_bn_rub'])}"
         + (
-            f"; even at the law's own price and rate it is {bn_rub(law.annual['deficit_bn_rub'])}, because "
-            f"January alone ran a deficit of {bn_rub(law.annual['deficit_published_bn_rub'])}."
+            f"; even with the law's price and rate from {month_words(first_scenario_month())} it is "
+            f"{bn_rub(law.annual['deficit_bn_rub'])}, because "
+            f"{month_words(law.annual['deficit_published_to'])} alone ran a deficit of "
+            f"{bn_rub(law.annual['deficit_published_bn_rub'])}, "
+            f"{percent(100 * law.annual['deficit_published_bn_rub'] / law.annual['law_deficit_bn_rub'], 0)} "
+            "of the law's year."
             if law is not None and law.annual["deficit_published_to"]
             else "."
         )

@@ -191,8 +191,8 @@ def model_sources(*extra: str) -> list[Source]:
 
 
 def revenue_chart(result: Any, year: int = 2026) -> Any:
-    """Chart 03a: the year's monthly O&G revenue (actual where published, else the model) vs the law's
-    plan, the same month a year earlier and actual receipts."""
+    """Chart 03a: the year's monthly O&G revenue (published, nowcast or the scenario's model, shaded
+    apart) vs the law's plan, the same month a year earlier and actual receipts."""
 
     m = result.monthly
     this = m[m.index.year == year]
@@ -203,6 +203,7 @@ def revenue_chart(result: Any, year: int = 2026) -> Any:
         plan=this["plan_bn_rub"],
         prior_year=prior,
         actual=this["og_revenue_actual_bn_rub"],
+        status=this["revenue_status"],
         scenario=result.params.scenario,
     )
 
@@ -325,7 +326,7 @@ DECOMPOSITION_LABELS = {
     "volume_effect_bn_rub": "Export volume",
     "published_prices_effect_bn_rub": "Urals, months published",
     "scenario_price_effect_bn_rub": "Urals, scenario months",
-    "actual_months_residual_bn_rub": "Published receipts vs model",
+    "actual_months_residual_bn_rub": "Published and nowcast months vs model",
 }
 
 
@@ -340,3 +341,36 @@ def waterfall_chart(result: Any) -> Any:
         subtitle=f"{result.params.scenario.replace('_', ' ')}: 2026 oil & gas revenue minus "
         "the law's plan, the law's inputs switched to the scenario's one at a time, bn RUB",
     )
+
+
+def _month_span(months: pd.Index) -> str:
+    """``January``, ``February–March``, ``April–December`` (a year's consecutive receipt months)."""
+    first, last = f"{months[0]:%B}", f"{months[-1]:%B}"
+    return first if first == last else f"{first}–{last}"
+
+
+def _split_parts(result: Any, year: int, kinds: tuple[str, ...]) -> list[str]:
+    a, m = result.annual, result.monthly
+    status = m.loc[m.index.year == year, "revenue_status"]
+    labels = {
+        "published": "published by the Finance Ministry ({months})",
+        "nowcast": "nowcast ({months}; from the published tax prices and rouble rates of the month before, "
+        "the same in every scenario)",
+        "scenario": f"from the {result.params.scenario.replace('_', ' ')} scenario ({{months}})",
+    }
+    return [f"{bn_rub(a[f'og_revenue_{kind}_bn_rub'])} " + labels[kind].format(months=_month_span(months))
+            for kind in kinds if len(months := status.index[status == kind])]
+
+
+def revenue_split_markdown(result: Any, year: int = 2026) -> str:
+    """The year's O&G revenue as published to date + nowcast + scenario, each with its months: one number
+    per month, the same in every scenario until the scenario takes over."""
+    parts = _split_parts(result, year, ("published", "nowcast", "scenario"))
+    return (f"{year} oil and gas revenue of **{bn_rub(result.annual['og_revenue_bn_rub'])}** = "
+            + " + ".join(parts) + ".")
+
+
+def known_months_markdown(result: Any, year: int = 2026) -> str:
+    """The part of the year's revenue every scenario shares (published + nowcast months)."""
+    parts = _split_parts(result, year, ("published", "nowcast"))
+    return f"Every scenario's {year} revenue is {' + '.join(parts)}, then the scenario's own model."
