@@ -194,7 +194,9 @@ def history_command(source: Path, write_dir: Path | None) -> None:
     if write_dir is None:
         click.echo(history.history_csv(rows), nl=False)
         return
-    click.echo(f"wrote {history.write_history(rows, write_dir)} ({len(rows)} rows)", err=True)
+    rows, kept = history.keep_ingested(rows, Path(write_dir) / "history.csv")
+    click.echo(f"wrote {history.write_history(rows, write_dir)} ({len(rows)} rows, of which {len(kept)} "
+               "added by oilimpact ingest and kept)", err=True)
 
 
 @main.command("ingest")
