@@ -112,3 +112,17 @@ def test_a_small_nonzero_percentage_never_reads_zero(value):
 def test_percent_near_one_hundred_and_normal_values():
     assert fmt.percent(99.8, 0) == "> 99.5 %"
     assert fmt.percent(0, 0) == "0 %" and fmt.percent(-50.2, 1) == "−50.2 %"
+
+
+def test_the_heatmap_title_gives_the_exact_breakeven_at_the_scenarios_rate():
+    from oilimpact import story
+
+    runs = story.run_all(resolve_parameters("war_premium"))
+    p = runs["war_premium"].params
+    placed = story.placed_scenarios(runs)
+    title = story.heatmap_finding(p, placed, 3786.4)
+    rate = float(placed.loc[placed["name"] == "war_premium", "x"].iloc[0])
+    price = float(model.breakeven_urals(p, rates=(rate,)).iloc[0])
+    assert f"At {rate:.1f} RUB/USD" in title and f"Urals at ${price:.1f} or more from March 2026" in title
+    at = p.replace(urals_price=price, rub_usd=rate, path_shape="flat")
+    assert model.run_scenario(at).annual["deficit_bn_rub"] == pytest.approx(3786.4, abs=0.5)

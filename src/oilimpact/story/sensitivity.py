@@ -10,11 +10,12 @@ import pandas as pd
 from oilimpact import charts, fmt
 from oilimpact.fmt import bn_rub, number, percent, usd
 from oilimpact.model import (
+    breakeven_urals,
     default_context,
     deficit_grid,
     tornado,
 )
-from oilimpact.story.brief import first_scenario_month
+from oilimpact.story.brief import first_scenario_month, month_words
 from oilimpact.story.common import (
     table,
 )
@@ -105,7 +106,7 @@ def heatmap_chart(p: Any, runs: Mapping[str, Any]) -> Any:
         highlight=p.scenario,
         reference=default_context().law_deficit,
         reference_label="law",
-        title=heatmap_finding(grid, placed_scenarios(runs), p.scenario, default_context().law_deficit),
+        title=heatmap_finding(p, placed_scenarios(runs), default_context().law_deficit),
         subtitle="2026 deficit, bn RUB, with Urals and the rouble flat over the months still to "
         "come; scenarios placed at their averages",
     )
@@ -159,18 +160,13 @@ def risk_table(mc: Any) -> pd.DataFrame:
     return table(frame, 0, label="Statistic")
 
 
-def heatmap_finding(grid: pd.DataFrame, placed: pd.DataFrame, chosen: str, law_deficit: float) -> str:
-    """The heatmap's title: the lowest Urals price on the grid that keeps the deficit within the law's
-    at the chosen scenario's rouble rate (nearest grid column)."""
-    rate = float(placed.loc[placed["name"] == chosen, "x"].iloc[0])
-    column = min(grid.columns, key=lambda c: abs(float(c) - rate))
-    within = grid.index[grid[column] <= law_deficit]
-    if len(within) == 0:
-        return (
-            f"At about {number(column, 0)} RUB/USD no Urals price up to {usd(grid.index.max())} keeps the "
-            f"deficit within the law's {bn_rub(law_deficit)}"
-        )
+def heatmap_finding(p: Any, placed: pd.DataFrame, law_deficit: float) -> str:
+    """The heatmap's title: the exact Urals price (flat over the months still to come) that keeps the
+    deficit at the law's at the chosen scenario's average rouble rate (:func:`breakeven_urals`, the same
+    computation as the sensitivity card's break-even prices), not the nearest grid step."""
+    rate = float(placed.loc[placed["name"] == p.scenario, "x"].iloc[0])
+    price = float(breakeven_urals(p, rates=(rate,)).iloc[0])
     return (
-        f"At about {number(column, 0)} RUB/USD the deficit stays within the law's {bn_rub(law_deficit)} "
-        f"only with Urals at {usd(within.min())} or more"
+        f"At {number(rate, 1)} RUB/USD the deficit stays within the law's {bn_rub(law_deficit)} only with "
+        f"Urals at {usd(price, 1)} or more from {month_words(first_scenario_month())}"
     )
