@@ -25,7 +25,6 @@ from oilimpact.story.articles import (
 )
 from oilimpact.story.brief import (
     breakeven_table,
-    brief_table,
     card_markdown,
     card_table,
     counterfactual_markdown,
@@ -132,7 +131,6 @@ __all__ = [
     "article_label",
     "article_price_markdown",
     "breakeven_table",
-    "brief_table",
     "card_markdown",
     "card_table",
     "counterfactual_markdown",

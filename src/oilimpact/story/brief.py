@@ -396,27 +396,6 @@ def data_as_of() -> pd.DataFrame:
     return table(frame, 0, label="Series")
 
 
-def brief_table(runs: Mapping[str, Any]) -> pd.DataFrame:
-    """Per scenario: 2026 O&G revenue, gap to plan, deficit (bn RUB and % of GDP) and the NWF's end."""
-    rows = []
-    for name, result in runs.items():
-        a = result.annual
-        rows.append(
-            {
-                "Scenario": name.replace("_", " "),
-                "O&G revenue, bn RUB": a["og_revenue_bn_rub"],
-                "Gap to plan, bn RUB": a["og_gap_to_plan_bn_rub"],
-                "Deficit, bn RUB": a["deficit_bn_rub"],
-                "Deficit, % GDP": a["deficit_pct_gdp"],
-                "NWF end, bn RUB": a["nwf_end_balance_bn_rub"],
-            }
-        )
-    frame = pd.DataFrame(rows)
-    return table(
-        frame, {c: 2 if "%" in c else 0 for c in frame.columns if c != "Scenario"}, label="Scenario"
-    )
-
-
 def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
     """Three computed sentences: why a higher price does not rescue revenue, the deficit's range and what
     drives it, and the fund with and without deficit financing."""

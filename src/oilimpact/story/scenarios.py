@@ -128,14 +128,16 @@ def price_chart(runs: Mapping[str, Any], chosen: str, corpus: Any) -> Any:
 
 
 def price_table(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
-    """Per scenario: the year's average Urals, Brent, discount and rouble, and months above each cap."""
+    """Per scenario (by its title): the year's average Urals, Brent, discount and rouble, and months
+    above each cap."""
+    titles = scenario_titles(runs)
     rows = []
     for name, result in runs.items():
         mask = result.paths.months.year == year
         a = result.annual
         rows.append(
             {
-                "Scenario": name,
+                "Scenario": titles[name],
                 f"Urals {year} avg, USD/bbl": result.paths.urals[mask].mean(),
                 f"Brent {year} avg, USD/bbl": result.paths.brent[mask].mean(),
                 f"Discount {year} avg, USD/bbl": result.paths.discount[mask].mean(),
@@ -299,14 +301,22 @@ def deficit_chart(runs: Mapping[str, Any], chosen: str, year: int = 2026) -> Any
     )
 
 
+def scenario_titles(runs: Mapping[str, Any]) -> dict[str, str]:
+    """Each run's scenario title from data/scenarios.yaml (its name in words when it is not a preset)."""
+    presets = load_scenarios()
+    return {name: presets[name].title if name in presets else name.replace("_", " ") for name in runs}
+
+
 def annual_table(runs: Mapping[str, Any]) -> pd.DataFrame:
-    """Per scenario: the year's Urals, O&G revenue, gap to plan, deficit (bn RUB, % GDP), NWF end."""
+    """Per scenario (by its title): the year's Urals, O&G revenue, gap to plan, deficit (bn RUB, % GDP),
+    NWF end — the one table of these numbers, in the brief and in every report."""
+    titles = scenario_titles(runs)
     rows = []
     for name, result in runs.items():
         a = result.annual
         rows.append(
             {
-                "Scenario": name,
+                "Scenario": titles[name],
                 "Urals avg, USD/bbl": a["urals_average_usd_bbl"],
                 "O&G revenue, bn RUB": a["og_revenue_bn_rub"],
                 "Gap to plan, bn RUB": a["og_gap_to_plan_bn_rub"],
