@@ -15,9 +15,11 @@ from oilimpact.model import (
     LEVERS,
     counterfactual,
     default_context,
+    law_baseline,
     load_assumptions,
     load_scenarios,
     nwf_reconciliation,
+    run_scenario,
     sensitivity_card,
 )
 from oilimpact.model.history import load_history
@@ -390,10 +392,33 @@ def data_as_of() -> pd.DataFrame:
         labels = [k[:7] for k in assumptions.get(key).series()]
         if labels:
             latest[label] = max(latest.get(label, ""), max(labels))
+    inputs_to = f"{default_context().history.last_actual:%Y-%m}"
+    nowcasts = _nowcast_months()
+    use = {
+        "Urals tax price": f"to {month_words(inputs_to)}; each scenario's price after",
+        "CBR rouble rate, monthly average": f"to {month_words(inputs_to)} (the last month with a published "
+        "Urals tax price); each scenario's rate after",
+        "Oil and gas revenue (receipts)": "published months"
+        + (f"; the nowcast for {nowcasts}" if nowcasts else "") + "; each scenario's model after",
+        "Extraction tax on crude": "to fit the model's extraction-tax term",
+        "Additional income tax (NDD)": "to fit the model's NDD term",
+    }
     frame = pd.DataFrame(
-        {"Series": list(latest), "Latest month": [month_words(v) for v in latest.values()]}
+        {"Series": list(latest), "Latest month": [month_words(v) for v in latest.values()],
+         "The model uses it": [use.get(label, "as published") for label in latest]}
     )
     return table(frame, 0, label="Series")
+
+
+def _nowcast_months(year: int = 2026) -> str:
+    """The receipt months of ``year`` shown as the nowcast (inputs published, revenue not), in words."""
+    result = run_scenario(law_baseline())
+    months = result.monthly.index[(result.monthly["revenue_status"] == "nowcast")
+                                  & (result.monthly.index.year == year)]
+    if not len(months):
+        return ""
+    first, last = months[0], months[-1]
+    return month_words(first) if first == last else f"{first:%B}–{last:%B %Y}"
 
 
 def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
