@@ -126,3 +126,15 @@ def test_the_heatmap_title_gives_the_exact_breakeven_at_the_scenarios_rate():
     assert f"At {rate:.1f} RUB/USD" in title and f"Urals at ${price:.1f} or more from March 2026" in title
     at = p.replace(urals_price=price, rub_usd=rate, path_shape="flat")
     assert model.run_scenario(at).annual["deficit_bn_rub"] == pytest.approx(3786.4, abs=0.5)
+
+
+def test_the_scenarios_dollar_is_the_cards_dollar_at_the_scenarios_rate():
+    from oilimpact import story
+
+    result = model.run_scenario(resolve_parameters("war_premium"))
+    text = story.levers_markdown(result)
+    card = model.sensitivity_card()[0].loc["urals_price", "rest_of_year_bn_rub"]
+    assert f"The card's $1 is worth {fmt.bn_rub(card)} at the law's 92.2 RUB/USD" in text
+    assert "at this scenario's 77.3 RUB/USD it comes to about 106 bn RUB, the number above" in text
+    assert result.sensitivity.loc["urals_price", "rest_of_year_bn_rub"] == pytest.approx(
+        card * 77.3 / 92.2, rel=0.01)

@@ -13,6 +13,7 @@ from oilimpact.model import (
     breakeven_urals,
     default_context,
     deficit_grid,
+    sensitivity_card,
     tornado,
 )
 from oilimpact.story.brief import first_scenario_month, month_words
@@ -82,8 +83,30 @@ def levers_markdown(result: Any) -> str:
         f"**{bn_rub(urals)}** of 2026 oil and gas revenue, a rouble weaker by 1 RUB/USD "
         f"{bn_rub(rate)}, a discount wider by $1 (Brent held) costs {bn_rub(abs(discount))} and 1 % more "
         f"crude exports bring {bn_rub(volume)}; the tornado's ±$10 bar on Urals is ten times the first "
-        f"number ({bn_rub(10 * urals)}). They differ from the card's because the scenario's rouble rate and "
-        f"volumes differ from the law's."
+        f"number ({bn_rub(10 * urals)}). " + _versus_card(result, urals)
+    )
+
+
+def _versus_card(result: Any, urals: float) -> str:
+    """Why the scenario's $1 differs from the card's: a dollar of Urals is worth roubles at the rate."""
+    card, _breakeven, baseline = sensitivity_card()
+    at_card = float(card.loc["urals_price", "rest_of_year_bn_rub"])
+    paths = result.paths
+    mask = (paths.months.year == 2026) & paths.is_scenario
+    rate = float(paths.rub_usd[mask].mean()) if mask.any() else baseline.rub_usd
+    scaled = at_card * rate / baseline.rub_usd
+    if abs(at_card - urals) < 0.5:
+        return "That is the card's number: the scenario's rouble rate and volumes are the law's."
+    return (
+        f"The card's $1 is worth {bn_rub(at_card)} at the law's {number(baseline.rub_usd, 1)} RUB/USD; "
+        f"a dollar of Urals is worth roubles at the rate, so at this scenario's {number(rate, 1)} RUB/USD it "
+        f"comes to about {bn_rub(scaled)}" + (
+            ", the number above." if abs(scaled - urals) < 0.5
+            else f", and its {'lower' if urals < scaled else 'higher'} export volumes make it "
+            f"{bn_rub(urals)}."
+            if abs(float(paths.volume[mask].mean()) - 1.0) > 1e-9
+            else f", and its exact path makes it {bn_rub(urals)}."
+        )
     )
 def placed_scenarios(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
     """Each scenario's average Urals and RUB/USD over its own months of the year (where the grid puts it)."""
