@@ -257,8 +257,10 @@ def test_index_rows_share_decimals_and_state_what_every_scenario_shares():
     page = index.index_html([entry("a", -2.71), entry("b", -19.24), entry("c", 8.13)])
     assert ('<td class="num">\u22122.7</td><td class="num">\u221219.2</td><td class="num">8.1</td>'
             in page)
-    assert ('<td class="num same" colspan="3">59.0 <span class="muted">same in every scenario</span></td>'
-            in page)
+    same = page.split("<h2>The same in every scenario</h2>")[1]
+    assert ('<td class="label">Budget&#x27;s price</td><td class="unit">USD/bbl</td>'
+            '<td class="num">59.0</td>') in same
+    assert "Budget&#x27;s price" not in page.split("<h2>The same in every scenario</h2>")[0]
     assert '<td class="label">Urals minus the budget&#x27;s price</td>' in page
 
 

@@ -61,7 +61,10 @@ def _brief_section(entries: Iterable[IndexEntry]) -> str:
     return f'<section class="brief"><h2>In brief</h2>\n<ul>{items}</ul></section>'
 
 
-def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[str]:
+def _results_rows(entries: list[IndexEntry], columns: list[str | None],
+                  same: list[str] | None = None) -> list[str]:
+    """One row per key result of ``entries`` across ``columns``; a result that is the same in every
+    scenario goes to ``same`` (one value cell) when it is given."""
     by_column = {e.scenario: e for e in entries}
     names: dict[str, dict[str, Any]] = {}
     for entry in entries:
@@ -77,6 +80,9 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[
         label = html.escape(str(result.get("label") or name))
         unit = html.escape(str(result.get("unit") or ""))
         head = f'<td class="label">{label}</td><td class="unit">{unit}</td>'
+        if len(columns) > 1 and len(present) == len(columns) and len(set(shown)) == 1 and same is not None:
+            same.append(f'<tr>{head}<td class="num">{html.escape(shown[0])}</td></tr>')
+            continue
         if len(columns) > 1 and len(present) == len(columns) and len(set(shown)) == 1:
             rows.append(f'<tr>{head}<td class="num same" colspan="{len(columns)}">{html.escape(shown[0])} '
                         '<span class="muted">same in every scenario</span></td></tr>')
@@ -134,10 +140,14 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
     for group in notebooks.values():
         title = html.escape(group[0].title)
         if any(e.scenario for e in group):
-            rows = _results_rows(group, scenarios)
+            same: list[str] = []
+            rows = _results_rows(group, scenarios, same)
             if rows:
                 result_rows.append(f'<tr class="group"><th colspan="{width}">{title}</th></tr>')
                 result_rows += rows
+            if same:
+                single_rows.append(f'<tr class="group"><th colspan="3">{title}</th></tr>')
+                single_rows += same
         else:
             rows = _results_rows(group, [None])
             if rows:
@@ -157,7 +167,9 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
         )
     if single_rows:
         sections.append(
-            "<h2>Key results of notebooks without scenarios</h2>\n"
+            "<h2>The same in every scenario</h2>\n"
+            '<p class="muted">Numbers that do not depend on the scenario: the fixed-baseline sensitivity '
+            "card, the backtest, the months already published.</p>\n"
             '<table class="results"><thead><tr><th>Result</th><th class="unit">Unit</th>'
             '<th class="num">Value</th></tr></thead>\n'
             "<tbody>\n" + "\n".join(single_rows) + "\n</tbody></table>"
