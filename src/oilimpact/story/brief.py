@@ -62,15 +62,13 @@ def card_table() -> pd.DataFrame:
 
 def breakeven_table() -> pd.DataFrame:
     """The flat Urals price from the first month without a published price that keeps the 2026 deficit
-    at the law's, at 75, 80, 85 and 90 RUB/USD (the card's baseline otherwise)."""
+    at the law's, at 75, 80, 85 and 90 RUB/USD (the card's baseline otherwise): one row, a column a rate."""
     _sens, breakeven, _baseline = sensitivity_card()
     frame = pd.DataFrame(
-        {
-            "Rouble, RUB/USD": [number(r, 0) for r in breakeven.index],
-            "Urals that keeps the deficit at the law's, USD/bbl": breakeven.to_numpy(),
-        }
+        [{"At the rouble rate": "Urals that keeps the deficit at the law's, USD/bbl",
+          **{f"{number(rate, 0)} RUB/USD": float(price) for rate, price in breakeven.items()}}]
     )
-    return table(frame, 1, label="Rouble, RUB/USD")
+    return table(frame, 1, label="At the rouble rate")
 
 
 def card_markdown() -> str:
@@ -79,16 +77,21 @@ def card_markdown() -> str:
     first = first_scenario_month()
     per_usd = sens.loc["urals_price"]
     return (
-        f"**The sensitivity card** is computed once, at a fixed baseline — the law's Urals "
+        f"**The sensitivity card**, the same in every report: one fixed baseline, the law's Urals "
         f"{usd(baseline.urals_price)} and {number(baseline.rub_usd, 1)} RUB/USD held from "
-        f"{month_words(first)}"
-        f" — so it is the same in every report. Each lever moves the whole path. $1 on Urals is worth "
-        f"{bn_rub(per_usd['full_year_bn_rub'])} over a full year and "
-        f"{bn_rub(per_usd['rest_of_year_bn_rub'])} "
-        f"over the months still to come (the earlier months' prices are published). The model is linear "
-        f"in each lever, so $10 is ten times $1. At 80 RUB/USD the deficit stays at the law's level only "
-        f"with Urals at {usd(breakeven[80.0], 1)} or more."
+        f"{month_words(first)}; each lever moves the whole path, and $10 is ten times $1. $1 on Urals is "
+        f"worth {bn_rub(per_usd['full_year_bn_rub'])} over a full year and "
+        f"{bn_rub(per_usd['rest_of_year_bn_rub'])} over the months still to come. At 80 RUB/USD the "
+        f"deficit stays at the law's level only with Urals at {usd(breakeven[80.0], 1)} or more."
     )
+
+
+def card_caption() -> str:
+    """The card in one sentence, for the one-page brief (:func:`card_markdown` says more)."""
+    _sens, _breakeven, baseline = sensitivity_card()
+    return (f"The same in every report: one fixed baseline, the law's Urals {usd(baseline.urals_price)} and "
+            f"{number(baseline.rub_usd, 1)} RUB/USD held from {month_words(first_scenario_month())}; each "
+            "lever moves the whole path, and $10 is ten times $1.")
 
 
 def first_scenario_month() -> pd.Period:
@@ -173,6 +176,42 @@ def _moves(value: float) -> str:
 # --- the deficit and the fund, with their assumptions -----------------------------------------------
 
 
+def _deficit_basis(a: Any) -> str:
+    """How the deficit is made, after its published months: ``the published deficit of January (…)
+    and non-oil revenue and spending at the law's pace after it, plus the O&G shortfall``."""
+    known = pd.Period(a["deficit_published_to"], "M")
+    share = 100 * a["deficit_published_bn_rub"] / a["law_deficit_bn_rub"]
+    span = f"{known:%B}" if known.month == 1 else f"January–{known:%B}"
+    return (f"the published deficit of {span} ({bn_rub(a['deficit_published_bn_rub'])}, {percent(share, 0)} "
+            "of the law's year), then non-oil revenue and spending at the law's average monthly pace, plus "
+            "the O&G shortfall against the plan")
+
+
+def month_span(months: pd.Index) -> str:
+    """``January``, ``February–March``, ``April–December`` (a year's consecutive receipt months)."""
+    first, last = f"{months[0]:%B}", f"{months[-1]:%B}"
+    return first if first == last else f"{first}–{last}"
+
+
+def known_months_markdown(result: Any, year: int = 2026) -> str:
+    """The part of the year's revenue every scenario shares (published + nowcast months)."""
+    a, m = result.annual, result.monthly
+    status = m.loc[m.index.year == year, "revenue_status"]
+    parts = [f"{month_span(status.index[status == kind])}'s {bn_rub(a[f'og_revenue_{kind}_bn_rub'])} {kind}"
+             for kind in ("published", "nowcast") if (status == kind).any()]
+    return f"Every scenario shares {' and '.join(parts)} of {year} revenue."
+
+
+def brief_basis_markdown(law: Any) -> str:
+    """What every scenario of the brief shares and assumes: the published and nowcast months, how the
+    deficit is made, what the fund's end assumes."""
+    deficit = (f" Every deficit counts {_deficit_basis(law.annual)}." if law.annual["deficit_published_to"]
+               else " Every deficit is the law's plus the O&G shortfall against the plan.")
+    return (known_months_markdown(law) + deficit + " Each NWF end assumes no draws for the deficit beyond "
+            "those published, the budget rule's FX operations, and yuan and gold that keep their dollar "
+            "value.")
+
+
 def deficit_markdown(result: Any) -> str:
     """The deficit with what it is made of: the published year to date, the law's pace, the shortfall."""
     a = result.annual
@@ -181,16 +220,9 @@ def deficit_markdown(result: Any) -> str:
             f"The deficit is **{bn_rub(a['deficit_bn_rub'])} ({percent(a['deficit_pct_gdp'], 2)} of GDP)**: "
             f"the law's {bn_rub(a['law_deficit_bn_rub'])} plus the year's O&G shortfall against plan."
         )
-    known = pd.Period(a["deficit_published_to"], "M")
-    share = 100 * a["deficit_published_bn_rub"] / a["law_deficit_bn_rub"]
-    span = f"{known:%B}" if known.month == 1 else f"January–{known:%B}"
     return (
         f"The 2026 deficit comes to **{bn_rub(a['deficit_bn_rub'])} ({percent(a['deficit_pct_gdp'], 2)} of "
-        f"GDP)** against the law's {bn_rub(a['law_deficit_bn_rub'])}. It counts the published deficit of "
-        f"{span} ({bn_rub(a['deficit_published_bn_rub'])}, {percent(share, 0)} of the law's year) "
-        "and assumes "
-        f"non-oil revenue and spending at the law's average monthly pace after it, plus the O&G shortfall "
-        f"against the plan."
+        f"GDP)** against the law's {bn_rub(a['law_deficit_bn_rub'])}. It counts {_deficit_basis(a)}."
     )
 
 
@@ -395,19 +427,35 @@ def data_as_of() -> pd.DataFrame:
     inputs_to = f"{default_context().history.last_actual:%Y-%m}"
     nowcasts = _nowcast_months()
     use = {
-        "Urals tax price": f"to {month_words(inputs_to)}; each scenario's price after",
-        "CBR rouble rate, monthly average": f"to {month_words(inputs_to)} (the last month with a published "
-        "Urals tax price); each scenario's rate after",
-        "Oil and gas revenue (receipts)": "published months"
-        + (f"; the nowcast for {nowcasts}" if nowcasts else "") + "; each scenario's model after",
-        "Extraction tax on crude": "to fit the model's extraction-tax term",
-        "Additional income tax (NDD)": "to fit the model's NDD term",
+        "Urals tax price": f"to {month_words(inputs_to)}, then the scenario's",
+        "CBR rouble rate, monthly average": f"to {month_words(inputs_to)} (the last tax price), then the "
+        "scenario's",
+        "Oil and gas revenue (receipts)": "as published"
+        + (f", the nowcast for {nowcasts}" if nowcasts else "") + ", then the scenario's",
+        "Extraction tax on crude": "to fit its term",
+        "Additional income tax (NDD)": "to fit its term",
     }
     frame = pd.DataFrame(
         {"Series": list(latest), "Latest month": [month_words(v) for v in latest.values()],
          "The model uses it": [use.get(label, "as published") for label in latest]}
     )
     return table(frame, 0, label="Series")
+
+
+def data_as_of_markdown() -> str:
+    """:func:`data_as_of` in two sentences, for the one-page brief: each series' latest month, then what
+    the model uses of the prices, the rate and the revenue."""
+    frame = data_as_of()
+    by_month: dict[str, list[str]] = {}
+    for series, month in frame["Latest month"].items():
+        proper = series.split()[0] in ("Urals", "CBR", "NWF")  # names keep their capital
+        by_month.setdefault(month, []).append(series if proper else series[0].lower() + series[1:])
+    order = sorted(by_month, key=lambda m: pd.Period(pd.Timestamp(f"1 {m}"), "M"), reverse=True)
+    latest = "; ".join(f"{month}: {', '.join(by_month[month])}" for month in order)
+    uses = frame["The model uses it"]
+    return (f"Latest month of each series — {latest}. The model uses the Urals tax price and the CBR rate "
+            f"{uses['Urals tax price'].split(',')[0]} and each scenario's after; oil and gas revenue "
+            f"{uses['Oil and gas revenue (receipts)'].split(', then')[0]}, then the scenario's.")
 
 
 def _nowcast_months(year: int = 2026) -> str:

@@ -29,7 +29,7 @@ from oilimpact.story.articles import (
     events_for_chart,
     headline,
 )
-from oilimpact.story.brief import counterfactual_markdown
+from oilimpact.story.brief import counterfactual_markdown, month_span
 from oilimpact.story.common import (
     article_sources,
     assumption_sources,
@@ -353,12 +353,6 @@ def waterfall_chart(result: Any) -> Any:
     )
 
 
-def _month_span(months: pd.Index) -> str:
-    """``January``, ``February–March``, ``April–December`` (a year's consecutive receipt months)."""
-    first, last = f"{months[0]:%B}", f"{months[-1]:%B}"
-    return first if first == last else f"{first}–{last}"
-
-
 def _split_parts(result: Any, year: int, kinds: tuple[str, ...]) -> list[str]:
     a, m = result.annual, result.monthly
     status = m.loc[m.index.year == year, "revenue_status"]
@@ -368,7 +362,7 @@ def _split_parts(result: Any, year: int, kinds: tuple[str, ...]) -> list[str]:
         "the same in every scenario)",
         "scenario": f"from the {result.params.scenario.replace('_', ' ')} scenario ({{months}})",
     }
-    return [f"{bn_rub(a[f'og_revenue_{kind}_bn_rub'])} " + labels[kind].format(months=_month_span(months))
+    return [f"{bn_rub(a[f'og_revenue_{kind}_bn_rub'])} " + labels[kind].format(months=month_span(months))
             for kind in kinds if len(months := status.index[status == kind])]
 
 
@@ -378,9 +372,3 @@ def revenue_split_markdown(result: Any, year: int = 2026) -> str:
     parts = _split_parts(result, year, ("published", "nowcast", "scenario"))
     return (f"{year} oil and gas revenue of **{bn_rub(result.annual['og_revenue_bn_rub'])}** = "
             + " + ".join(parts) + ".")
-
-
-def known_months_markdown(result: Any, year: int = 2026) -> str:
-    """The part of the year's revenue every scenario shares (published + nowcast months)."""
-    parts = _split_parts(result, year, ("published", "nowcast"))
-    return f"Every scenario's {year} revenue is {' + '.join(parts)}, then the scenario's own model."
