@@ -204,8 +204,7 @@ def revenue_chart(result: Any, year: int = 2026) -> Any:
         model_sources(),
         plan=this["plan_bn_rub"],
         prior_year=prior,
-        actual=this["og_revenue_actual_bn_rub"],
-        status=this["revenue_status"],
+        status=this["revenue_status"],  # published months are the dark bars
         scenario=result.params.scenario,
     )
 
