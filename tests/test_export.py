@@ -289,3 +289,12 @@ def test_russian_quotes_render_in_the_pdf_and_the_html_with_their_glyphs():
              for font in page["/Resources"]["/Font"].values()}
     assert any("LibertinusSerif" in name for name in fonts), fonts  # the body font, which has Cyrillic
     assert quote in export.html_report(nb, INFO)
+
+
+def test_index_writes_a_probability_as_the_prose_does():
+    def entry(scenario: str, chance: float) -> index.IndexEntry:
+        return index.IndexEntry("05_risk", "Risk", scenario, "ok", (f"{scenario}/05_risk.html",), {
+            "p": {"value": chance, "unit": "%", "label": "Chance", "decimals": 0}})
+
+    page = index.index_html([entry("a", 84.1), entry("b", 0.2), entry("c", 99.8)])
+    assert '<td class="num">84</td><td class="num">&lt; 0.5</td><td class="num">&gt; 99.5</td>' in page

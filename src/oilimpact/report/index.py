@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from oilimpact import presets as preset_file
+from oilimpact.fmt import percent
 from oilimpact.project import atomic_write
 from oilimpact.report.export import check_self_contained, format_result, page_html
 from oilimpact.report.gridpage import write_grid_pages
@@ -37,6 +38,13 @@ def _files(entry: IndexEntry) -> str:
     ordered = sorted(entry.outputs, key=lambda p: list(labels).index(Path(p).suffix)
                      if Path(p).suffix in labels else 9)
     return " · ".join(_link(p, labels.get(Path(p).suffix, Path(p).name)) for p in ordered)
+
+
+def _shown(value: Any, digits: int | None, unit: str | None) -> str:
+    """A key result as the index writes it; a percentage never reads 0 for 0.2 (``< 0.5``)."""
+    if unit == "%" and isinstance(value, float) and digits is not None:
+        return percent(value, digits).removesuffix(" %")
+    return format_result(value, digits)
 
 
 def _row_digits(values: Sequence[Any]) -> int | None:
@@ -75,8 +83,8 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None],
     for name, result in sorted(names.items(), key=lambda item: item[1].get("order", 0)):
         present = [by_column[c].results[name]["value"] for c in columns
                    if c in by_column and name in by_column[c].results]
-        digits = _row_digits(present)
-        shown = [format_result(v, digits) for v in present]
+        digits = result["decimals"] if result.get("decimals") is not None else _row_digits(present)
+        shown = [_shown(v, digits, result.get("unit")) for v in present]
         label = html.escape(str(result.get("label") or name))
         unit = html.escape(str(result.get("unit") or ""))
         head = f'<td class="label">{label}</td><td class="unit">{unit}</td>'
@@ -93,7 +101,7 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None],
             if entry is None:
                 cells.append("<td></td>")
             elif name in entry.results:
-                value = html.escape(format_result(entry.results[name]["value"], digits))
+                value = html.escape(_shown(entry.results[name]["value"], digits, result.get("unit")))
                 cells.append(f'<td class="num">{value}</td>')
             else:
                 missing = "failed" if entry.status == "failed" else "—"

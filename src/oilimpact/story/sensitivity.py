@@ -169,18 +169,18 @@ def deficit_histogram(mc: Any) -> Any:
 def risk_table(mc: Any) -> pd.DataFrame:
     """The Monte Carlo's headline numbers with units, one row each."""
     pct = mc.deficit_percentiles
+    # one rounding rule per quantity: a probability as the prose writes it (whole per cent, "< 0.5 %"),
+    # roubles to the billion, the path count whole
     rows = [
-        ("Simulated paths", len(mc.deficit), ""),
-        ("Chance the 2026 average Urals is above the budget's price", 100 * mc.p_urals_above_law, "%"),
-        ("Chance the 2026 deficit is above the law's", 100 * mc.p_deficit_above_law, "%"),
+        ("Simulated paths", number(len(mc.deficit), 0), ""),
+        ("Chance the 2026 average Urals is above the budget's price", percent(100 * mc.p_urals_above_law, 0),
+         ""),
+        ("Chance the 2026 deficit is above the law's", percent(100 * mc.p_deficit_above_law, 0), ""),
     ]
-    rows += [(f"Deficit, {int(k)}th percentile", float(v), "bn RUB") for k, v in pct.items()]
-    rows += [
-        (f"NWF end, {int(k)}th percentile", float(v), "bn RUB") for k, v in mc.nwf_end_percentiles.items()
-    ]
-    frame = pd.DataFrame(rows, columns=["Statistic", "Value", "Unit"])
-    frame["Value"] = frame["Value"].map(lambda v: number(v, 1 if abs(v) < 100 else 0))
-    return table(frame, 0, label="Statistic")
+    rows += [(f"Deficit, {int(k)}th percentile", number(float(v), 0), "bn RUB") for k, v in pct.items()]
+    rows += [(f"NWF end, {int(k)}th percentile", number(float(v), 0), "bn RUB")
+             for k, v in mc.nwf_end_percentiles.items()]
+    return table(pd.DataFrame(rows, columns=["Statistic", "Value", "Unit"]), 0, label="Statistic")
 
 
 def heatmap_finding(p: Any, placed: pd.DataFrame, law_deficit: float) -> str:
