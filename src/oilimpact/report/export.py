@@ -31,6 +31,7 @@ from pathlib import Path
 from string import Template
 from typing import Any, Literal
 
+from oilimpact.dataset import Table, collect_tables
 from oilimpact.report.notebook import HEADING, cell_source, cell_tags
 from oilimpact.results import MIME_TYPE as RESULT_MIME
 
@@ -77,6 +78,8 @@ class ReportInfo:
     subject: str = ""
     scenario_title: str = ""
     scenario_description: str = ""
+    data_folder: str = ""  # the report's data package beside it (``<notebook>.data``), "" for none
+    data_files: frozenset[str] = frozenset()  # the tables written there, by name (file stem)
 
     @property
     def description(self) -> str:
@@ -112,9 +115,10 @@ def _best_data(data: dict[str, Any], target: Target) -> dict[str, Any]:
     return {}
 
 
-def _clean_outputs(outputs: list[dict[str, Any]], target: Target) -> list[dict[str, Any]]:
+def _clean_outputs(outputs: list[dict[str, Any]], target: Target,
+                   tables: dict[int, Table] | None = None) -> list[dict[str, Any]]:
     cleaned: list[dict[str, Any]] = []
-    for output in outputs:
+    for o, output in enumerate(outputs):
         kind = output.get("output_type")
         if kind == "stream":
             if output.get("name") != "stdout":
@@ -132,7 +136,9 @@ def _clean_outputs(outputs: list[dict[str, Any]], target: Target) -> list[dict[s
         elif kind in ("display_data", "execute_result"):
             data = _best_data(output.get("data", {}), target)
             if data and RESULT_MIME not in output.get("data", {}):
-                cleaned.append({"output_type": "display_data", "data": data, "metadata": {}})
+                table = (tables or {}).get(o)
+                metadata = {"table": table.name, "title": table.title} if table else {}
+                cleaned.append({"output_type": "display_data", "data": data, "metadata": metadata})
     return cleaned
 
 
@@ -140,7 +146,10 @@ def clean_notebook(nb: dict[str, Any], target: Target, title: str | None = None)
     """The notebook as a reader sees it: no code, no parameters cells, no stderr, no result records,
     one representation per output, no timing metadata, stable cell ids; the title heading removed."""
     cells: list[dict[str, Any]] = []
-    for cell in nb.get("cells", []):
+    tables: dict[int, dict[int, Table]] = {}
+    for placed in collect_tables(nb):
+        tables.setdefault(placed.cell, {})[placed.output] = placed.table
+    for c, cell in enumerate(nb.get("cells", [])):
         kind = cell.get("cell_type")
         if cell_tags(cell) & _HIDDEN_TAGS or kind not in ("markdown", "code"):
             continue
@@ -150,7 +159,7 @@ def clean_notebook(nb: dict[str, Any], target: Target, title: str | None = None)
                 new["attachments"] = copy.deepcopy(cell["attachments"])
         else:
             removed = "remove-output" in cell_tags(cell)
-            outputs = [] if removed else _clean_outputs(cell.get("outputs", []), target)
+            outputs = [] if removed else _clean_outputs(cell.get("outputs", []), target, tables.get(c))
             if not outputs:
                 continue
             new = {"cell_type": "code", "source": "", "metadata": {}, "execution_count": None,
@@ -220,20 +229,32 @@ def _data_uri(mime: str, payload: str) -> str:
     return f"data:{mime};base64,{''.join(payload.split())}"
 
 
-def _output_html(output: dict[str, Any], markdown) -> str:
+def _output_html(output: dict[str, Any], markdown, info: ReportInfo | None = None) -> str:
     kind = output["output_type"]
     if kind == "stream":
         return f'<pre class="stream">{html.escape(output["text"])}</pre>'
     if kind == "error":
         return f'<pre class="error">{html.escape(chr(10).join(output["traceback"]))}</pre>'
     ((mime, payload),) = output["data"].items()
+    table = output.get("metadata", {}).get("table", "")
+    link = _data_link(info, table) if info is not None and table else ""
     if mime.startswith("image/"):
-        return f'<img src="{_data_uri(mime, payload)}" alt="">'
+        alt = html.escape(output.get("metadata", {}).get("title", ""), quote=True)
+        return f'<figure class="chart"><img src="{_data_uri(mime, payload)}" alt="{alt}">{link}</figure>'
     if mime == "text/html":
-        return sanitize_html(payload)
+        return f'<div class="table-scroll">{sanitize_html(payload)}</div>{link}'
     if mime == "text/markdown":
         return markdown(payload)
     return f"<pre>{html.escape(payload)}</pre>"
+
+
+def _data_link(info: ReportInfo, table: str) -> str:
+    """"Download the data" under a chart or table: its CSV in the report's data package."""
+    if not info.data_folder or table not in info.data_files:
+        return ""
+    href = html.escape(f"{info.data_folder}/{table}.csv", quote=True)
+    return (f'<p class="data-link"><a href="{href}" download>Download the data</a> '
+            f'<span class="muted">(CSV, {html.escape(table)})</span></p>')
 
 
 def _inline_attachments(cell: dict[str, Any]) -> str:
@@ -341,7 +362,7 @@ def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
         if cell["cell_type"] == "markdown":
             parts.append(markdown(_inline_attachments(cell)))
         else:
-            outputs = "\n".join(_output_html(output, markdown) for output in cell["outputs"])
+            outputs = "\n".join(_output_html(output, markdown, info) for output in cell["outputs"])
             parts.append(f'<div class="output">\n{outputs}\n</div>')
     content = _SCHEME.sub("", "\n".join(parts))
     banner = (
@@ -350,9 +371,13 @@ def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
         if info.failed else ""
     )
     described = f"<p>{html.escape(info.scenario_description)}</p>\n" if info.scenario_description else ""
+    package = html.escape(f"{info.data_folder}/datapackage.json", quote=True)
+    data = (f'<p class="data-link">The numbers behind every chart and table: <a href="{package}">this '
+            f"report's data package</a> (CSV files with a datapackage.json).</p>\n"
+            if info.data_folder and info.data_files else "")
     header = (
         f"<header>\n<h1>{html.escape(info.title)}</h1>\n<p class=\"facts\">{_facts(info)}</p>\n"
-        f"{described}{banner}\n"
+        f"{described}{data}{banner}\n"
         f"{_parameters_table(info.parameters)}\n</header>"
     )
     footer = f"<footer>{html.escape(info.description)}. Rendered by oilimpact.</footer>"
