@@ -42,9 +42,11 @@ def _categories(axis: Any) -> dict[float, str]:
     mapping = getattr(units, "_mapping", None)
     if mapping:
         return {float(v): str(k) for k, v in mapping.items()}
-    labels = {float(loc): label.get_text() for loc, label in zip(axis.get_ticklocs(), axis.get_ticklabels(),
-                                                                   strict=False)}
-    return labels if any(labels.values()) and all(float(k).is_integer() for k in labels) else {}
+    locations = [float(loc) for loc in axis.get_ticklocs()]
+    if locations != [float(i) for i in range(len(locations))]:  # labelled rows 0, 1, 2 … (barh, tornado)
+        return {}
+    labels = dict(zip(locations, (label.get_text() for label in axis.get_ticklabels()), strict=False))
+    return labels if any(labels.values()) else {}
 
 
 def _x_values(values: Any, axis: Any) -> list[Any]:

@@ -334,9 +334,14 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
         rows.append(f'<tr{" class=set" if p.overridden else ""}><td><code>{html.escape(p.name)}</code></td>'
                     f"<td>{shown}</td><td>{html.escape(meaning)}</td></tr>")
     body = "\n".join(rows)
+    overridden = [p.name for p in parameters if p.overridden]
+    changed = f"set here: {', '.join(overridden)}" if overridden else "none set by hand"
+    # Collapsed: on a phone a dozen rows would push the first sentence one and a half screens down.
     return (
+        f'<details class="parameters"><summary>Parameters ({len(parameters)}; {html.escape(changed)})'
+        '</summary>\n<div class="table-scroll">'
         '<table class="parameters"><thead><tr><th>Parameter</th><th>Value</th><th>Meaning</th></tr>'
-        f"</thead>\n<tbody>\n{body}\n</tbody></table>"
+        f"</thead>\n<tbody>\n{body}\n</tbody></table></div></details>"
     )
 
 
@@ -376,7 +381,8 @@ def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
             f"report's data package</a> (CSV files with a datapackage.json).</p>\n"
             if info.data_folder and info.data_files else "")
     header = (
-        f"<header>\n<h1>{html.escape(info.title)}</h1>\n<p class=\"facts\">{_facts(info)}</p>\n"
+        f'<header>\n<p class="back"><a href="../index.html">All reports</a></p>\n'
+        f"<h1>{html.escape(info.title)}</h1>\n<p class=\"facts\">{_facts(info)}</p>\n"
         f"{described}{data}{banner}\n"
         f"{_parameters_table(info.parameters)}\n</header>"
     )
