@@ -182,8 +182,9 @@ def test_a_rerender_removes_what_the_previous_one_left(tmp_path):
     folder.mkdir()
     (folder / "chart-09-gone.csv").write_text("x\r\n1\r\n")
     result = {"name": "a", "value": 1.0, "unit": "bn RUB", "label": "A"}
-    nb = {"cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data", "metadata": {}, "data": {
-        "application/vnd.oilimpact.result+json": result}}]}]}
+    output = {"output_type": "display_data", "metadata": {},
+              "data": {"application/vnd.oilimpact.result+json": result}}
+    nb = {"cells": [{"cell_type": "code", "outputs": [output]}]}
 
     def write() -> list[Path]:
         return datapackage.write_report_data(nb, folder, name="x 01_x", title="X", data_date="2026-03-08")
