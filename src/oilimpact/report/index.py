@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,9 @@ def _row_digits(values: Sequence[Any]) -> int | None:
     largest = max(floats)
     return 0 if largest >= 100 else 1 if largest >= 10 else 2
 
+
+# Wide tables scroll in their own box, so a phone never scrolls the page sideways.
+_SCROLLING = re.compile(r'(?s)(<table class="(?:results|reports)".*?)</table>')
 
 BRIEF_PREFIX = "brief_sentence_"
 """Results recorded under this prefix are the brief's sentences: the index opens with them."""
@@ -215,7 +219,8 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
         "<header>\n<h1>Oil price, sanctions and Russia's budget — reports</h1>\n"
         f"<p class=\"facts\">{' · '.join(facts)}</p>\n</header>"
     )
-    page = page_html("oilimpact reports", header + "\n" + "\n".join(sections), kind="index")
+    body = _SCROLLING.sub(r'<div class="table-scroll">\1</table></div>', "\n".join(sections))
+    page = page_html("oilimpact reports", header + "\n" + body, kind="index")
     check_self_contained(page, "index.html")
     return page
 
