@@ -65,7 +65,8 @@ def _open(driver: Any, path: Path, width: str) -> dict[str, Any]:
     driver.get(path.as_uri())
     driver.execute_async_script("""
         const done = arguments[arguments.length - 1];
-        Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => i.onload = i.onerror = r)))
+        const loaded = i => i.complete ? 0 : new Promise(r => i.onload = i.onerror = r);
+        Promise.all([...document.images].map(loaded))
             .then(() => done());""")
     state = driver.execute_script("""
         const charts = [...document.querySelectorAll('figure.chart img')].map(i => {
@@ -143,10 +144,10 @@ def test_a_wide_index_of_every_scenario_scrolls_its_tables_not_the_page(browser,
     from oilimpact.report import index
 
     scenarios = [f"scenario_{i}" for i in range(6)]
-    results = {f"r{k}": {"value": 1234.5 * (k + 1), "unit": "bn RUB", "label": f"A result with a long label {k}",
-                         "order": k} for k in range(8)}
+    results = {f"r{k}": {"value": 1234.5 * (k + 1), "unit": "bn RUB", "order": k,
+                         "label": f"A result with a long label {k}"} for k in range(8)}
     entries = [index.IndexEntry(f"0{n}_notebook", f"Notebook {n}", s, "ok",
-                                (f"{s}/0{n}_notebook.html", f"{s}/0{n}_notebook.pdf", f"{s}/0{n}_notebook.ipynb"),
+                                tuple(f"{s}/0{n}_notebook.{x}" for x in ("html", "pdf", "ipynb")),
                                 {k: {**v, "value": v["value"] + i} for k, v in results.items()})
                for n in (1, 2) for i, s in enumerate(scenarios)]
     page = tmp_path / "index.html"

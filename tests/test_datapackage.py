@@ -44,8 +44,7 @@ def test_a_line_chart_gives_its_series_by_month_with_the_axis_unit_and_the_capti
     actual = [r for r in _rows(table) if r["series"] == "Actual"]
     assert [(r["x"], r["value"]) for r in actual] == [("2026-01", 1.0), ("2026-02", 2.0), ("2026-03", 3.0)]
     assert {r["unit"] for r in _rows(table)} == {"bn RUB"}
-    assert table.sources == (
-        ("Budget law (https://example.org/law, accessed 2026-03)", "https://example.org/law"),)
+    assert table.sources == (("Budget law, accessed 2026-03", "https://example.org/law"),)
 
 
 def test_bars_bands_and_heatmaps_are_read_back():

@@ -205,9 +205,15 @@ def cite(sources: Iterable[Any]) -> tuple[tuple[str, str], ...]:
         if isinstance(source, tuple):
             pair = (str(source[0]), str(source[1]) if len(source) > 1 else "")
         elif hasattr(source, "cite"):
-            path = source.where.split(";")[0].strip() if source.where else ""
-            title = source.cite() if source.kind != "article" else f"Article {source.where} ({source.title})"
-            pair = (" ".join(title.split()), path if source.kind == "assumption" else "")
+            if source.kind == "article":
+                title, path = f"Article {source.where} ({source.title})", ""
+            elif source.kind == "assumption":
+                accessed = f", accessed {source.accessed}" if source.accessed else ""
+                title = f"{source.title}{accessed}"
+                path = "; ".join(part.strip() for part in source.where.split(";") if part.strip())
+            else:
+                title, path = source.cite(), ""
+            pair = (" ".join(title.split()), path)
         else:
             pair = (str(source), "")
         seen.setdefault(pair, None)

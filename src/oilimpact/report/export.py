@@ -31,11 +31,13 @@ from pathlib import Path
 from string import Template
 from typing import Any, Literal
 
+from oilimpact import __version__
 from oilimpact.dataset import Table, collect_tables
 from oilimpact.report.notebook import HEADING, cell_source, cell_tags
 from oilimpact.results import MIME_TYPE as RESULT_MIME
 
 Target = Literal["html", "pdf"]
+PDF_STANDARD = "a-2b"  # PDF/A-2b, archival: fonts embedded, XMP metadata; Typst keeps the tags too
 
 # One representation per output, best first. Our result MIME and widget/JS payloads never show.
 _PRIORITY: dict[str, tuple[str, ...]] = {
@@ -80,6 +82,16 @@ class ReportInfo:
     scenario_description: str = ""
     data_folder: str = ""  # the report's data package beside it (``<notebook>.data``), "" for none
     data_files: frozenset[str] = frozenset()  # the tables written there, by name (file stem)
+
+    @property
+    def citation(self) -> str:
+        """How to cite the report: the suite's version and the data's date, the scenario and notebook."""
+        year = (self.data_date or "")[:4]
+        named = self.scenario_title or self.scenario
+        scenario = f", scenario {named} ({self.scenario})" if self.scenario else ""
+        dated = f", data as of {self.data_date}" if self.data_date else ""
+        return (f"oilimpact contributors{f' ({year})' if year else ''}. {self.title}{scenario}. "
+                f"oilimpact {__version__} report, notebook {self.notebook}{dated}.")
 
     @property
     def description(self) -> str:
@@ -383,6 +395,7 @@ def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
     header = (
         f'<header>\n<p class="back"><a href="../index.html">All reports</a></p>\n'
         f"<h1>{html.escape(info.title)}</h1>\n<p class=\"facts\">{_facts(info)}</p>\n"
+        f'<p class="cite"><b>How to cite:</b> {html.escape(info.citation)}</p>\n'
         f"{described}{data}{banner}\n"
         f"{_parameters_table(info.parameters)}\n</header>"
     )
@@ -412,7 +425,20 @@ def _parse_date(text: str | None) -> dt.date | None:
         return None
 
 
-def _typst_title_call(info: ReportInfo) -> str:
+def report_sources(nb: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every source the report's charts and tables cite, once each, in the order they first appear:
+    (title, addresses separated by "; ")."""
+    return list(dict.fromkeys(source for placed in collect_tables(nb) for source in placed.table.sources))
+
+
+def _typst_array(items: Sequence[str]) -> str:
+    return "(" + ", ".join(_typst_string(i) for i in items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _typst_title_call(info: ReportInfo, sources: Sequence[tuple[str, str]] = ()) -> str:
+    listed = ", ".join(
+        f"({_typst_string(title)}, {_typst_array([a.strip() for a in path.split(';') if a.strip()])})"
+        for title, path in sources)
     rows = ", ".join(
         "(" + ", ".join(_typst_string(text) for text in (p.name, *parameter_cells(p))) + ")"
         for p in info.parameters
@@ -428,6 +454,9 @@ def _typst_title_call(info: ReportInfo) -> str:
         f"  data-date: {_typst_string(info.data_date) if info.data_date else 'none'},\n"
         f"  date: {_typst_date(_parse_date(info.data_date))},\n"
         f"  parameters: ({rows}{',' if len(info.parameters) == 1 else ''}),\n"
+        f"  citation: {_typst_string(info.citation)},\n"
+        f"  version: {_typst_string(__version__)},\n"
+        f"  sources: ({listed}{',' if len(sources) == 1 else ''}),\n"
         ")\n"
     )
 
@@ -460,7 +489,7 @@ def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
     if proc.returncode != 0:
         raise ExportError(f"pandoc failed on {info.notebook}: {proc.stderr.decode(errors='replace').strip()}")
     body = proc.stdout.decode("utf-8")
-    return f"{_resource('report.typ')}\n{_typst_title_call(info)}\n{body}"
+    return f"{_resource('report.typ')}\n{_typst_title_call(info, report_sources(nb))}\n{body}"
 
 
 def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
@@ -478,7 +507,8 @@ def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
         main.write_text(typst_source(nb, info, workdir), encoding="utf-8")
         try:
             pdf, warnings = typst.compile_with_warnings(
-                str(main), root=str(workdir), ignore_system_fonts=True, format="pdf", timestamp=timestamp
+                str(main), root=str(workdir), ignore_system_fonts=True, format="pdf", timestamp=timestamp,
+                pdf_standards=[PDF_STANDARD], pdf_tags=True,
             )
         except RuntimeError as exc:  # typst.TypstError
             raise ExportError(f"typst failed on {info.notebook}: {exc}") from exc
