@@ -45,7 +45,7 @@ history: venv ## Rebuild data/history.csv from the gathered history in $(HISTORY
 	$(BIN)/oilimpact history --from $(HISTORY) --write data
 
 lab: venv ## Open the notebooks in JupyterLab with the project's kernel
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: venv ## Print the benchmarks' figures (figures, model, backtest accuracy, render)
 	$(BIN)/python bench/figures_bench.py

@@ -7,6 +7,8 @@ The fixture notebooks (tests/fixtures/notebooks) are tiny: 01 has every output k
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import os
 import shutil
@@ -14,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -149,7 +152,8 @@ def test_batch_renders_every_report_and_isolates_the_failure(rendered):
     assert summary.exit_code == 1
     for name in ("low/01_tables", "high/01_tables", "default/02_plain"):
         assert sorted(p.name for p in (out / name).parent.glob(Path(name).name + ".*")) == [
-            f"{Path(name).name}.{s}" for s in ("html", "ipynb", "pdf")]
+            f"{Path(name).name}.{s}" for s in ("data", "html", "ipynb", "pdf")]
+    assert not (out / "low/03_failing.data").exists()  # a failed report has no data to trust
     failing = json.loads((out / "low/03_failing.ipynb").read_text())
     errors = [o for c in failing["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert errors[0]["evalue"] == "deliberate failure for the renderer test"
@@ -184,7 +188,8 @@ def test_manifest_and_index(rendered):
     assert set(manifest) == {"low/01_tables", "high/01_tables", "default/02_plain", "low/03_failing",
                              "high/03_failing"}
     assert manifest["low/03_failing"]["status"] == "failed"
-    assert manifest["low/01_tables"]["outputs"] == ["low/01_tables.ipynb", "low/01_tables.html",
+    data = [f"low/01_tables.data/{name}" for name in ("datapackage.json", "results.csv", "parameters.csv")]
+    assert manifest["low/01_tables"]["outputs"] == ["low/01_tables.ipynb", *data, "low/01_tables.html",
                                                     "low/01_tables.pdf"]
     index = (out / "index.html").read_text()
     assert '<a href="high/01_tables.pdf">PDF</a>' in index
@@ -290,6 +295,10 @@ def _assert_whole(out: Path) -> list[str]:
             assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), name
         elif name.endswith(".html"):
             assert data.rstrip().endswith(b"</html>"), name
+        elif name.endswith(".csv"):
+            assert data.endswith(b"\r\n") and list(csv.reader(io.StringIO(data.decode()))), name
+        elif name.endswith(".zip"):
+            assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None, name
         else:
             pytest.fail(f"unexpected file {name} (a temporary file left behind?)")
     return files
@@ -329,8 +338,9 @@ def test_ctrl_c_leaves_only_whole_files_and_the_next_run_resumes(tmp_path):
             ["default/02_plain", "ok"], ["default/04_slow", "interrupted"]]
         assert "interrupted: run the same command again to resume" in stdout
 
-        assert _assert_whole(out) == ["default/02_plain.html", "default/02_plain.ipynb",
-                                      "default/02_plain.pdf", "manifest.json"]
+        data = ["datapackage.json", "parameters.csv", "results.csv"]
+        assert _assert_whole(out) == [*(f"default/02_plain.data/{n}" for n in data), "default/02_plain.html",
+                                      "default/02_plain.ipynb", "default/02_plain.pdf", "manifest.json"]
         assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name != ".render.lock"]
         assert {name: entry["status"] for name, entry in manifest().items()} == {"default/02_plain": "ok"}
         _wait_for(lambda: not _processes_with_env(marker), "end of the kernels", proc, seconds=10)
@@ -342,9 +352,11 @@ def test_ctrl_c_leaves_only_whole_files_and_the_next_run_resumes(tmp_path):
         status = {line.split()[0]: line.split()[1] for line in stdout.splitlines()[1:3]}
         assert status == {"default/02_plain": "skipped", "default/04_slow": "ok"}
         assert {p: p.stat().st_mtime_ns for p in out.rglob("02_plain.*")} == finished
-        assert _assert_whole(out) == [f"default/{nb}.{s}" for nb in ("02_plain", "04_slow")
-                                      for s in ("html", "ipynb", "pdf")] + ["index.html", "manifest.json",
-                                                                          "revisions.json"]
+        assert _assert_whole(out) == sorted([
+            "data.zip", "datapackage.json", "default/data.zip", "default/datapackage.json", "index.html",
+            "manifest.json", "revisions.json",
+            *(f"default/{nb}.{s}" for nb in ("02_plain", "04_slow")
+              for s in [*(f"data/{n}" for n in data), "html", "ipynb", "pdf"])])
         assert manifest()["default/04_slow"]["results"]["slept"]["value"] == 2.0
     finally:
         if proc.poll() is None:

@@ -22,6 +22,8 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter
 
 from oilimpact import fmt, provenance
+from oilimpact.charts.data import SOURCES_ATTRIBUTE
+from oilimpact.charts.data import register as register_tables
 from oilimpact.provenance import Source
 
 STYLE = Path(__file__).with_name("oilimpact.mplstyle")
@@ -74,6 +76,7 @@ def setup() -> None:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("svg", metadata=_SAVE_METADATA["svg"])
+    register_tables(get_ipython())
 
 
 def _styled(function: F) -> F:
@@ -82,7 +85,9 @@ def _styled(function: F) -> F:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Figure:
         with mpl.style.context(STYLE):
-            return function(*args, **kwargs)
+            fig = function(*args, **kwargs)
+        fig.set_label(function.__name__)  # names the chart's data file (oilimpact.charts.data)
+        return fig
 
     return wrapper  # type: ignore[return-value]
 
@@ -124,6 +129,8 @@ def caption(fig_or_ax: Figure | Axes, sources: Iterable[Source], note: str = "")
     caption never overlaps the axes, in notebooks and in saved files alike.
     """
     fig = fig_or_ax if isinstance(fig_or_ax, Figure) else fig_or_ax.get_figure(root=True)
+    sources = list(sources)
+    setattr(fig, SOURCES_ATTRIBUTE, sources)  # the chart's data package cites them too
     cited = provenance.caption(sources)
     text = "\n".join(part for part in (note, cited) if part)
     for old in [t for t in fig.texts if t.get_gid() == CAPTION_GID]:

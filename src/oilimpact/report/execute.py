@@ -11,6 +11,7 @@ import os
 import threading
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from oilimpact.errors import OilImpactError
 from oilimpact.model import resolve_parameters
 from oilimpact.params import PARAMETER_SPECS
 from oilimpact.project import atomic_write
-from oilimpact.report import export
+from oilimpact.report import datapackage, export
 from oilimpact.report.kernel import ENGINE_NAME, WarmKernel, register_engine
 from oilimpact.report.manifest import KERNEL_NAME
 from oilimpact.report.notebook import notebook_subject, notebook_title
@@ -106,6 +107,16 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
     outputs = [target]
     try:
         html_path = report.output(reports_dir, ".html")
+        data = datapackage.data_folder(html_path)
+        if failed:
+            datapackage.remove_report_data(data)
+        else:
+            outputs += datapackage.write_report_data(
+                nb, data, name=f"{report.folder} {report.notebook.name}", title=f"{info.title}: the data",
+                data_date=date, parameters=[(p.name, p.value, p.source or ("override" if p.overridden else
+                                             "default")) for p in info.parameters],
+                extra={"scenario": report.scenario or "", "notebook": report.notebook.path.name})
+            info = replace(info, data_folder=data.name, data_files=frozenset(p.stem for p in outputs[1:]))
         atomic_write(html_path, export.html_report(nb, info))
         outputs.append(html_path)
         pdf_path = report.output(reports_dir, ".pdf")

@@ -31,10 +31,13 @@ from pathlib import Path
 from string import Template
 from typing import Any, Literal
 
+from oilimpact import __version__
+from oilimpact.dataset import Table, collect_tables
 from oilimpact.report.notebook import HEADING, cell_source, cell_tags
 from oilimpact.results import MIME_TYPE as RESULT_MIME
 
 Target = Literal["html", "pdf"]
+PDF_STANDARD = "a-2b"  # PDF/A-2b, archival: fonts embedded, XMP metadata; Typst keeps the tags too
 
 # One representation per output, best first. Our result MIME and widget/JS payloads never show.
 _PRIORITY: dict[str, tuple[str, ...]] = {
@@ -77,6 +80,18 @@ class ReportInfo:
     subject: str = ""
     scenario_title: str = ""
     scenario_description: str = ""
+    data_folder: str = ""  # the report's data package beside it (``<notebook>.data``), "" for none
+    data_files: frozenset[str] = frozenset()  # the tables written there, by name (file stem)
+
+    @property
+    def citation(self) -> str:
+        """How to cite the report: the suite's version and the data's date, the scenario and notebook."""
+        year = (self.data_date or "")[:4]
+        named = self.scenario_title or self.scenario
+        scenario = f", scenario {named} ({self.scenario})" if self.scenario else ""
+        dated = f", data as of {self.data_date}" if self.data_date else ""
+        return (f"oilimpact contributors{f' ({year})' if year else ''}. {self.title}{scenario}. "
+                f"oilimpact {__version__} report, notebook {self.notebook}{dated}.")
 
     @property
     def description(self) -> str:
@@ -112,9 +127,10 @@ def _best_data(data: dict[str, Any], target: Target) -> dict[str, Any]:
     return {}
 
 
-def _clean_outputs(outputs: list[dict[str, Any]], target: Target) -> list[dict[str, Any]]:
+def _clean_outputs(outputs: list[dict[str, Any]], target: Target,
+                   tables: dict[int, Table] | None = None) -> list[dict[str, Any]]:
     cleaned: list[dict[str, Any]] = []
-    for output in outputs:
+    for o, output in enumerate(outputs):
         kind = output.get("output_type")
         if kind == "stream":
             if output.get("name") != "stdout":
@@ -132,7 +148,9 @@ def _clean_outputs(outputs: list[dict[str, Any]], target: Target) -> list[dict[s
         elif kind in ("display_data", "execute_result"):
             data = _best_data(output.get("data", {}), target)
             if data and RESULT_MIME not in output.get("data", {}):
-                cleaned.append({"output_type": "display_data", "data": data, "metadata": {}})
+                table = (tables or {}).get(o)
+                metadata = {"table": table.name, "title": table.title} if table else {}
+                cleaned.append({"output_type": "display_data", "data": data, "metadata": metadata})
     return cleaned
 
 
@@ -140,7 +158,10 @@ def clean_notebook(nb: dict[str, Any], target: Target, title: str | None = None)
     """The notebook as a reader sees it: no code, no parameters cells, no stderr, no result records,
     one representation per output, no timing metadata, stable cell ids; the title heading removed."""
     cells: list[dict[str, Any]] = []
-    for cell in nb.get("cells", []):
+    tables: dict[int, dict[int, Table]] = {}
+    for placed in collect_tables(nb):
+        tables.setdefault(placed.cell, {})[placed.output] = placed.table
+    for c, cell in enumerate(nb.get("cells", [])):
         kind = cell.get("cell_type")
         if cell_tags(cell) & _HIDDEN_TAGS or kind not in ("markdown", "code"):
             continue
@@ -150,7 +171,7 @@ def clean_notebook(nb: dict[str, Any], target: Target, title: str | None = None)
                 new["attachments"] = copy.deepcopy(cell["attachments"])
         else:
             removed = "remove-output" in cell_tags(cell)
-            outputs = [] if removed else _clean_outputs(cell.get("outputs", []), target)
+            outputs = [] if removed else _clean_outputs(cell.get("outputs", []), target, tables.get(c))
             if not outputs:
                 continue
             new = {"cell_type": "code", "source": "", "metadata": {}, "execution_count": None,
@@ -220,20 +241,32 @@ def _data_uri(mime: str, payload: str) -> str:
     return f"data:{mime};base64,{''.join(payload.split())}"
 
 
-def _output_html(output: dict[str, Any], markdown) -> str:
+def _output_html(output: dict[str, Any], markdown, info: ReportInfo | None = None) -> str:
     kind = output["output_type"]
     if kind == "stream":
         return f'<pre class="stream">{html.escape(output["text"])}</pre>'
     if kind == "error":
         return f'<pre class="error">{html.escape(chr(10).join(output["traceback"]))}</pre>'
     ((mime, payload),) = output["data"].items()
+    table = output.get("metadata", {}).get("table", "")
+    link = _data_link(info, table) if info is not None and table else ""
     if mime.startswith("image/"):
-        return f'<img src="{_data_uri(mime, payload)}" alt="">'
+        alt = html.escape(output.get("metadata", {}).get("title", ""), quote=True)
+        return f'<figure class="chart"><img src="{_data_uri(mime, payload)}" alt="{alt}">{link}</figure>'
     if mime == "text/html":
-        return sanitize_html(payload)
+        return f'<div class="table-scroll">{sanitize_html(payload)}</div>{link}'
     if mime == "text/markdown":
         return markdown(payload)
     return f"<pre>{html.escape(payload)}</pre>"
+
+
+def _data_link(info: ReportInfo, table: str) -> str:
+    """"Download the data" under a chart or table: its CSV in the report's data package."""
+    if not info.data_folder or table not in info.data_files:
+        return ""
+    href = html.escape(f"{info.data_folder}/{table}.csv", quote=True)
+    return (f'<p class="data-link"><a href="{href}" download>Download the data</a> '
+            f'<span class="muted">(CSV, {html.escape(table)})</span></p>')
 
 
 def _inline_attachments(cell: dict[str, Any]) -> str:
@@ -313,9 +346,14 @@ def _parameters_table(parameters: Sequence[Parameter]) -> str:
         rows.append(f'<tr{" class=set" if p.overridden else ""}><td><code>{html.escape(p.name)}</code></td>'
                     f"<td>{shown}</td><td>{html.escape(meaning)}</td></tr>")
     body = "\n".join(rows)
+    overridden = [p.name for p in parameters if p.overridden]
+    changed = f"set here: {', '.join(overridden)}" if overridden else "none set by hand"
+    # Collapsed: on a phone a dozen rows would push the first sentence one and a half screens down.
     return (
+        f'<details class="parameters"><summary>Parameters ({len(parameters)}; {html.escape(changed)})'
+        '</summary>\n<div class="table-scroll">'
         '<table class="parameters"><thead><tr><th>Parameter</th><th>Value</th><th>Meaning</th></tr>'
-        f"</thead>\n<tbody>\n{body}\n</tbody></table>"
+        f"</thead>\n<tbody>\n{body}\n</tbody></table></div></details>"
     )
 
 
@@ -341,7 +379,7 @@ def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
         if cell["cell_type"] == "markdown":
             parts.append(markdown(_inline_attachments(cell)))
         else:
-            outputs = "\n".join(_output_html(output, markdown) for output in cell["outputs"])
+            outputs = "\n".join(_output_html(output, markdown, info) for output in cell["outputs"])
             parts.append(f'<div class="output">\n{outputs}\n</div>')
     content = _SCHEME.sub("", "\n".join(parts))
     banner = (
@@ -350,9 +388,15 @@ def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
         if info.failed else ""
     )
     described = f"<p>{html.escape(info.scenario_description)}</p>\n" if info.scenario_description else ""
+    package = html.escape(f"{info.data_folder}/datapackage.json", quote=True)
+    data = (f'<p class="data-link">The numbers behind every chart and table: <a href="{package}">this '
+            f"report's data package</a> (CSV files with a datapackage.json).</p>\n"
+            if info.data_folder and info.data_files else "")
     header = (
-        f"<header>\n<h1>{html.escape(info.title)}</h1>\n<p class=\"facts\">{_facts(info)}</p>\n"
-        f"{described}{banner}\n"
+        f'<header>\n<p class="back"><a href="../index.html">All reports</a></p>\n'
+        f"<h1>{html.escape(info.title)}</h1>\n<p class=\"facts\">{_facts(info)}</p>\n"
+        f'<p class="cite"><b>How to cite:</b> {html.escape(info.citation)}</p>\n'
+        f"{described}{data}{banner}\n"
         f"{_parameters_table(info.parameters)}\n</header>"
     )
     footer = f"<footer>{html.escape(info.description)}. Rendered by oilimpact.</footer>"
@@ -381,7 +425,20 @@ def _parse_date(text: str | None) -> dt.date | None:
         return None
 
 
-def _typst_title_call(info: ReportInfo) -> str:
+def report_sources(nb: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every source the report's charts and tables cite, once each, in the order they first appear:
+    (title, addresses separated by "; ")."""
+    return list(dict.fromkeys(source for placed in collect_tables(nb) for source in placed.table.sources))
+
+
+def _typst_array(items: Sequence[str]) -> str:
+    return "(" + ", ".join(_typst_string(i) for i in items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _typst_title_call(info: ReportInfo, sources: Sequence[tuple[str, str]] = ()) -> str:
+    listed = ", ".join(
+        f"({_typst_string(title)}, {_typst_array([a.strip() for a in path.split(';') if a.strip()])})"
+        for title, path in sources)
     rows = ", ".join(
         "(" + ", ".join(_typst_string(text) for text in (p.name, *parameter_cells(p))) + ")"
         for p in info.parameters
@@ -397,6 +454,9 @@ def _typst_title_call(info: ReportInfo) -> str:
         f"  data-date: {_typst_string(info.data_date) if info.data_date else 'none'},\n"
         f"  date: {_typst_date(_parse_date(info.data_date))},\n"
         f"  parameters: ({rows}{',' if len(info.parameters) == 1 else ''}),\n"
+        f"  citation: {_typst_string(info.citation)},\n"
+        f"  version: {_typst_string(__version__)},\n"
+        f"  sources: ({listed}{',' if len(sources) == 1 else ''}),\n"
         ")\n"
     )
 
@@ -429,7 +489,7 @@ def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
     if proc.returncode != 0:
         raise ExportError(f"pandoc failed on {info.notebook}: {proc.stderr.decode(errors='replace').strip()}")
     body = proc.stdout.decode("utf-8")
-    return f"{_resource('report.typ')}\n{_typst_title_call(info)}\n{body}"
+    return f"{_resource('report.typ')}\n{_typst_title_call(info, report_sources(nb))}\n{body}"
 
 
 def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
@@ -447,7 +507,8 @@ def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
         main.write_text(typst_source(nb, info, workdir), encoding="utf-8")
         try:
             pdf, warnings = typst.compile_with_warnings(
-                str(main), root=str(workdir), ignore_system_fonts=True, format="pdf", timestamp=timestamp
+                str(main), root=str(workdir), ignore_system_fonts=True, format="pdf", timestamp=timestamp,
+                pdf_standards=[PDF_STANDARD], pdf_tags=True,
             )
         except RuntimeError as exc:  # typst.TypstError
             raise ExportError(f"typst failed on {info.notebook}: {exc}") from exc

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from oilimpact import presets as preset_file
 from oilimpact.fmt import percent
 from oilimpact.project import atomic_write
+from oilimpact.report.datapackage import DATA_SUFFIX, PACKAGE, ZIP, write_collections
 from oilimpact.report.export import check_self_contained, format_result, page_html
 from oilimpact.report.gridpage import write_grid_pages
 from oilimpact.report.revisions import revisions_section
@@ -35,9 +37,11 @@ def _link(path: str, label: str) -> str:
 
 def _files(entry: IndexEntry) -> str:
     labels = {".html": "HTML", ".pdf": "PDF", ".ipynb": "notebook"}
-    ordered = sorted(entry.outputs, key=lambda p: list(labels).index(Path(p).suffix)
-                     if Path(p).suffix in labels else 9)
-    return " · ".join(_link(p, labels.get(Path(p).suffix, Path(p).name)) for p in ordered)
+    shown = [p for p in entry.outputs if Path(p).suffix in labels]
+    ordered = sorted(shown, key=lambda p: list(labels).index(Path(p).suffix))
+    links = [_link(p, labels[Path(p).suffix]) for p in ordered]
+    links += [_link(p, "data") for p in entry.outputs if p.endswith(f"{DATA_SUFFIX}/{PACKAGE}")]
+    return " · ".join(links)
 
 
 def _shown(value: Any, digits: int | None, unit: str | None) -> str:
@@ -55,6 +59,9 @@ def _row_digits(values: Sequence[Any]) -> int | None:
     largest = max(floats)
     return 0 if largest >= 100 else 1 if largest >= 10 else 2
 
+
+# Wide tables scroll in their own box, so a phone never scrolls the page sideways.
+_SCROLLING = re.compile(r'(?s)(<table class="(?:results|reports)".*?)</table>')
 
 BRIEF_PREFIX = "brief_sentence_"
 """Results recorded under this prefix are the brief's sentences: the index opens with them."""
@@ -125,8 +132,30 @@ def _report_cell(entry: IndexEntry | None, colspan: int = 1) -> str:
     return f'<td class="files"{span}>{marker}{_files(entry)}</td>'
 
 
+_FOLDER_NAMES = {"default": "Reports without a scenario (the brief)"}
+
+
+def _data_section(packages: Mapping[str, str], titles: Mapping[str, str]) -> str:
+    """Links to the data packages: one of all scenarios, then one per scenario folder."""
+    if not packages:
+        return ""
+
+    def links(package: str) -> str:
+        archive = package.rsplit("/", 1)[0] + f"/{ZIP}" if "/" in package else ZIP
+        return f"{_link(archive, 'zip')} · {_link(package, 'datapackage.json')}"
+
+    items = [f"<li><b>Every scenario</b>: {links(packages[''])}</li>"] if "" in packages else []
+    items += [f"<li>{html.escape(titles.get(folder) or _FOLDER_NAMES.get(folder, folder))}: "
+              f"{links(path)}</li>"
+              for folder, path in packages.items() if folder]
+    return ('<section class="data"><h2>Download the data</h2>\n<p>The numbers behind every chart and '
+            "table, as CSV files described by a Frictionless Data Package (fields, units, sources, the "
+            "data date).</p>\n<ul>" + "".join(items) + "</ul></section>")
+
+
 def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
-               scenario_titles: Mapping[str, str] | None = None, revisions: str = "", grids: str = "") -> str:
+               scenario_titles: Mapping[str, str] | None = None, revisions: str = "", grids: str = "",
+               packages: Mapping[str, str] | None = None) -> str:
     """``reports/index.html``: the key results across scenarios (scenarios headed by their titles from
     ``scenario_titles``, key below), then every report's links, one row per notebook; ``revisions`` is
     the "What changed" block (:mod:`oilimpact.report.revisions`), placed after the brief; ``grids`` the
@@ -184,6 +213,7 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
         )
     if grids:
         sections.append(grids)
+    data = _data_section(dict(packages or {}), titles)
     report_rows = []
     for group in notebooks.values():
         by_scenario = {e.scenario: e for e in group}
@@ -197,6 +227,8 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
         f'<h2>Reports</h2>\n<table class="reports"><thead><tr><th>Report</th>{report_head}</tr></thead>\n'
         "<tbody>\n" + "\n".join(report_rows) + "\n</tbody></table>"
     )
+    if data:
+        sections.append(data)
     failed = sum(e.status == "failed" for e in entries)
     facts = [f"{len(entries)} reports", f"{len(notebooks)} notebooks"]
     if failed:
@@ -207,7 +239,8 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
         "<header>\n<h1>Oil price, sanctions and Russia's budget — reports</h1>\n"
         f"<p class=\"facts\">{' · '.join(facts)}</p>\n</header>"
     )
-    page = page_html("oilimpact reports", header + "\n" + "\n".join(sections), kind="index")
+    body = _SCROLLING.sub(r'<div class="table-scroll">\1</table></div>', "\n".join(sections))
+    page = page_html("oilimpact reports", header + "\n" + body, kind="index")
     check_self_contained(page, "index.html")
     return page
 
@@ -227,11 +260,14 @@ def write_index(reports_dir: Path, manifest: dict[str, dict[str, Any]], presets:
         key=lambda e: (e["notebook"], e["scenario"] is not None, order.get(e["scenario"], len(order)),
                        e["scenario"] or ""),
     )
+    folders = list(dict.fromkeys(Path(e["outputs"][0]).parent.as_posix() for e in entries))
+    titles = _scenario_titles()
+    packages = write_collections(reports_dir, manifest, folders, date, titles)
     page = index_html(
         [IndexEntry(e["notebook_name"], e["title"] or e["notebook_name"], e["scenario"], e["status"],
                     tuple(e["outputs"]), e.get("results", {})) for e in entries],
-        data_date=date, scenario_titles=_scenario_titles(), revisions=revisions_section(reports_dir),
-        grids=grids,
+        data_date=date, scenario_titles=titles, revisions=revisions_section(reports_dir),
+        grids=grids, packages=packages,
     )
     path = reports_dir / "index.html"
     if not path.exists() or path.read_text(encoding="utf-8") != page:

@@ -23,7 +23,7 @@ from oilimpact.report.plan import Report
 KERNEL_NAME = "python3"
 MANIFEST = "manifest.json"
 # Bump when the output of render/export changes for the same inputs, so old reports are redone.
-RENDER_FORMAT = 1
+RENDER_FORMAT = 2
 _PACKAGE_SUFFIXES = {".py", ".lua", ".typ", ".css", ".html", ".mplstyle"}
 _MODEL_INPUTS = ("data/assumptions.yaml", "data/figures.csv", "data/history.csv", "data/scenarios.yaml")
 NOTEBOOK_READS: dict[str, tuple[str, ...]] = {

@@ -49,9 +49,11 @@ def summary_table(summary: Summary, reports_dir: Path) -> str:
     for outcome in summary.outcomes:
         if outcome.outputs:
             stem = outcome.outputs[0].with_suffix("")
-            suffixes = ",".join(p.suffix.lstrip(".") for p in outcome.outputs)
-            many = len(outcome.outputs) > 1
-            where = f"{_display(stem)}.{{{suffixes}}}" if many else _display(outcome.outputs[0])
+            files = [p for p in outcome.outputs if p.parent == outcome.outputs[0].parent]
+            data = len(outcome.outputs) - len(files)  # the data package's files, in <notebook>.data/
+            suffixes = ",".join(p.suffix.lstrip(".") for p in files)
+            where = f"{_display(stem)}.{{{suffixes}}}" if len(files) > 1 else _display(files[0])
+            where += f" + {data} data files" if data else ""
         else:
             where = ""
         seconds = "-" if outcome.status == "skipped" else f"{outcome.seconds:.1f}s"

@@ -8,6 +8,7 @@ sentence or a presentable table. Formatting rules: US dollars as ``$72``/``$4.5`
 
 from __future__ import annotations
 
+from oilimpact.dataset import publish
 from oilimpact.fmt import MINUS, above_below, bn_rub, number, percent, usd
 from oilimpact.results import record
 from oilimpact.story.articles import (
@@ -65,6 +66,7 @@ from oilimpact.story.compare import (
     difference_steps,
     difference_table,
 )
+from oilimpact.story.data import annual_frame, publish_result
 from oilimpact.story.grid import grid_frame, grid_position_markdown
 from oilimpact.story.scenarios import (
     DECOMPOSITION_LABELS,
@@ -107,8 +109,11 @@ from oilimpact.story.sensitivity import (
 )
 
 __all__ = [
+    "annual_frame",
     "brief_basis_markdown",
     "known_months_markdown",
+    "publish",
+    "publish_result",
     "grid_frame",
     "grid_position_markdown",
     "Comparison",
