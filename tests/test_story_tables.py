@@ -82,6 +82,7 @@ def test_periods_are_written_in_words():
     assert period_words("2026-W10") == "the week of 2–8 March 2026"
     assert period_words("2026-03-05/P30D") == "30 days from 5 March 2026"
     assert period_words("2025-12..2026-03") == "December 2025 – March 2026"
+    assert period_words("2025-09..2025-10") == "September–October 2025"
     assert period_words("2026-Q1") == "Q1 2026" and period_words("2026-01") == "January 2026"
     assert period_words("not a period") == "not a period"
 

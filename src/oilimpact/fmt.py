@@ -126,6 +126,9 @@ def period_words(label: str | None) -> str:
                 return f"to {_one_period(last)}"
             if not last:
                 return f"from {_one_period(first)}"
+            both = re.fullmatch(r"(\d{4})-(\d{2})", first), re.fullmatch(r"(\d{4})-(\d{2})", last)
+            if both[0] and both[1] and both[0][1] == both[1][1]:  # "September–October 2025"
+                return f"{_MONTHS[int(both[0][2]) - 1]}–{_one_period(last)}"
             return f"{_one_period(first)} – {_one_period(last)}"
         return _one_period(label)
     except ValueError:
