@@ -41,10 +41,6 @@ from oilimpact.story.brief import (
     nwf_markdown,
     nwf_table,
     so_what,
-    ytd_chart,
-    ytd_frame,
-    ytd_markdown,
-    ytd_table,
 )
 from oilimpact.story.common import (
     QUOTE_CHARS,
@@ -107,6 +103,7 @@ from oilimpact.story.sensitivity import (
     tornado_chart,
     tornado_frame,
 )
+from oilimpact.story.tracker import ytd_chart, ytd_frame, ytd_markdown, ytd_table
 
 __all__ = [
     "annual_frame",
