@@ -134,8 +134,8 @@ def _data_section(packages: Mapping[str, str], titles: Mapping[str, str]) -> str
     items += [f"<li>{html.escape(titles.get(folder) or _FOLDER_NAMES.get(folder, folder))}: "
               f"{links(path)}</li>"
               for folder, path in packages.items() if folder]
-    return ('<section class="data" id="data"><h2>Download the data</h2>\n<p>The numbers behind every chart and '
-            "table, as CSV files described by a Frictionless Data Package (fields, units, sources, the "
+    return ('<section class="data" id="data"><h2>Download the data</h2>\n<p>The numbers behind every '
+            "chart and table, as CSV files described by a Frictionless Data Package (fields, units, sources, the "
             "data date).</p>\n<ul>" + "".join(items) + "</ul></section>")
 
 
