@@ -135,8 +135,8 @@ def _data_section(packages: Mapping[str, str], titles: Mapping[str, str]) -> str
               f"{links(path)}</li>"
               for folder, path in packages.items() if folder]
     return ('<section class="data" id="data"><h2>Download the data</h2>\n<p>The numbers behind every '
-            "chart and table, as CSV files described by a Frictionless Data Package (fields, units, sources, the "
-            "data date).</p>\n<ul>" + "".join(items) + "</ul></section>")
+            "chart and table, as CSV files described by a Frictionless Data Package (fields, units, "
+            "sources, the data date).</p>\n<ul>" + "".join(items) + "</ul></section>")
 
 
 def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
