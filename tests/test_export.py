@@ -287,3 +287,15 @@ def test_russian_quotes_render_in_the_pdf_and_the_html_with_their_glyphs():
              for font in page["/Resources"]["/Font"].values()}
     assert any("LibertinusSerif" in name for name in fonts), fonts  # the body font, which has Cyrillic
     assert quote in export.html_report(nb, INFO)
+
+
+def test_pdf_without_a_data_date_is_still_pdfa_with_a_fixed_date():
+    """PDF/A needs a document date: without the data's, the fixed compile timestamp (same bytes)."""
+    from dataclasses import replace
+
+    info = replace(INFO, data_date=None)
+    first = export.pdf_report(NOTEBOOK, info)
+    assert first == export.pdf_report(NOTEBOOK, info)
+    reader = PdfReader(io.BytesIO(first))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and reader.metadata["/CreationDate"].startswith("D:1970")
