@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -224,12 +225,23 @@ def _colorbar_unit(fig: Figure) -> str:
     return ""
 
 
-def _frame_payload(frame: pd.DataFrame) -> dict[str, Any]:
-    return dataset.frame_table(frame, kind="table").payload()
+def _frame_payload(frame: pd.DataFrame) -> dict[str, Any] | None:
+    return _guarded(lambda: dataset.frame_table(frame, kind="table").payload(), "table")
 
 
-def _figure_payload(fig: Figure) -> dict[str, Any]:
-    return figure_table(fig).payload()
+def _figure_payload(fig: Figure) -> dict[str, Any] | None:
+    return _guarded(lambda: figure_table(fig).payload(), f"chart {fig.get_label() or ''}".strip())
+
+
+def _guarded(make: Any, what: str) -> dict[str, Any] | None:
+    """The payload, or None with a warning (on stderr, which reports leave out) if it cannot be read:
+    a chart is still shown without its data rather than with a traceback in the story."""
+    try:
+        return make()
+    except Exception as exc:  # any failure to read a chart back must not break the cell
+        warnings.warn(f"oilimpact: the data of this {what} could not be read ({type(exc).__name__}: {exc})",
+                      stacklevel=2)
+        return None
 
 
 def register(shell: Any) -> None:
