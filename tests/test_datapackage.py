@@ -71,6 +71,15 @@ def test_bars_bands_and_heatmaps_are_read_back():
     assert {f.name: f.title for f in heat.fields}["x"] == "RUB per USD"
 
 
+def test_lines_labelled_at_their_ends_are_named_by_their_labels_in_each_panel():
+    months = pd.period_range("2026-01", periods=4, freq="M")
+    frame = pd.DataFrame({"war_premium": [1.0, 2, 3, 4], "budget_law": [2.0, 3, 4, 5]}, index=months)
+    fig = charts.deficit_nwf(frame, frame * 10, [], highlight="war_premium", law_deficit=4.5)
+    series = {r["series"] for r in _rows(figure_table(fig))}
+    assert series == {"Cumulative deficit: war premium", "Cumulative deficit: budget law",
+                      "NWF liquid assets: war premium", "NWF liquid assets: budget law"}
+
+
 def test_a_frame_keeps_its_index_types_units_and_numbers_shown_as_text():
     frame = pd.DataFrame({"og_revenue_bn_rub": [1.5, None], "shown": ["3,631", "\u2212599"]},
                          index=pd.period_range("2026-01", periods=2, freq="M"))

@@ -298,3 +298,15 @@ def test_index_writes_a_probability_as_the_prose_does():
 
     page = index.index_html([entry("a", 84.1), entry("b", 0.2), entry("c", 99.8)])
     assert '<td class="num">84</td><td class="num">&lt; 0.5</td><td class="num">&gt; 99.5</td>' in page
+
+
+def test_pdf_without_a_data_date_is_still_pdfa_with_a_fixed_date():
+    """PDF/A needs a document date: without the data's, the fixed compile timestamp (same bytes)."""
+    from dataclasses import replace
+
+    info = replace(INFO, data_date=None)
+    first = export.pdf_report(NOTEBOOK, info)
+    assert first == export.pdf_report(NOTEBOOK, info)
+    reader = PdfReader(io.BytesIO(first))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and reader.metadata["/CreationDate"].startswith("D:1970")

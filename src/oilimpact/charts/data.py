@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,12 +73,11 @@ def _unit(label: str) -> str:
 def _series(ax: Axes) -> Iterator[tuple[str, list[Any], list[Any], list[Any] | None]]:
     """(label, xs, values, ys or None) for every labelled thing drawn on ``ax``; reference lines (two
     points) and unlabelled helpers are left out, bars and heatmaps are kept labelled or not."""
-    end_labels = _end_labels(ax)
     for line in ax.get_lines():
         label = str(line.get_label())
         x, y = np.asarray(line.get_xdata(), dtype=object), np.asarray(line.get_ydata(), dtype=object)
         if label.startswith("_"):  # a line labelled at its end, not in a legend; else a helper
-            label = end_labels.get(mcolors.to_hex(line.get_color()), "") if len(x) > 2 else ""
+            label = _end_label(ax, line) if len(x) > 2 else ""
         if not label or len(x) < 1 or len(x) != len(y):
             continue
         yield label, _x_values(line.get_xdata(), ax.xaxis), list(y), None
@@ -125,13 +125,33 @@ def _series(ax: Axes) -> Iterator[tuple[str, list[Any], list[Any], list[Any] | N
                     yield f"{label} (upper)", _x_values(np.asarray(xs), ax.xaxis), [v for _, v in upper], None
 
 
-def _end_labels(ax: Axes) -> dict[str, str]:
-    """Colour → text of the labels written at the lines' ends (one per colour), for lines without a legend."""
-    found: dict[str, list[str]] = {}
+def _as_number(value: Any) -> float:
+    if isinstance(value, dt.date | pd.Timestamp | np.datetime64):
+        return float(mdates.date2num(pd.Timestamp(value)))
+    return float(value)
+
+
+def _end_label(ax: Axes, line: Any) -> str:
+    """The text written at the right end of a line without a legend entry: an annotation in the line's
+    colour at its last x (the nearest in y when several are), or ``""``."""
+    color = mcolors.to_hex(line.get_color())
+    try:
+        last_x, last_y = _as_number(line.get_xdata()[-1]), float(line.get_ydata()[-1])
+    except (TypeError, ValueError, IndexError):
+        return ""
+    found = []
     for text in ax.texts:
-        if isinstance(text, Annotation) and text.get_text().strip():
-            found.setdefault(mcolors.to_hex(text.get_color()), []).append(" ".join(text.get_text().split()))
-    return {color: texts[0] for color, texts in found.items() if len(texts) == 1}
+        if not isinstance(text, Annotation) or not text.get_text().strip():
+            continue
+        if mcolors.to_hex(text.get_color()) != color:
+            continue
+        try:
+            x, y = _as_number(text.xy[0]), float(text.xy[1])
+        except (TypeError, ValueError):
+            continue
+        if abs(x - last_x) < 1e-6:
+            found.append((abs(y - last_y), " ".join(text.get_text().split())))
+    return min(found)[1] if found else ""
 
 
 def _band(vertices: np.ndarray) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
@@ -158,12 +178,17 @@ def figure_table(fig: Figure) -> dataset.Table:
     rows: list[tuple[Any, ...]] = []
     with_y = False
     panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
-    for ax in panels:
+    drawn = [list(_series(ax)) for ax in panels]
+    for n, (ax, series) in enumerate(zip(panels, drawn, strict=True)):
         horizontal = any(isinstance(c, BarContainer) and c.orientation == "horizontal" for c in ax.containers)
         axis_label = " ".join((ax.get_xlabel() if horizontal else ax.get_ylabel()).split())
         unit = _unit(axis_label)
-        panel = axis_label.rsplit(", ", 1)[0] if len(panels) > 1 and ", " in axis_label else ""
-        for label, xs, values, ys in _series(ax):
+        # In a chart of several panels a series is named after its panel ("NWF liquid assets: …") when
+        # the axis says what it shows, or when the same name is drawn in another panel.
+        elsewhere = {s[0] for m, other in enumerate(drawn) if m != n for s in other}
+        clash = any(s[0] in elsewhere for s in series)
+        panel = axis_label.rsplit(", ", 1)[0] if len(panels) > 1 and (", " in axis_label or clash) else ""
+        for label, xs, values, ys in series:
             label = f"{panel}: {label}" if panel else label
             if ys is not None:
                 with_y = True
@@ -200,12 +225,23 @@ def _colorbar_unit(fig: Figure) -> str:
     return ""
 
 
-def _frame_payload(frame: pd.DataFrame) -> dict[str, Any]:
-    return dataset.frame_table(frame, kind="table").payload()
+def _frame_payload(frame: pd.DataFrame) -> dict[str, Any] | None:
+    return _guarded(lambda: dataset.frame_table(frame, kind="table").payload(), "table")
 
 
-def _figure_payload(fig: Figure) -> dict[str, Any]:
-    return figure_table(fig).payload()
+def _figure_payload(fig: Figure) -> dict[str, Any] | None:
+    return _guarded(lambda: figure_table(fig).payload(), f"chart {fig.get_label() or ''}".strip())
+
+
+def _guarded(make: Any, what: str) -> dict[str, Any] | None:
+    """The payload, or None with a warning (on stderr, which reports leave out) if it cannot be read:
+    a chart is still shown without its data rather than with a traceback in the story."""
+    try:
+        return make()
+    except Exception as exc:  # any failure to read a chart back must not break the cell
+        warnings.warn(f"oilimpact: the data of this {what} could not be read ({type(exc).__name__}: {exc})",
+                      stacklevel=2)
+        return None
 
 
 def register(shell: Any) -> None:

@@ -148,9 +148,9 @@ def _data_section(packages: Mapping[str, str], titles: Mapping[str, str]) -> str
     items += [f"<li>{html.escape(titles.get(folder) or _FOLDER_NAMES.get(folder, folder))}: "
               f"{links(path)}</li>"
               for folder, path in packages.items() if folder]
-    return ('<section class="data"><h2>Download the data</h2>\n<p>The numbers behind every chart and '
-            "table, as CSV files described by a Frictionless Data Package (fields, units, sources, the "
-            "data date).</p>\n<ul>" + "".join(items) + "</ul></section>")
+    return ('<section class="data" id="data"><h2>Download the data</h2>\n<p>The numbers behind every '
+            "chart and table, as CSV files described by a Frictionless Data Package (fields, units, "
+            "sources, the data date).</p>\n<ul>" + "".join(items) + "</ul></section>")
 
 
 def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
@@ -235,6 +235,8 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
         facts.append(f'<span class="failed">{failed} failed</span>')
     if data_date:
         facts.append(f"data as of {html.escape(data_date)}")
+    if data:
+        facts.append('<a href="#data">download the data</a>')
     header = (
         "<header>\n<h1>Oil price, sanctions and Russia's budget — reports</h1>\n"
         f"<p class=\"facts\">{' · '.join(facts)}</p>\n</header>"
