@@ -44,6 +44,10 @@ def _files(entry: IndexEntry) -> str:
     return " · ".join(links)
 
 
+UNIT_DIGITS = {"bn RUB": 0, "%": 1, "% GDP": 2, "USD/bbl": 1, "RUB/USD": 1}
+"""One rounding rule per quantity, as the reports' prose writes it (a recorded ``decimals`` overrides)."""
+
+
 def _shown(value: Any, digits: int | None, unit: str | None) -> str:
     """A key result as the index writes it; a percentage never reads 0 for 0.2 (``< 0.5``)."""
     if unit == "%" and isinstance(value, float) and digits is not None:
@@ -90,7 +94,9 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None],
     for name, result in sorted(names.items(), key=lambda item: item[1].get("order", 0)):
         present = [by_column[c].results[name]["value"] for c in columns
                    if c in by_column and name in by_column[c].results]
-        digits = result["decimals"] if result.get("decimals") is not None else _row_digits(present)
+        digits = result.get("decimals")
+        if digits is None:
+            digits = UNIT_DIGITS.get(str(result.get("unit") or ""), _row_digits(present))
         shown = [_shown(v, digits, result.get("unit")) for v in present]
         label = html.escape(str(result.get("label") or name))
         unit = html.escape(str(result.get("unit") or ""))

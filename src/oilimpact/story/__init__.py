@@ -54,6 +54,9 @@ from oilimpact.story.common import (
     table,
 )
 from oilimpact.story.compare import (
+    STEPS as COMPARE_STEPS,
+)
+from oilimpact.story.compare import (
     Comparison,
     compare,
     compare_chart,
@@ -106,6 +109,7 @@ from oilimpact.story.sensitivity import (
 from oilimpact.story.tracker import ytd_chart, ytd_frame, ytd_markdown, ytd_table
 
 __all__ = [
+    "COMPARE_STEPS",
     "annual_frame",
     "brief_basis_markdown",
     "known_months_markdown",

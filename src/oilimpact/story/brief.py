@@ -181,8 +181,8 @@ def _deficit_basis(a: Any) -> str:
     share = 100 * a["deficit_published_bn_rub"] / a["law_deficit_bn_rub"]
     span = f"{known:%B}" if known.month == 1 else f"January–{known:%B}"
     return (f"the published deficit of {span} ({bn_rub(a['deficit_published_bn_rub'])}, {percent(share, 0)} "
-            "of the law's year), then non-oil revenue and spending at the law's average monthly pace, plus "
-            "the O&G shortfall against the plan")
+            "of the law's year), then, as an assumption, non-oil revenue and spending at the law's average "
+            "monthly pace for the rest of the year, plus the O&G shortfall against the plan")
 
 
 def month_span(months: pd.Index) -> str:
@@ -401,7 +401,10 @@ def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
             f". Even with Urals at {usd(price)} from {month_words(first_scenario_month())} "
             f"({titles['war_premium']}), the price adds {bn_rub(d['scenario_price_effect_bn_rub'])} "
             f"while the strong rouble and the low, wide-discount prices of the months already published "
-            f"take {bn_rub(against)}."
+            f"take {bn_rub(against)}; with the published and nowcast months "
+            f"{bn_rub(d['actual_months_residual_bn_rub'], signed=True)} against the model, revenue ends "
+            f"{bn_rub(abs(d['total_vs_plan_bn_rub']))} "
+            f"{'above' if d['total_vs_plan_bn_rub'] >= 0 else 'below'} plan."
         )
     else:
         first += "."
@@ -415,7 +418,8 @@ def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
             f"{month_words(law.annual['deficit_published_to'])} alone ran a deficit of "
             f"{bn_rub(law.annual['deficit_published_bn_rub'])}, "
             f"{percent(100 * law.annual['deficit_published_bn_rub'] / law.annual['law_deficit_bn_rub'], 0)} "
-            "of the law's year."
+            "of the law's year, and the model assumes the rest of the year runs at the law's average "
+            "monthly pace (an assumption: spending is often front-loaded, so the year may end lower)."
             if law is not None and law.annual["deficit_published_to"]
             else "."
         )
