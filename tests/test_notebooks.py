@@ -316,3 +316,25 @@ def test_the_brief_shows_the_numbers_the_budget_reports_record(tmp_path_factory)
             round(values["deficit_bn_rub"]), round(values["deficit_pct_gdp"], 2),
             round(values["nwf_end_bn_rub"])]
         assert "," in cells[1]  # 8,406, not 8406
+
+
+@pytest.mark.notebook
+@pytest.mark.xdist_group("00_brief_pdf")
+def test_the_brief_is_one_page_in_its_pdf(tmp_path):
+    """Page 1 of the brief's PDF holds the whole brief: the three sentences, the table, the card, the
+    break-even prices and the data's dates (the parameters appendix may follow)."""
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "reports"
+    done = subprocess.run([sys.executable, "-m", "oilimpact", "render", "-n", "00", "--jobs", "1",
+                           "--output", str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    first = " ".join(PdfReader(out / "default" / "00_brief.pdf").pages[0].extract_text().split())
+    first = first.replace("\u2019", "'")  # typographic apostrophes
+    for text in ("In every scenario 2026 oil and gas revenue stays below the law's plan",
+                 "revenue ends 512 bn RUB below plan", "The sensitivity card", "75 RUB/USD",
+                 "How recent the data are", "the nowcast for February–March 2026"):
+        assert text in first, text

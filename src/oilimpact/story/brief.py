@@ -87,9 +87,9 @@ def card_markdown() -> str:
 def card_caption() -> str:
     """The card in one sentence, for the one-page brief (:func:`card_markdown` says more)."""
     _sens, _breakeven, baseline = sensitivity_card()
-    return (f"The same in every report: one fixed baseline, the law's Urals {usd(baseline.urals_price)} and "
-            f"{number(baseline.rub_usd, 1)} RUB/USD held from {month_words(first_scenario_month())}; each "
-            "lever moves the whole path, and $10 is ten times $1.")
+    return (f"One fixed baseline in every report: the law's {usd(baseline.urals_price)} and "
+            f"{number(baseline.rub_usd, 1)} RUB/USD from {month_words(first_scenario_month())}; $10 is ten "
+            "times $1.")
 
 
 def first_scenario_month() -> pd.Period:
@@ -203,11 +203,10 @@ def known_months_markdown(result: Any, year: int = 2026) -> str:
 def brief_basis_markdown(law: Any) -> str:
     """What every scenario of the brief shares and assumes: the published and nowcast months, how the
     deficit is made, what the fund's end assumes."""
-    deficit = (f" Every deficit counts {_deficit_basis(law.annual)}." if law.annual["deficit_published_to"]
+    deficit = (" Every deficit adds the O&G shortfall against the plan." if law.annual["deficit_published_to"]
                else " Every deficit is the law's plus the O&G shortfall against the plan.")
-    return (known_months_markdown(law) + deficit + " Each NWF end assumes no draws for the deficit beyond "
-            "those published, the budget rule's FX operations, and yuan and gold that keep their dollar "
-            "value.")
+    return (known_months_markdown(law) + deficit + " Each NWF end takes the budget rule's FX operations and "
+            "holds the fund's yuan and gold at their dollar value.")
 
 
 def deficit_markdown(result: Any) -> str:
@@ -351,19 +350,29 @@ def data_as_of() -> pd.DataFrame:
     return table(frame, 0, label="Series")
 
 
+_SHORT = {
+    "CBR rouble rate, monthly average": "CBR rouble rate", "Oil and gas revenue (receipts)": "O&G revenue",
+    "NWF liquid assets (month start)": "NWF liquid assets",
+    "Federal deficit, year to date": "federal deficit",
+    "Additional income tax (NDD)": "NDD", "Extraction tax on crude": "crude extraction tax",
+}
+"""Shorter names for the brief's one sentence on the data's dates."""
+
+
 def data_as_of_markdown() -> str:
     """:func:`data_as_of` in two sentences, for the one-page brief: each series' latest month, then what
     the model uses of the prices, the rate and the revenue."""
     frame = data_as_of()
     by_month: dict[str, list[str]] = {}
     for series, month in frame["Latest month"].items():
-        proper = series.split()[0] in ("Urals", "CBR", "NWF")  # names keep their capital
+        series = _SHORT.get(series, series)
+        proper = series.split()[0] in ("Urals", "CBR", "NWF", "O&G", "NDD")  # names keep their capital
         by_month.setdefault(month, []).append(series if proper else series[0].lower() + series[1:])
     order = sorted(by_month, key=lambda m: pd.Period(pd.Timestamp(f"1 {m}"), "M"), reverse=True)
     latest = "; ".join(f"{month}: {', '.join(by_month[month])}" for month in order)
     uses = frame["The model uses it"]
-    return (f"Latest month of each series — {latest}. The model uses the Urals tax price and the CBR rate "
-            f"{uses['Urals tax price'].split(',')[0]} and each scenario's after; oil and gas revenue "
+    return (f"Latest month of each series — {latest}. The model uses the tax price and the rate "
+            f"{uses['Urals tax price'].split(',')[0]}, then each scenario's; revenue "
             f"{uses['Oil and gas revenue (receipts)'].split(', then')[0]}, then the scenario's.")
 
 
@@ -418,8 +427,8 @@ def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
             f"{month_words(law.annual['deficit_published_to'])} alone ran a deficit of "
             f"{bn_rub(law.annual['deficit_published_bn_rub'])}, "
             f"{percent(100 * law.annual['deficit_published_bn_rub'] / law.annual['law_deficit_bn_rub'], 0)} "
-            "of the law's year, and the model assumes the rest of the year runs at the law's average "
-            "monthly pace (an assumption: spending is often front-loaded, so the year may end lower)."
+            "of the law's year, and the rest of the year is assumed to run at the law's average monthly "
+            "pace."
             if law is not None and law.annual["deficit_published_to"]
             else "."
         )
