@@ -102,6 +102,7 @@ from oilimpact.model.deterministic import (
     sensitivity_card,
 )
 from oilimpact.model.history import HISTORY_SOURCE
+from oilimpact.model.realtime import backtest_summary, nowcast, rolling_backtest
 from oilimpact.model.revenue import COMPONENTS, kc
 from oilimpact.model.risk import (
     PERCENTILES,
@@ -112,7 +113,6 @@ from oilimpact.model.risk import (
     tornado,
 )
 from oilimpact.model.scenarios import Scenario, load_scenarios, resolve_parameters, scenario_names
-from oilimpact.model.structural import backtest_summary, nowcast, rolling_backtest
 
 __all__ = [
     "BREAKEVEN_RATES",

@@ -22,6 +22,7 @@ from oilimpact.model import fund
 from oilimpact.model.assumptions import Assumptions, load_assumptions
 from oilimpact.model.history import HISTORY_SOURCE
 from oilimpact.model.inputs import History, base_months, build_history
+from oilimpact.model.realtime import FIT_WINDOW, full_fit
 from oilimpact.model.revenue import (
     Calibration,
     Layout,
@@ -30,7 +31,7 @@ from oilimpact.model.revenue import (
     gross_extraction_tax,
     layout,
 )
-from oilimpact.model.structural import full_fit
+from oilimpact.model.structural import shift
 from oilimpact.provenance import Source
 
 CALIBRATION_WINDOW = ("2025-01", "2025-12")
@@ -103,8 +104,9 @@ def build_context(assumptions: Assumptions, window: tuple[str, str] = CALIBRATIO
     )
     receipts = pd.period_range(months[0] + 3, months[-1] + 1, freq="M")
     structural_fit = full_fit()
-    fit = fixed_calibration(structural_fit.engine(), gross[None, :], layout(receipts, months),
-                            history.revenue, *window, set(structural_fit.months))
+    fit = fixed_calibration(structural_fit.engine(shift(FIT_WINDOW[1], 1)), gross[None, :],
+                            layout(receipts, months), history.revenue, *window, set(structural_fit.months),
+                            structural_fit.choice.season_peak)
     caps = {"us": assumptions.value("price_cap_us"), "eu": assumptions.value("price_cap_eu", "2026-02-01")}
     return Context(
         assumptions,
