@@ -35,13 +35,14 @@ def calibration_table() -> pd.DataFrame:
 def coefficients() -> pd.Series:
     """c₀ (bn RUB a month), c₁ and c₂ (per bn RUB of gross tax base); ``c3_ndd_annual`` is c₂ again: the
     March settlement is the same tax on the fourth quarter's base; ``s_gas_season_bn_rub`` is the gas
-    season's amplitude (bn RUB at January's receipts, the same below in July's)."""
+    season's amplitude (bn RUB at its peak month's receipts, the same below six months later);
+    ``e_ndd_costs_bn_rub`` the costs the NDD deducts in each NDD month (0 unless the origin chose them)."""
     calibration = default_context().calibration
     c0, c1, c2, c3 = calibration.per_regressor
     return pd.Series(
-        [c0, c1, c2, c3, calibration.season],
+        [c0, c1, c2, c3, calibration.season, calibration.ndd_costs],
         index=["c0_level_bn_rub", "c1_extraction", "c2_ndd_quarterly", "c3_ndd_annual",
-               "s_gas_season_bn_rub"],
+               "s_gas_season_bn_rub", "e_ndd_costs_bn_rub"],
     )
 
 

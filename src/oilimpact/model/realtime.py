@@ -47,7 +47,8 @@ from oilimpact.model.structural import (
 from oilimpact.params import is_month
 
 BACKTEST_FROM = "2024-01"
-CANDIDATES = tuple(Choice(peak, trend, robust) for robust in (False, True) for trend in (False, True)
+CANDIDATES = tuple(Choice(peak, trend, robust, costs, split) for robust in (False, True)
+                   for split in (False, True) for costs in (False, True) for trend in (False, True)
                    for peak in (None, 11, 12, 1, 2, 3))
 """The choices an origin picks from, simplest first (the tie-break order)."""
 SCORE_MONTHS = 12
@@ -70,6 +71,7 @@ class Protocol:
         self.data = data
         self.months = sorted(data.revenue)
         self._fits: dict[tuple[str, Choice], Fit | None] = {}
+        self._apes: dict[tuple[str, Choice], float] = {}
 
     def fit_before(self, month: str, choice: Choice) -> Fit | None:
         """The fit on every month before ``month`` with ``choice`` (None: too few months)."""
@@ -84,12 +86,16 @@ class Protocol:
     def ape(self, month: str, choice: Choice) -> float:
         """|error| in % of ``month``'s revenue predicted one step ahead with ``choice`` (nan: no
         prediction)."""
+        if (month, choice) in self._apes:
+            return self._apes[(month, choice)]
         x = self.data.inputs(month)
         model = self.fit_before(month, choice)
-        if x is None or model is None or month not in self.data.revenue:
-            return math.nan
-        actual = self.data.revenue[month]
-        return abs(100 * (model.predict(x) - actual) / actual)
+        ape = math.nan
+        if x is not None and model is not None and month in self.data.revenue:
+            actual = self.data.revenue[month]
+            ape = abs(100 * (model.predict(x) - actual) / actual)
+        self._apes[(month, choice)] = ape
+        return ape
 
     def choose(self, origin: str) -> tuple[Choice, dict[Choice, float]]:
         """The choice at ``origin`` and every candidate's score (mean APE over the scored months)."""
@@ -348,6 +354,6 @@ def full_fit(data: Data | None = None) -> Fit:
     return fit(data, months, choice)
 
 
-def engine_coefficients() -> tuple[float, float, float, float]:
-    """c₀, c₁, c₂, s for :mod:`oilimpact.model.budget`'s engine, fitted on the whole history."""
+def engine_coefficients() -> tuple[float, float, float, float, float]:
+    """c₀, c₁, c₂, s, e for :mod:`oilimpact.model.budget`'s engine, fitted on the whole history."""
     return full_fit().engine(shift(FIT_WINDOW[1], 1))

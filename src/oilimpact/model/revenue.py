@@ -8,7 +8,7 @@ For tax-base month t (Urals tax price P_t in USD/bbl, rate X_t in RUB/USD, volum
 
 Revenue received in month m (taxes are paid by the 28th of the next month):
 
-    R_m = c₀ + c₁·G_{m−1} + c₂·N_m + s·S_m + L_year(m)
+    R_m = c₀ + c₁·G_{m−1} + c₂·N_m − e·[m an NDD month] + s·S_m + L_year(m)
     S_m = cos(2π(month(m) − p)/12)   the gas season, peaking in receipt month p (chosen per origin)
     N_m = [m ∈ Apr, Jul, Oct]·Σ G over the previous quarter + [m = Mar]·Σ G over Oct–Dec of the
           previous year
@@ -149,6 +149,11 @@ class Calibration:
     in_fit: pd.Series  # bool: the month entered the least squares
     season: float  # s, bn RUB a month at the peak
     season_peak: float | None  # the receipt month where S peaks (chosen per origin); None: no season
+    ndd_costs: float  # e: the costs the NDD deducts in each NDD month, bn RUB (0 if not chosen)
+
+    def ndd_months(self, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+        """1 in the receipt months with a quarterly advance, and in those with the March settlement."""
+        return (lay.ndd_quarter.sum(axis=1) > 0).astype(float), (lay.ndd_annual.sum(axis=1) > 0).astype(float)
 
     def seasonal(self, lay: Layout) -> np.ndarray:
         """s·S of each receipt month, bn RUB (zero without a season)."""
@@ -167,20 +172,24 @@ class Calibration:
         the first, gas and other."""
         parts = regressors(gross, lay) * self.per_regressor
         parts[..., 0] += self.seasonal(lay)
+        quarterly, annual = self.ndd_months(lay)
+        parts[..., 2] -= self.ndd_costs * quarterly
+        parts[..., 3] -= self.ndd_costs * annual
         return parts
 
     def revenue(self, gross: np.ndarray, lay: Layout) -> np.ndarray:
         """(paths, receipts) revenue, bn RUB: one matrix product with the combined weights."""
         c0, c1, c2 = self.coefficients
         weights = c1 * lay.extraction + c2 * (lay.ndd_quarter + lay.ndd_annual)
-        return c0 + self.seasonal(lay) + np.atleast_2d(gross) @ weights.T
+        costs = self.ndd_costs * sum(self.ndd_months(lay))
+        return c0 + self.seasonal(lay) - costs + np.atleast_2d(gross) @ weights.T
 
 
 def fixed_calibration(
-    coefficients: tuple[float, float, float, float], gross: np.ndarray, lay: Layout, actual: pd.Series,
-    start: str, end: str, in_fit: set[str], season_peak: float | None,
+    coefficients: tuple[float, float, float, float, float], gross: np.ndarray, lay: Layout,
+    actual: pd.Series, start: str, end: str, in_fit: set[str], season_peak: float | None,
 ) -> Calibration:
-    """A :class:`Calibration` with given c₀, c₁, c₂, s and the season's peak month (fitted elsewhere:
+    """A :class:`Calibration` with given c₀, c₁, c₂, s, e and the season's peak month (fitted elsewhere:
     :func:`oilimpact.model.realtime.full_fit` on the 2023–2025 history, with the choices made at the
     first month after it), its fitted values shown for the receipt months ``start``..``end``."""
     window = [m for m in lay.receipts if pd.Period(start, "M") <= m <= pd.Period(end, "M") and m in actual]
@@ -188,8 +197,10 @@ def fixed_calibration(
     four = regressors(gross, lay)[0, rows, :]
     design = np.column_stack([four[:, 0], four[:, 1], four[:, 2] + four[:, 3]])
     index = pd.PeriodIndex(window)
-    *chosen, amplitude = np.asarray(coefficients, dtype=float)
+    *chosen, amplitude, costs = np.asarray(coefficients, dtype=float)
     season = 0.0 if season_peak is None else amplitude * gas_season(np.asarray(index.month), season_peak)
-    fitted = design @ np.asarray(chosen) + season
+    ndd_month = (four[:, 2] + four[:, 3]) > 0
+    fitted = design @ np.asarray(chosen) + season - costs * ndd_month
     return Calibration(np.asarray(chosen), (start, end), pd.Series(fitted, index=index), actual.loc[window],
-                       pd.Series([str(m) in in_fit for m in window], index=index), amplitude, season_peak)
+                       pd.Series([str(m) in in_fit for m in window], index=index), amplitude, season_peak,
+                       costs)

@@ -72,6 +72,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -81,7 +82,7 @@ from oilimpact.model.assumptions import load_assumptions
 from oilimpact.model.history import Row, load_history
 from oilimpact.model.revenue import TaxConstants, gas_season, gross_extraction_tax, ndd_lags
 
-TERMS = ("level", "met", "ndd", "damper_slope", "damper_level", "damper_trend", "gas_season")
+TERMS = ("level", "met", "ndd", "damper_slope", "damper_level", "damper_trend", "gas_season", "ndd_costs")
 TREND_ORIGIN = "2024-01"
 """Where the damper's trend is zero (the first backtest origin; it only shifts the damper's level)."""
 
@@ -133,6 +134,7 @@ class Data:
     base_price: dict[str, float] = field(default_factory=dict)  # the budget rule's, by year (USD/bbl)
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     _gross: dict[str, float] = field(default_factory=dict, repr=False)  # by tax month, computed once
+    _inputs: dict[str, Inputs | None] = field(default_factory=dict, repr=False)  # by receipt month, once
 
     def gross(self, tax_month: str) -> float:
         """G of a tax month: :func:`revenue.gross_extraction_tax` on its published price and rate."""
@@ -150,6 +152,16 @@ class Data:
                                           np.array([days], dtype=float), self.constants)[0])
 
     def inputs(self, month: str) -> Inputs | None:
+        if month not in self._inputs:
+            self._inputs[month] = self._read_inputs(month)
+        return self._inputs[month]
+
+    def forget(self) -> None:
+        """Drop what was computed from the prices and rates (after changing them)."""
+        self._gross.clear()
+        self._inputs.clear()
+
+    def _read_inputs(self, month: str) -> Inputs | None:
         tax_month = shift(month, -1)
         if tax_month not in self.price or tax_month not in self.rate:
             return None
@@ -211,12 +223,15 @@ class Choice:
     season_peak: int | None  # receipt month where the gas season S peaks; None: no season term
     damper_trend: bool  # the damper proxy has a time trend (its threshold is indexed every year)
     robust: bool  # months the fit cannot explain are down-weighted (Huber), not trusted at full weight
+    ndd_costs: bool = False  # the NDD deducts costs: b·N − e in each NDD month, not b·N alone
+    oil_split: bool = False  # Bloomberg's oil-related taxes pin the oil part (an equation of the fit)
 
     @property
     def label(self) -> str:
         season = f"season peak {self.season_peak}" if self.season_peak else "no season"
         return ", ".join([season, *(["damper trend"] if self.damper_trend else []),
-                          *(["robust"] if self.robust else [])])
+                          *(["NDD costs"] if self.ndd_costs else []),
+                          *(["oil split"] if self.oil_split else []), *(["robust"] if self.robust else [])])
 
 
 HUBER_K = 1.345
@@ -235,15 +250,23 @@ class Fit:
         peak = self.choice.season_peak
         return 0.0 if peak is None else float(gas_season(int(x.month[5:]), peak))
 
+    @cached_property
+    def _c(self) -> dict[str, float]:
+        return {k: float(v) for k, v in self.coefficients.items()}
+
     def predict(self, x: Inputs) -> float:
-        c = self.coefficients
-        return float(c["level"] + (c["met"] - c["damper_slope"]) * x.gross + c["ndd"] * x.ndd_base
+        c = self._c
+        return float(c["level"] + (c["met"] - c["damper_slope"]) * x.gross + self._ndd(x)
                      - c["damper_trend"] * x.trend + c["gas_season"] * self.season(x) + x.duty)
+
+    def _ndd(self, x: Inputs) -> float:
+        c = self._c
+        return float(c["ndd"] * x.ndd_base - (c["ndd_costs"] if x.ndd_base > 0 else 0.0))
 
     def terms(self, x: Inputs) -> dict[str, float]:
         c = self.coefficients
         damper = c["damper_level"] + c["damper_slope"] * x.gross + c["damper_trend"] * x.trend
-        return {"extraction_tax": c["met"] * x.gross, "ndd": c["ndd"] * x.ndd_base,
+        return {"extraction_tax": c["met"] * x.gross, "ndd": self._ndd(x),
                 "damper_paid": damper, "export_duty": x.duty,
                 "gas_and_other": c["level"] + c["damper_level"] + c["gas_season"] * self.season(x)}
 
@@ -254,12 +277,13 @@ class Fit:
         oil = terms["extraction_tax"] + terms["ndd"] - terms["damper_paid"] + terms["export_duty"]
         return {**terms, "oil_taxes": oil}
 
-    def engine(self, at: str) -> tuple[float, float, float, float]:
-        """c₀, c₁, c₂ and the gas season's amplitude s of the scenario engine's form; the damper's trend
-        (if chosen) is folded into c₀ at receipt month ``at`` (the engine has no trend)."""
-        c = self.coefficients
+    def engine(self, at: str) -> tuple[float, float, float, float, float]:
+        """c₀, c₁, c₂, the gas season's amplitude s and the NDD's costs e of the scenario engine's form;
+        the damper's trend (if chosen) is folded into c₀ at receipt month ``at`` (the engine has no
+        trend)."""
+        c = self._c
         level = c["level"] - c["damper_trend"] * _trend(at)
-        return (float(level), float(c["met"] - c["damper_slope"]), float(c["ndd"]), float(c["gas_season"]))
+        return (level, c["met"] - c["damper_slope"], c["ndd"], c["gas_season"], c["ndd_costs"])
 
 
 def _design(data: Data, months: list[str], choice: Choice) -> tuple[list[list[float]], list[float], list[str],
@@ -275,17 +299,20 @@ def _design(data: Data, months: list[str], choice: Choice) -> tuple[list[list[fl
         used.append(month)
         season = 0.0 if peak is None else float(gas_season(int(month[5:]), peak))
         trend = x.trend if choice.damper_trend else 0.0
-        rows.append([1.0, x.gross, x.ndd_base, -x.gross, 0.0, -trend, season])
+        costs = 1.0 if choice.ndd_costs and x.ndd_base > 0 else 0.0
+        rows.append([1.0, x.gross, x.ndd_base, -x.gross, 0.0, -trend, season, -costs])
         target.append(data.revenue[month] - x.duty)
         owner.append(month)
-        equations = (("met_oil", [0.0, x.gross, 0.0, 0.0, 0.0, 0.0, 0.0], True),
-                     ("ndd", [0.0, 0.0, x.ndd_base, 0.0, 0.0, 0.0, 0.0], x.ndd_base > 0),
-                     ("damper", [0.0, 0.0, 0.0, x.gross, 1.0, trend, 0.0], True))
+        equations = (("met_oil", [0.0, x.gross, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], True),
+                     ("ndd", [0.0, 0.0, x.ndd_base, 0.0, 0.0, 0.0, 0.0, -costs], x.ndd_base > 0),
+                     ("damper", [0.0, 0.0, 0.0, x.gross, 1.0, trend, 0.0, 0.0], True),
+                     ("oil_tax_revenue", [0.0, x.gross, x.ndd_base, -x.gross, -1.0, -trend, 0.0, -costs],
+                      choice.oil_split))
         for series, row, applies in equations:
             published = data.components.get(series, {}).get(month)
             if published is not None and applies:
                 rows.append(row)
-                target.append(published)
+                target.append(published - (x.duty if series == "oil_tax_revenue" else 0.0))
                 owner.append(f"{series} {month}")
     return rows, target, owner, used
 
@@ -308,7 +335,10 @@ def fit(data: Data, months: list[str], choice: Choice) -> Fit:
         scale = 1.4826 * np.median(np.abs(residual - np.median(residual)))
         if not choice.robust or scale <= 0:
             break
-        weights = np.minimum(1.0, HUBER_K * scale / np.maximum(np.abs(residual), 1e-12))
+        updated = np.minimum(1.0, HUBER_K * scale / np.maximum(np.abs(residual), 1e-12))
+        if np.allclose(updated, weights, atol=1e-6):
+            break
+        weights = updated
     by_month = {m: float(w) for m, w in zip(owner, weights, strict=True) if " " not in m}
     return Fit(pd.Series(solution, index=list(TERMS)), tuple(used), choice, by_month)
 
