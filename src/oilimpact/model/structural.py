@@ -1,4 +1,4 @@
-"""Structural O&G revenue on the 2023–2025 history, term by term; rolling backtest; nowcast.
+"""Structural O&G revenue on the 2023–2025 history, term by term, for the choices of one origin.
 
 For receipt month m and tax month t = m − 1 (Urals tax price P_t, USD/bbl; CBR average X_t, RUB/USD;
 taxes for month t are paid by the 28th of month m):
@@ -12,59 +12,40 @@ The terms, each with its own equation where ``data/history.csv`` has the publish
     crude extraction tax  MET_m    = a · G_{m−1}        a: 919·Kc − Dm as a share of 919·Kc, a reduced form
                                                           (Dm's Kman, Kdt, Kabdt, Kdemp are not published
                                                           monthly; a also absorbs output ≠ Q)
-    NDD                   NDD_m    = b · N_m            quarterly advances in Apr, Jul, Oct; the annual
-                                                          settlement in March
+    NDD                   NDD_m    = b · N_m − e        quarterly advances in Apr, Jul, Oct; the annual
+                                                          settlement in March; e: the costs a tax on
+                                                          profit deducts (if the origin chose them)
     damper (paid out)     damp_m   = d₀ + d₁ · G_{m−1}  a proxy driven by the export netback through Kc
-                                                          (the damper is the export minus the domestic
+                          (+ d₂ · years since 2024-01)  (the damper is the export minus the domestic
                                                           fuel netback; its formula needs fuel prices the
-                                                          history does not hold)
+                                                          history does not hold); it changes sign when
+                                                          G is low; the trend if chosen (the threshold
+                                                          prices are indexed every January)
     export duty           duty_m   = published          crude export duty, 2023 only (abolished 2024-01;
                                                           December 2023 takes November's)
-    gas and other         other_m  = c₀ + s · S_m       S_m = cos(2π(month(m) − 1)/12): the heating
-                                                          season of gas output and the gas taxes on it
+    gas and other         other_m  = c₀ + s · S_m       S_m = cos(2π(month(m) − p)/12): the heating
+                                                          season of gas output and the gas taxes on it,
+                                                          peaking in receipt month p (or no season)
 
-    R_m = (c₀ − d₀) + (a − d₁)·G_{m−1} + b·N_m + s·S_m + duty_m
+    R_m = (c₀ − d₀) + (a − d₁)·G_{m−1} + b·N_m − e·[NDD month] − d₂·trend + s·S_m + duty_m
 
-which is the scenario engine's form (:mod:`oilimpact.model.revenue`: c₀ + c₁·G + c₂·N + s·S) with
-c₀ = k = c₀ − d₀ of the terms, c₁ = a − d₁, c₂ = b: :func:`engine_coefficients` hands the fit to the
-engine, so scenarios, the budget rule, Shapley values and the Monte Carlo run on this model.
+which is the scenario engine's form (:mod:`oilimpact.model.revenue`: c₀ + c₁·G + c₂·N − e + s·S) with
+c₀ = c₀ − d₀ of the terms, c₁ = a − d₁, c₂ = b: :meth:`Fit.engine` hands a fit to the engine, so
+scenarios, the budget rule, Shapley values and the Monte Carlo run on this model.
 
-The gas season. Gas taxes (extraction tax on gas and condensate, the gas export duty) are inside O&G
-revenue and follow the gas output, which peaks in the winter; a model of oil prices alone leaves
-them in the residual, which is why the 2023–2025 residuals run high in the winter receipt months and
-low in the summer ones. S_m is one annual cosine with its peak fixed at January's receipts (December's
-output); only its amplitude s is fitted. The phase is where a free annual harmonic fitted on the whole
-2023–2025 history peaks (receipt month 1.2) — a structural constant chosen once, not refitted per
-backtest origin. Over any twelve consecutive months S sums to zero, so it moves money between months,
-never a year's total.
-
-The six numbers (k, a, b, d₁, d₀, s) are one least-squares fit of the stacked equations: the
-revenue equation for every training month, plus the MET, NDD and damper equations for the training
-months that publish them — so every published component pins its own term.
-
-The oil part, oil_m = MET_m + NDD_m − damp_m + duty_m, is compared with Bloomberg's calculation of
-"oil-related taxes" from the Finance Ministry's data (13 months in the history) but not fitted: that
-comparison shows how the fit splits revenue between the oil terms and gas and other. The split is
-loosely identified: the fit puts gas and other at c₀ ≈ 47 ± 49 bn a month over the season, below the
-80–200 bn that revenue minus Bloomberg's oil taxes implies, so its oil part runs high. Fitting the oil
-part as a sixth equation moves gas and other to ≈ 100 ± 47 bn but makes the damper proxy pay about
-100 bn a month in 2025 against the 30–80 bn published (the damper's fall in 2025 needs its own
-formula: fuel netbacks against the indexed domestic threshold price), with the same backtest accuracy
-within noise (median APE 5.1 % against 5.0 %, MAPE 6.4 % against 6.8 %); the engine's coefficients
-c₀, c₁, c₂, s hardly move (116.0, 0.930, 0.236, 47.2 against 118.2, 0.918, 0.246, 48.9).
+One least-squares fit stacks the revenue equation for every training month with the MET, NDD and
+damper equations for the training months that publish them — so every published component pins its
+own term — and, if chosen, Bloomberg's "oil-related taxes" (MET + NDD − damper + duty) as an equation
+of the oil part. Which of these enter, the season's phase and the weighting are a :class:`Choice`,
+made at each origin from the months before it by :mod:`oilimpact.model.realtime`; nothing here is
+read off the whole sample.
 
 Regimes the data span: in 2023 the Urals tax price was the Argus Urals average (MinFin) and the crude
 export duty still existed; from 2024 the duty is gone and the tax price is floored at Brent minus a
 fixed discount ($15 in January 2024, the "price floor"); from 2025 it is 78 % Urals + 22 % ESPO. The
 history stores the tax price as published for each month, so the floor is already in P; the duty is a
-term of its own. Months whose tax price is not published (2023-05, 2025-02) have no inputs: their
-receipt months (2023-06, 2025-03, and 2025-04 whose NDD base includes February) are neither fitted
-nor predicted.
-
-:func:`rolling_backtest`: for every receipt month from 2024-01, fit only on earlier months and predict
-it from its own inputs; compare with the naive benchmark (last year's same month × the price-times-rate
-ratio). :func:`nowcast`: the next month's revenue from the tax price and rate of the month before, with
-a range from the backtest errors.
+term of its own. A month whose tax price is not published (2025-02) has no inputs: its receipt months
+(2025-03, and 2025-04 whose NDD base includes February) are neither fitted nor predicted.
 """
 
 from __future__ import annotations
