@@ -311,7 +311,7 @@ CASES = [
         lambda root: _swap_history_rows(root / "data/history.csv"),
     ),
     Case("nowcast bad month", ("nowcast", "2026-1"), ("month '2026-1'", "YYYY-MM")),
-    Case("nowcast month without inputs", ("nowcast", "2023-06"), ("no inputs", "urals_tax_price 2023-05")),
+    Case("nowcast month without inputs", ("nowcast", "2025-03"), ("no inputs", "urals_tax_price 2025-02")),
     # --- articles ---
     Case(
         "article without a date header",

@@ -353,7 +353,7 @@ def test_wire_phrasings_of_a_release_map_to_their_series(project):
 
 def test_an_ingested_month_replaces_its_nowcast_in_every_scenario(project):
     from oilimpact import model
-    from oilimpact.model.structural import nowcast
+    from oilimpact.model.realtime import nowcast
 
     before = model.run_scenario(model.resolve_parameters("war_premium")).monthly
     assert before.loc["2026-02", "revenue_status"] == "nowcast"

@@ -242,62 +242,74 @@ def _month_option(value: str | None, name: str) -> str | None:
 @main.command("backtest")
 @click.option("--from", "start", default="2024-01", show_default=True, metavar="YYYY-MM",
               help="First receipt month predicted.")
-@click.option("--to", "end", default=None, metavar="YYYY-MM", help="Last receipt month [default: 2025-12].")
-def backtest_command(start: str, end: str | None) -> None:
-    """Rolling-origin backtest: each month predicted from a fit on the months before it only."""
-    from oilimpact.model import structural  # lazily: start-up speed
+@click.option("--to", "end", default=None, metavar="YYYY-MM",
+              help="Last receipt month [default: the last with a published revenue].")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Print a table and summary lines, or JSON (rows, summary, budget rule, terms).")
+def backtest_command(start: str, end: str | None, fmt: str) -> None:
+    """Rolling-origin backtest under the real-time protocol: each month predicted with the choices and
+    coefficients made from the months before it only."""
+    from oilimpact.model import realtime, structural  # lazily: start-up speed
 
     _month_option(start, "--from")
     _month_option(end, "--to")
     data = structural.load_data()
-    frame = structural.rolling_backtest(data, start=start, end=end)
+    protocol = realtime.Protocol(data)
+    frame = realtime.rolling_backtest(data, start=start, end=end, protocol=protocol)
     if frame.empty:
         raise OilImpactError(f"--from {start} --to {end}: no receipt months with published revenue in "
                              "between")
+    summary = realtime.backtest_summary(frame)
+    rule_gaps = realtime.rule_summary(frame)
+    components = realtime.components_table(data, frame.index.max(), protocol)
+    terms = realtime.terms_summary(components)
+    if fmt == "json":
+        click.echo(json.dumps(realtime.backtest_json(frame, summary, rule_gaps, terms, components), indent=1,
+                              ensure_ascii=False))
+        return
     rows = []
     for month, r in frame.iterrows():
         predicted = "-" if r["predicted_bn_rub"] != r["predicted_bn_rub"] else f"{r['predicted_bn_rub']:,.1f}"
         error = "-" if r["error_pct"] != r["error_pct"] else f"{r['error_pct']:+.1f}"
         naive = "-" if r["naive_error_pct"] != r["naive_error_pct"] else f"{r['naive_error_pct']:+.1f}"
-        rows.append((month, f"{r['actual_bn_rub']:,.1f}", predicted, error, naive, r["fitted_on"], r["note"]))
-    header = ("month", "actual bn", "model bn", "error %", "naive %", "fit on", "note")
+        rows.append((month, f"{r['actual_bn_rub']:,.1f}", predicted, error, naive, r["fitted_on"],
+                     r["choice"], r["note"]))
+    header = ("month", "actual bn", "model bn", "error %", "naive %", "fit on", "choice at the origin",
+              "note")
     click.echo("\n".join(fixed_width(header, rows)))
     click.echo("")
-    for name, r in structural.backtest_summary(frame).iterrows():
-        months = f"{int(r['months'])} month{'s' if r['months'] != 1 else ''}"
-        click.echo(f"{name}: {months}, MAPE {r['mape_pct']:.1f} %, median APE "
-                   f"{r['median_ape_pct']:.1f} %, worst {r['worst_pct']:.1f} %; naive MAPE "
-                   f"{r['naive_mape_pct']:.1f} %, median APE {r['naive_median_ape_pct']:.1f} %")
-    c = structural.full_fit(data).coefficients
-    click.echo(f"\nFit on all history: level {c['level']:.1f} bn, extraction tax a {c['met']:.3f}, NDD b "
-               f"{c['ndd']:.3f}, damper {c['damper_level']:.1f} + {c['damper_slope']:.3f}·G bn, gas season "
-               f"±{c['gas_season']:.1f} bn (peak in January's receipts)")
-    components = structural.components_table(data)
-    click.echo("\nTerms against the published components (fit on all history):")
-    for term, part in components.groupby("term", sort=False):
-        gap = (part["gap_bn_rub"].abs() / part["published_bn_rub"].abs()).median()
-        months = ", ".join(f"{m} {g:+.0f}" for m, g in zip(part["month"], part["gap_bn_rub"], strict=True))
-        click.echo(f"  {term.replace('_', ' ')}: {len(part)} months, median gap {100 * gap:.0f} % ({months})")
+    for line in realtime.summary_lines(summary, rule_gaps, terms):
+        click.echo(line)
 
 
 @main.command("nowcast")
 @click.argument("month")
-def nowcast_command(month: str) -> None:
-    """MONTH's expected O&G revenue (YYYY-MM) from the previous month's tax price and rate."""
-    from oilimpact.model import kc, structural  # lazily: start-up speed
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Print lines, or JSON (revenue, range, terms, budget rule, inputs, sources).")
+def nowcast_command(month: str, fmt: str) -> None:
+    """MONTH's expected O&G revenue (YYYY-MM) from the previous month's tax price and rate, and the
+    budget rule's expected additional revenue and FX operations."""
+    from oilimpact.model import kc, realtime  # lazily: start-up speed
 
-    result = structural.nowcast(month)
+    result = realtime.nowcast(month)
     x = result.inputs
+    if fmt == "json":
+        click.echo(json.dumps(realtime.nowcast_json(result), indent=1, ensure_ascii=False))
+        return
     click.echo(f"{month}: expected O&G revenue {result.expected_bn_rub:,.0f} bn RUB "
                f"(80 % range {result.low_bn_rub:,.0f}–{result.high_bn_rub:,.0f}, from the backtest's errors)")
     click.echo(f"  from Urals tax price {x.price:g} USD/bbl and CBR average {x.rate:g} RUB/USD of the month "
-               f"before (Kc {float(kc(x.price, x.rate)):.4f}); fitted on {result.fitted_on} months")
+               f"before (Kc {float(kc(x.price, x.rate)):.4f}); fitted on {result.fitted_on} months; "
+               f"choice: {result.choice}")
     for name, value in result.terms.items():
         paid = " (paid out: subtracted)" if name == "damper_paid" else ""
         click.echo(f"  {name.replace('_', ' ')}: {value:,.1f} bn RUB{paid}")
     if result.actual_bn_rub is not None:
         error = 100 * (result.expected_bn_rub - result.actual_bn_rub) / result.actual_bn_rub
         click.echo(f"  published: {result.actual_bn_rub:,.1f} bn RUB (nowcast {error:+.1f} %)")
+    if result.operations is not None:
+        for line in result.operations.lines(result.published_operations):
+            click.echo(f"  {line}")
     for source in result.sources:
         click.echo(f"  source: {source}")
 

@@ -22,6 +22,7 @@ from oilimpact.model import fund
 from oilimpact.model.assumptions import Assumptions, load_assumptions
 from oilimpact.model.history import HISTORY_SOURCE
 from oilimpact.model.inputs import History, base_months, build_history
+from oilimpact.model.realtime import FIT_WINDOW, Protocol, expected_revenue, full_fit
 from oilimpact.model.revenue import (
     Calibration,
     Layout,
@@ -30,7 +31,7 @@ from oilimpact.model.revenue import (
     gross_extraction_tax,
     layout,
 )
-from oilimpact.model.structural import expected_revenue, full_fit, load_data
+from oilimpact.model.structural import load_data, shift
 from oilimpact.provenance import Source
 
 CALIBRATION_WINDOW = ("2025-01", "2025-12")
@@ -65,6 +66,7 @@ class Context:
     nwf_start: float
     caps: dict[str, float]
     fund: fund.FundData
+    protocol: Protocol | None = None  # the real-time choices' computed predictions, shared (one per data)
 
     def sources(self) -> list[Source]:
         keys = (
@@ -102,9 +104,11 @@ def build_context(assumptions: Assumptions, window: tuple[str, str] = CALIBRATIO
         constants,
     )
     receipts = pd.period_range(months[0] + 3, months[-1] + 1, freq="M")
-    structural_fit = full_fit()
-    fit = fixed_calibration(structural_fit.engine(), gross[None, :], layout(receipts, months),
-                            history.revenue, *window, set(structural_fit.months))
+    protocol = Protocol(load_data())
+    structural_fit = full_fit(protocol=protocol)
+    fit = fixed_calibration(structural_fit.engine(shift(FIT_WINDOW[1], 1)), gross[None, :],
+                            layout(receipts, months), history.revenue, *window, set(structural_fit.months),
+                            structural_fit.choice.season_peak)
     caps = {"us": assumptions.value("price_cap_us"), "eu": assumptions.value("price_cap_eu", "2026-02-01")}
     return Context(
         assumptions,
@@ -120,6 +124,7 @@ def build_context(assumptions: Assumptions, window: tuple[str, str] = CALIBRATIO
         assumptions.value("nwf_liquid_assets", "2026-01-01"),
         caps,
         fund_data(assumptions),
+        protocol,
     )
 
 
@@ -175,7 +180,7 @@ class Engine:
 
     def used(self, revenue: np.ndarray) -> np.ndarray:
         """One number per month: the published revenue where there is one; the nowcast
-        (:func:`oilimpact.model.structural.expected_revenue`) where only the month's inputs are
+        (:func:`oilimpact.model.realtime.expected_revenue`) where only the month's inputs are
         published; the scenario's model revenue after that."""
         known = np.where(np.isnan(self.actual), self.nowcast, self.actual)
         return np.where(np.isnan(known), revenue, known)
@@ -267,21 +272,23 @@ def engine_for(start: str, end: str, context: Context | None = None) -> Engine:
         plan,
         _base_price_path(context, base),
         actual,
-        nowcast_months(receipts, actual),
+        nowcast_months(receipts, actual, context.protocol),
     )
     if plan_end != pd.Period(end, "M"):
         return _trim(engine, pd.Period(end, "M"))
     return engine
 
 
-def nowcast_months(receipts: pd.PeriodIndex, actual: np.ndarray) -> np.ndarray:
+def nowcast_months(receipts: pd.PeriodIndex, actual: np.ndarray,
+                   protocol: Protocol | None = None) -> np.ndarray:
     """The nowcast of every receipt month without published revenue whose inputs (the tax price and
     rate of the month before, and the NDD quarter's) are published; NaN elsewhere."""
-    data = load_data()
+    protocol = protocol or Protocol(load_data())
+    data = protocol.data
     out = np.full(len(receipts), np.nan)
     for i, month in enumerate(receipts):
         if np.isnan(actual[i]):
-            value = expected_revenue(str(month), data)
+            value = expected_revenue(str(month), data, protocol)
             out[i] = np.nan if value is None else value
     return out
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from oilimpact.model import structural
+from oilimpact.model import realtime, structural
 from oilimpact.model.budget import (
     Context,
     _days,
@@ -35,13 +35,14 @@ def calibration_table() -> pd.DataFrame:
 def coefficients() -> pd.Series:
     """c₀ (bn RUB a month), c₁ and c₂ (per bn RUB of gross tax base); ``c3_ndd_annual`` is c₂ again: the
     March settlement is the same tax on the fourth quarter's base; ``s_gas_season_bn_rub`` is the gas
-    season's amplitude (bn RUB at January's receipts, the same below in July's)."""
+    season's amplitude (bn RUB at its peak month's receipts, the same below six months later);
+    ``e_ndd_costs_bn_rub`` the costs the NDD deducts in each NDD month (0 unless the origin chose them)."""
     calibration = default_context().calibration
     c0, c1, c2, c3 = calibration.per_regressor
     return pd.Series(
-        [c0, c1, c2, c3, calibration.season],
+        [c0, c1, c2, c3, calibration.season, calibration.ndd_costs],
         index=["c0_level_bn_rub", "c1_extraction", "c2_ndd_quarterly", "c3_ndd_annual",
-               "s_gas_season_bn_rub"],
+               "s_gas_season_bn_rub", "e_ndd_costs_bn_rub"],
     )
 
 
@@ -90,12 +91,12 @@ def _history_inputs(context: Context) -> tuple[np.ndarray, pd.PeriodIndex, np.nd
 
 def backtest() -> pd.DataFrame:
     """December 2025 and January 2026 out of sample: each predicted by the structural model fitted only
-    on the months before it (:func:`oilimpact.model.structural.rolling_backtest` and
-    :func:`~oilimpact.model.structural.nowcast`); also the January year-on-year change (the article's
+    on the months before it (:func:`oilimpact.model.realtime.rolling_backtest` and
+    :func:`~oilimpact.model.realtime.nowcast`); also the January year-on-year change (the article's
     −50 %)."""
     data = structural.load_data()
-    december = structural.rolling_backtest(data, start="2025-12", end="2025-12").loc["2025-12"]
-    january = structural.nowcast("2026-01", data)
+    december = realtime.rolling_backtest(data, start="2025-12", end="2025-12").loc["2025-12"]
+    january = realtime.nowcast("2026-01", data)
     months = pd.PeriodIndex(["2025-12", "2026-01"], freq="M")
     actual = pd.Series([december["actual_bn_rub"], january.actual_bn_rub], index=months, dtype=float)
     predicted = pd.Series([december["predicted_bn_rub"], january.expected_bn_rub], index=months)
@@ -115,7 +116,8 @@ def leave_one_out() -> pd.DataFrame:
     the table shows them too."""
     context = default_context()
     data = structural.load_data()
-    everything = sorted(m for m in data.revenue if structural.FIT_WINDOW[0] <= m <= structural.FIT_WINDOW[1])
+    everything = sorted(m for m in data.revenue if realtime.FIT_WINDOW[0] <= m <= realtime.FIT_WINDOW[1])
+    choice = realtime.full_fit(data).choice  # the choices of the full fit: leave-one-out refits only
     full = _history_revenue(context)
     rows = []
     for month in context.calibration.actual.index:
@@ -123,7 +125,7 @@ def leave_one_out() -> pd.DataFrame:
         if x is None:
             predicted = float(full[month])
         else:
-            predicted = structural.fit(data, [m for m in everything if m != str(month)]).predict(x)
+            predicted = structural.fit(data, [m for m in everything if m != str(month)], choice).predict(x)
         rows.append({"month": month, "actual_bn_rub": context.history.revenue[month],
                      "predicted_bn_rub": predicted})
     table = pd.DataFrame(rows).set_index("month")

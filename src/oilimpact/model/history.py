@@ -40,12 +40,15 @@ SERIES = {
     "og_revenue": "bn RUB", "urals_tax_price": "USD/bbl", "rub_usd_avg": "RUB per USD",
     "met_oil": "bn RUB", "ndd": "bn RUB", "damper": "bn RUB", "export_duty": "bn RUB",
     "oil_tax_revenue": "bn RUB",
-    "og_additional_revenue_expected": "bn RUB", "fx_operations_daily": "bn RUB per day",
+    "og_additional_revenue_expected": "bn RUB", "og_additional_revenue_deviation": "bn RUB",
+    "fx_operations_total": "bn RUB", "fx_operations_daily": "bn RUB per day",
 }
-"""The series of ``data/history.csv``, and their units."""
-GATHERED_SERIES = frozenset(SERIES) - {"og_additional_revenue_expected", "fx_operations_daily"}
-"""The series :func:`import_gathered` takes from the gathered record (the last two come from
-``oilimpact ingest``: MinFin's expected additional O&G revenue and its daily currency operations)."""
+"""The series of ``data/history.csv``, and their units. The budget rule's four (the ministry's
+expected additional O&G revenue of the announcement month, the deviation of the month it refers to, the
+FX operation's total and daily amount by announcement month; + purchase, − sale) also come from
+``oilimpact ingest``."""
+GATHERED_SERIES = frozenset(SERIES)
+"""The series :func:`import_gathered` takes from the gathered record."""
 COLUMNS = ("series", "period", "value", "unit", "confidence", "n_values", "source_url", "source_title",
            "page_date", "quote")
 HISTORY_SOURCE = Source(
@@ -56,6 +59,8 @@ HISTORY_SOURCE = Source(
 )
 """The citation of ``data/history.csv`` as a whole (each row carries its own page and quote)."""
 GATHERED = "og_history_2023_2025.csv"
+FX_OPERATIONS = "fx_operations_2023_2026.csv"
+"""The gathered budget-rule announcements, read beside :data:`GATHERED` when present."""
 DAILY_RATES = "cbr_usd_rub_daily.csv"
 _PRECISE_FIRST = {"rub_usd_avg"}
 _MINISTRY = re.compile(r"minfin|минфин", re.IGNORECASE)  # the Finance Ministry's own table or release
@@ -88,8 +93,8 @@ def choose(rows: Iterable[dict[str, str]], series_kept: Collection[str] = GATHER
     values: dict[tuple[str, str], set[float]] = {}
     for order, raw in enumerate(rows):
         series, period = raw["series"], raw["period"]
-        if series not in series_kept or not is_month(period):
-            continue
+        if series not in series_kept or not is_month(period) or not raw["value"].strip():
+            continue  # a blank value: an announced pause (March 2026), no number printed
         printed, precise = raw["confidence"] == "V", _precision(raw["value"])
         ministry = bool(_MINISTRY.search(raw.get("source_url", "") + " " + raw.get("source_title", "")))
         rank = ((precise, printed) if series in _PRECISE_FIRST else (printed, precise)) + (ministry, -order)
@@ -105,9 +110,7 @@ def choose(rows: Iterable[dict[str, str]], series_kept: Collection[str] = GATHER
     return chosen
 
 
-def import_gathered(folder: str | Path) -> list[Row]:
-    """Read ``folder/og_history_2023_2025.csv`` (the gathered record) and :func:`choose` from it."""
-    path = Path(folder) / GATHERED
+def _gathered_rows(path: Path) -> list[dict[str, str]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -117,7 +120,16 @@ def import_gathered(folder: str | Path) -> list[Row]:
     missing = needed - set(reader.fieldnames or [])
     if missing:
         raise OilImpactError(f"missing columns {', '.join(sorted(missing))}", where=path)
-    rows = choose(reader)
+    return list(reader)
+
+
+def import_gathered(folder: str | Path) -> list[Row]:
+    """Read ``folder/og_history_2023_2025.csv`` (the gathered record) and, when present, its budget-rule
+    announcements (``fx_operations_2023_2026.csv``), and :func:`choose` from them."""
+    raw = _gathered_rows(Path(folder) / GATHERED)
+    if (Path(folder) / FX_OPERATIONS).is_file():
+        raw += _gathered_rows(Path(folder) / FX_OPERATIONS)
+    rows = choose(raw)
     daily = Path(folder) / DAILY_RATES
     if daily.is_file():
         covered = {r.period for r in rows if r.series == "rub_usd_avg"}

@@ -8,8 +8,8 @@ For tax-base month t (Urals tax price P_t in USD/bbl, rate X_t in RUB/USD, volum
 
 Revenue received in month m (taxes are paid by the 28th of the next month):
 
-    R_m = c₀ + c₁·G_{m−1} + c₂·N_m + s·S_m + L_year(m)
-    S_m = cos(2π(month(m) − 1)/12)   the gas season, peaking in January's receipts
+    R_m = c₀ + c₁·G_{m−1} + c₂·N_m − e·[m an NDD month] + s·S_m + L_year(m)
+    S_m = cos(2π(month(m) − p)/12)   the gas season, peaking in receipt month p (chosen per origin)
     N_m = [m ∈ Apr, Jul, Oct]·Σ G over the previous quarter + [m = Mar]·Σ G over Oct–Dec of the
           previous year
 
@@ -19,7 +19,8 @@ the additional income tax (NDD) per bn RUB of the quarter's extraction-tax base:
 quarterly advances (Apr, Jul, Oct) and the March settlement of the fourth quarter (c₃ = c₂, the same
 tax on the same base); s the amplitude of the gas season (gas taxes follow the winter peak of gas
 output; S sums to zero over any twelve months). c₀, c₁, c₂, s come from the structural model fitted on
-the 2023–2025 history (:mod:`oilimpact.model.structural`, handed over by :func:`fixed_calibration`).
+the 2023–2025 history (:mod:`oilimpact.model.structural`, with the choices of
+:mod:`oilimpact.model.realtime`, handed over by :func:`fixed_calibration`).
 L_year is the level term that makes the law's own assumptions reproduce its O&G plan (see
 :mod:`oilimpact.model.budget`); it is zero in 2025.
 All functions take arrays shaped (paths, months) so Monte Carlo, grids and decompositions are one call.
@@ -114,15 +115,11 @@ def ndd_lags(month_of_year: int) -> tuple[int, ...]:
     return (3, 4, 5) if month_of_year == 3 else ()
 
 
-SEASON_PEAK_MONTH = 1
-"""The receipt month where the gas season peaks: January (December's output). Chosen once where a free
-annual harmonic fitted on the 2023–2025 history peaks (month 1.2); see :mod:`oilimpact.model.structural`."""
-
-
-def gas_season(month_of_year: int | np.ndarray) -> np.ndarray:
-    """The gas season S of receipt months (1–12): cos(2π(month − :data:`SEASON_PEAK_MONTH`)/12), 1 at the
-    peak, −1 six months later; any twelve consecutive months sum to 0."""
-    return np.cos(2 * np.pi * (np.asarray(month_of_year, dtype=float) - SEASON_PEAK_MONTH) / 12)
+def gas_season(month_of_year: int | np.ndarray, peak: float) -> np.ndarray:
+    """The gas season S of receipt months (1–12): cos(2π(month − ``peak``)/12), 1 in the receipt month
+    ``peak``, −1 six months later; any twelve consecutive months sum to 0. The peak is not a constant:
+    :mod:`oilimpact.model.realtime` chooses it at each origin from the months before it."""
+    return np.cos(2 * np.pi * (np.asarray(month_of_year, dtype=float) - peak) / 12)
 
 
 def regressors(gross: np.ndarray, lay: Layout) -> np.ndarray:
@@ -150,11 +147,19 @@ class Calibration:
     fitted: pd.Series  # every window month with a published revenue
     actual: pd.Series
     in_fit: pd.Series  # bool: the month entered the least squares
-    season: float = 0.0  # s, bn RUB a month at the peak
+    season: float  # s, bn RUB a month at the peak
+    season_peak: float | None  # the receipt month where S peaks (chosen per origin); None: no season
+    ndd_costs: float  # e: the costs the NDD deducts in each NDD month, bn RUB (0 if not chosen)
+
+    def ndd_months(self, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+        """1 in the receipt months with a quarterly advance, and in those with the March settlement."""
+        return (lay.ndd_quarter.sum(axis=1) > 0).astype(float), (lay.ndd_annual.sum(axis=1) > 0).astype(float)
 
     def seasonal(self, lay: Layout) -> np.ndarray:
-        """s·S of each receipt month, bn RUB."""
-        return self.season * gas_season(np.asarray(lay.receipts.month))
+        """s·S of each receipt month, bn RUB (zero without a season)."""
+        if self.season_peak is None:
+            return np.zeros(len(lay.receipts))
+        return self.season * gas_season(np.asarray(lay.receipts.month), self.season_peak)
 
     @property
     def per_regressor(self) -> np.ndarray:
@@ -167,27 +172,35 @@ class Calibration:
         the first, gas and other."""
         parts = regressors(gross, lay) * self.per_regressor
         parts[..., 0] += self.seasonal(lay)
+        quarterly, annual = self.ndd_months(lay)
+        parts[..., 2] -= self.ndd_costs * quarterly
+        parts[..., 3] -= self.ndd_costs * annual
         return parts
 
     def revenue(self, gross: np.ndarray, lay: Layout) -> np.ndarray:
         """(paths, receipts) revenue, bn RUB: one matrix product with the combined weights."""
         c0, c1, c2 = self.coefficients
         weights = c1 * lay.extraction + c2 * (lay.ndd_quarter + lay.ndd_annual)
-        return c0 + self.seasonal(lay) + np.atleast_2d(gross) @ weights.T
+        costs = self.ndd_costs * sum(self.ndd_months(lay))
+        return c0 + self.seasonal(lay) - costs + np.atleast_2d(gross) @ weights.T
 
 
 def fixed_calibration(
-    coefficients: tuple[float, float, float, float], gross: np.ndarray, lay: Layout, actual: pd.Series,
-    start: str, end: str, in_fit: set[str],
+    coefficients: tuple[float, float, float, float, float], gross: np.ndarray, lay: Layout,
+    actual: pd.Series, start: str, end: str, in_fit: set[str], season_peak: float | None,
 ) -> Calibration:
-    """A :class:`Calibration` with given c₀, c₁, c₂, s (fitted elsewhere: :mod:`oilimpact.model.structural`
-    on the 2023–2025 history), its fitted values shown for the receipt months ``start``..``end``."""
+    """A :class:`Calibration` with given c₀, c₁, c₂, s, e and the season's peak month (fitted elsewhere:
+    :func:`oilimpact.model.realtime.full_fit` on the 2023–2025 history, with the choices made at the
+    first month after it), its fitted values shown for the receipt months ``start``..``end``."""
     window = [m for m in lay.receipts if pd.Period(start, "M") <= m <= pd.Period(end, "M") and m in actual]
     rows = [lay.receipts.get_loc(m) for m in window]
     four = regressors(gross, lay)[0, rows, :]
     design = np.column_stack([four[:, 0], four[:, 1], four[:, 2] + four[:, 3]])
     index = pd.PeriodIndex(window)
-    *chosen, amplitude = np.asarray(coefficients, dtype=float)
-    fitted = design @ np.asarray(chosen) + amplitude * gas_season(np.asarray(index.month))
+    *chosen, amplitude, costs = np.asarray(coefficients, dtype=float)
+    season = 0.0 if season_peak is None else amplitude * gas_season(np.asarray(index.month), season_peak)
+    ndd_month = (four[:, 2] + four[:, 3]) > 0
+    fitted = design @ np.asarray(chosen) + season - costs * ndd_month
     return Calibration(np.asarray(chosen), (start, end), pd.Series(fitted, index=index), actual.loc[window],
-                       pd.Series([str(m) in in_fit for m in window], index=index), amplitude)
+                       pd.Series([str(m) in in_fit for m in window], index=index), amplitude, season_peak,
+                       costs)

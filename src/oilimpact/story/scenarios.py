@@ -239,8 +239,9 @@ def backtest_chart() -> Any:
 
 
 def rolling_backtest_frame() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every month from January 2024 predicted from a fit on the months before it: the monthly frame
-    (actual, model) and the summary (MAPE and median APE per year, model and naive benchmark)."""
+    """Every month from January 2024 predicted with the choices and the fit of the months before it: the
+    monthly frame (actual, model) and the summary (MAPE and median APE per year, model and naive
+    benchmark)."""
     bt = rolling_backtest()
     # months without inputs stay as gaps (NaN), so the lines break there instead of bridging them
     frame = pd.DataFrame({"actual": bt["actual_bn_rub"], "model": bt["predicted_bn_rub"]})
@@ -259,8 +260,9 @@ def rolling_backtest_chart() -> Any:
     fig = charts.backtest(frame, sources, title=title, subtitle=subtitle)
     charts.caption(fig, sources, note=(
         "Each month is predicted by the structural model (extraction tax, NDD on its calendar, damper, "
-        "2023 export duty, gas and other with the gas season) fitted only on the months before it; months "
-        "whose previous tax price is not published are left out."))
+        "2023 export duty, gas and other) with every choice (the gas season's form and phase, the damper's "
+        "trend, the weighting) and every coefficient made from the months before it only; months whose "
+        "previous tax price is not published are left out."))
     return fig
 
 
