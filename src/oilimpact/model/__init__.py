@@ -22,8 +22,8 @@ For tax-base month *t* (Urals tax price *P*, USD/bbl; rate *X*, RUB/USD; export-
   *R_m* = c₀ + c₁·*G*₍ₘ₋₁₎ + c₂·*N_m* + *s*·*S_m* + *L*₍year₎, with the NDD base
   *N_m* = [m ∈ Apr, Jul, Oct]·Σ *G* over the previous quarter + [m = Mar]·Σ *G* over Oct–Dec of the
   previous year, and the gas season *S_m* = cos(2π(month − *p*)/12), 1 in the receipts of its peak month
-  *p* (chosen, with every other structural choice, at each origin from the months before it:
-  `model/realtime.py`; the engine's from 2026-01: December), −1 six months later; the NDD, a tax on
+  *p* (chosen, with every other structural choice, at each origin from the months before it; the
+  engine's, chosen at January 2026: December), −1 six months later; the NDD, a tax on
   profit, less *e* (the costs it deducts) in each NDD month where that choice is made.
   c₀ is gas, other O&G taxes and the average damper (bn RUB a month); c₁·*G* the crude extraction tax net
   of the Kc-proportional part of the deduction Dm and of the damper's price slope; c₂ the additional
