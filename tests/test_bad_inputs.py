@@ -370,7 +370,78 @@ CASES = [
         ("figures", "seeds", "--write", "nowhere"),
         ("nowhere", "no such folder"),
     ),
+    # --- second pass: values nested inside the data files, checked by their schema ---
+    Case("scenario mean not a span", ("scenarios",),
+         (f"{SCEN}:17:", "values.urals_discount.mean", "[FROM, TO]", "got 5"),
+         edit(SCEN, '      at: "2026-02"', "      mean: 5", 1)),
+    Case("scenario minus under a text parameter", ("scenarios",),
+         (f"{SCEN}:18:", "values.path_shape", "minus", "'flat' is text"),
+         edit(SCEN, 'why: "the law assumes one price for the whole year"}',
+              "why: x, minus: {value: 3, why: y}}", 1)),
+    Case("scenario check that is a bare name", ("scenarios",),
+         (f"{SCEN}:20:", "checks.0", "{parameter: NAME, figure:", "'urals_price'"),
+         edit(SCEN, "    - {parameter: urals_price, figure: {metric: budget_oil_price_assumption}, "
+              "relation: equal}", "    - urals_price", 1)),
+    Case("scenario assumption given as a list", ("scenarios",),
+         (SCEN, "values.urals_price.assumption", "must be a name", "['a', 'b']"),
+         edit(SCEN, "{assumption: budget_law_urals_price}", "{assumption: [a, b]}", 1)),
+    Case("scenario value of two kinds", ("scenarios",),
+         (SCEN, "values.rub_usd", "exactly one of assumption, figure, value"),
+         edit(SCEN, "{assumption: budget_law_rub_usd}",
+              "{assumption: budget_law_rub_usd, value: 3, why: x}", 1)),
+    Case("scenario title not text", ("scenarios",), (f"{SCEN}:7:", "title", "must be text"),
+         edit(SCEN, "title: Budget law", "title: [Budget law]", 1)),
+    Case("scenario unknown key", ("scenarios",), (f"{SCEN}:7:", "titel", "not a known key"),
+         edit(SCEN, "title: Budget law", "titel: Budget law", 1)),
+    Case("scenario check relation unknown", ("scenarios",), (SCEN, "checks.0.relation", "'equal'"),
+         edit(SCEN, "relation: equal}", "relation: same}", 1)),
+    Case("assumption GDP of 0", ("model", "budget_law"),
+         (BAD_YAML, "budget_law_gdp", "outside > 0"), edit(BAD_YAML, "value: 235067", "value: 0", 1)),
+    Case("assumption tax price 1e300", ("model", "budget_law"),
+         (BAD_YAML, "urals_tax_price_2026", "2026-01", "<= 500"),
+         edit(BAD_YAML, '"2026-01": 40.95', '"2026-01": 1.0e+300', 1)),
+    Case("assumption negative tax price", ("model", "budget_law"),
+         (BAD_YAML, "urals_tax_price_2026", "-40.95"),
+         edit(BAD_YAML, '"2026-01": 40.95', '"2026-01": -40.95', 1)),
+    Case("assumption given as a list", ("model", "budget_law"),
+         (f"{BAD_YAML}:19:", "budget_law_urals_price", "must be a number", "[59]"),
+         edit(BAD_YAML, "value: 59", "value: [59]", 1)),
+    Case("history CBR rate of 0", ("backtest",), ("data/history.csv:", "rub_usd_avg", "outside > 0"),
+         lambda root: _set_history(root / "data/history.csv", "rub_usd_avg", "0")),
+    Case("history revenue month of 0", ("backtest",), ("data/history.csv:", "og_revenue", "outside > 0"),
+         lambda root: _set_history(root / "data/history.csv", "og_revenue", "0")),
+    Case("history tax price 1e300", ("nowcast", "2026-01"),
+         ("data/history.csv:", "urals_tax_price", "<= 500"),
+         lambda root: _set_history(root / "data/history.csv", "urals_tax_price", "1e300")),
+    Case("history negative tax price", ("model", "budget_law"),
+         ("data/history.csv:", "urals_tax_price", "-5.0 is outside"),
+         lambda root: _set_history(root / "data/history.csv", "urals_tax_price", "-5")),
+    # --- YAML aliases are refused, never expanded ---
+    Case("billion laughs in scenarios", ("scenarios",), (f"{SCEN}:2:", "alias *a is not allowed"),
+         lambda root: _prepend(root / SCEN, _LAUGHS)),
+    Case("recursive alias in assumptions", ("model", "budget_law"), (BAD_YAML, "alias *loop is not allowed"),
+         lambda root: _prepend(root / BAD_YAML, "loop: &loop [*loop]\n")),
+    Case("merge key in scenarios", ("render", "--no-pdf", "-n", "02"), (SCEN, "alias *base is not allowed"),
+         lambda root: _prepend(root / SCEN, "base: &base {title: x}\nother:\n  <<: *base\n")),
 ]
+
+
+_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+)
+
+
+def _set_history(path: Path, series: str, value: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{series},"))
+    cells = lines[index].split(",")
+    cells[2] = value
+    lines[index] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _prepend(path: Path, text: str) -> None:
+    path.write_text(text + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def _duplicate_history_row(path: Path) -> None:

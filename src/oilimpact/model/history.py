@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oilimpact.errors import OilImpactError
+from oilimpact.model.schemas import PRICE_BAND, Domain
 from oilimpact.params import is_month
 from oilimpact.project import atomic_write, data_dir, relative_to_root
 from oilimpact.provenance import Source
@@ -43,6 +44,17 @@ SERIES = {
     "og_additional_revenue_expected": "bn RUB", "fx_operations_daily": "bn RUB per day",
 }
 """The series of ``data/history.csv``, and their units."""
+SERIES_DOMAINS: dict[str, Domain] = {
+    "og_revenue": Domain(0, 1e5), "urals_tax_price": PRICE_BAND, "rub_usd_avg": Domain(0, 1000),
+    "met_oil": Domain(0, 1e5), "ndd": Domain(0, 1e5, low_closed=True),
+    "damper": Domain(-1e5, 1e5, low_closed=True), "export_duty": Domain(0, 1e5, low_closed=True),
+    "oil_tax_revenue": Domain(0, 1e5),
+    "og_additional_revenue_expected": Domain(-1e5, 1e5, low_closed=True),
+    "fx_operations_daily": Domain(-1e4, 1e4, low_closed=True),
+}
+"""What each series' value can be: a revenue month of 0, a CBR rate of 0 or a tax price of $1e300 is
+a typo, not history (a month's O&G revenue has been 400–1,700 bn RUB; the damper and the currency
+operations can be negative)."""
 GATHERED_SERIES = frozenset(SERIES) - {"og_additional_revenue_expected", "fx_operations_daily"}
 """The series :func:`import_gathered` takes from the gathered record (the last two come from
 ``oilimpact ingest``: MinFin's expected additional O&G revenue and its daily currency operations)."""
@@ -207,6 +219,13 @@ def load_history(path: str | Path | None = None) -> dict[str, dict[str, Row]]:
             raise OilImpactError(f"value {raw['value']!r} is not a number", where=shown, line=line) from None
         if not math.isfinite(value):
             raise OilImpactError(f"value {raw['value']!r} is not a finite number", where=shown, line=line)
+        problem = SERIES_DOMAINS[series].problem(value)
+        if problem is not None:
+            raise OilImpactError(f"{series} {period}: value {problem} ({SERIES[series]}); accepted: a number "
+                                 f"{SERIES_DOMAINS[series].accepted()}", where=shown, line=line)
+        if n_values < 1:
+            raise OilImpactError(f"n_values {raw['n_values']!r} must be an integer >= 1", where=shown,
+                                 line=line)
         months = history.setdefault(series, {})
         if period in months:
             raise OilImpactError(f"{series} {period} appears twice; keep one row per series and month",
