@@ -423,7 +423,53 @@ CASES = [
          lambda root: _prepend(root / BAD_YAML, "loop: &loop [*loop]\n")),
     Case("merge key in scenarios", ("render", "--no-pdf", "-n", "02"), (SCEN, "alias *base is not allowed"),
          lambda root: _prepend(root / SCEN, "base: &base {title: x}\nother:\n  <<: *base\n")),
+    # --- paths: outputs stay in the reports folder, inputs are regular files ---
+    Case("output into data/", (*R, "--output", "data"), ("data", "inside the project's data/", "an input")),
+    Case("output into seeds/", (*R, "--output", "seeds/sub"), ("seeds/sub", "inside the project's seeds/")),
+    Case("output into notebooks/", (*R, "--output", "notebooks"), ("inside the project's notebooks/",)),
+    Case("output is the project", (*R, "--output", "."), ("holds the project itself",)),
+    Case("output a folder of other files", (*R, "--output", "stuff"), ("stuff", "not a reports folder"),
+         write("stuff/notes.md", "mine")),
+    Case("a scenario folder linked outside", R,
+         ("reports/budget_law", "is a symbolic link", "remove the link"),
+         lambda root: _link_outside(root, "reports/budget_law", folder=True)),
+    Case("the lock linked outside", R, ("reports/.render.lock", "is a symbolic link"),
+         lambda root: _link_outside(root, "reports/.render.lock", folder=False)),
+    Case("scenarios file is a FIFO", ("scenarios",), (SCEN, "not a regular file"),
+         lambda root: _fifo(root / SCEN)),
+    Case("history file is /dev/zero", ("backtest",), ("data/history.csv", "not a regular file"),
+         lambda root: _replace_with_link(root / "data/history.csv", Path("/dev/zero"))),
+    Case("assumptions a dangling link", ("model", "budget_law"), (BAD_YAML, "a symbolic link to nothing"),
+         lambda root: _replace_with_link(root / BAD_YAML, root / "nowhere.yaml")),
+    Case("figures.csv a folder", ("scenarios",), ("data/figures.csv", "is a folder"),
+         lambda root: _replace_with_folder(root / "data/figures.csv")),
 ]
+
+OUTSIDE_TEXT = "outside the project, must stay as it is\n"
+
+
+def _link_outside(root: Path, relative: str, folder: bool) -> None:
+    outside = root.parent / ("outside_dir" if folder else "outside.txt")
+    if folder:
+        outside.mkdir(exist_ok=True)
+    else:
+        outside.write_text(OUTSIDE_TEXT)
+    (root / relative).symlink_to(outside)
+
+
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    path.unlink()
+    path.symlink_to(target)
+
+
+def _replace_with_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
 
 
 _LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -489,6 +535,33 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(project, case, monkeypa
     for piece in case.says:
         assert piece in message, f"{piece!r} not in {message!r}"
     assert snapshot(project) == before
+    outside = project.parent / "outside.txt"
+    assert not outside.exists() or outside.read_text() == OUTSIDE_TEXT
+    outside_dir = project.parent / "outside_dir"
+    assert not outside_dir.exists() or not any(outside_dir.iterdir())
+
+
+def _hostile_seeds(seeds: Path) -> None:
+    """A folder, a dangling link, a FIFO and /dev/zero, each named like an article."""
+    (seeds / "900_folder.txt").mkdir()
+    (seeds / "901_dangling.txt").symlink_to(seeds / "no-such-file")
+    os.mkfifo(seeds / "902_fifo.txt")
+    (seeds / "903_zero.txt").symlink_to("/dev/zero")
+
+
+def test_seeds_that_are_not_files_are_warnings_in_figures_and_skipped_by_render(project, monkeypatch):
+    from oilimpact.report.batch import data_date
+
+    _hostile_seeds(project / "seeds")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["figures", "seeds", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert "Traceback" not in result.output
+    for name, says in (("900_folder", "is a folder"), ("901_dangling", "no such article file"),
+                       ("902_fifo", "not a regular file"), ("903_zero", "not a regular file")):
+        assert any(name in w and says in w for w in warnings), (name, warnings)
+    assert data_date() == "2026-03-08"  # the three real seeds' latest date; the others are no article
 
 
 def test_the_catalogue_has_fifty_cases_and_more():

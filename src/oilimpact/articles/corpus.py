@@ -9,6 +9,7 @@ for pandas.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ from oilimpact.articles.figures import Figure, extract_figures
 from oilimpact.articles.text import ISO_DATE, Article, read_article
 from oilimpact.errors import OilImpactError
 from oilimpact.fmt import clip, fixed_width
-from oilimpact.project import atomic_write, data_dir, seeds_dir
+from oilimpact.project import atomic_write, data_dir, read_text, seeds_dir
 
 if TYPE_CHECKING:
     import pandas as pd  # here, not at the top: start-up speed (module docstring)
@@ -135,12 +136,13 @@ def _load(path: str | Path | None, name: str, columns: tuple[str, ...], date_col
 
 
     path = Path(path) if path is not None else data_dir() / name
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise OilImpactError(
             f"missing; run 'make figures' (oilimpact figures seeds --write data) to create {name}", where=path
         )
+    text = read_text(path, what=f"{name} file")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (ValueError, pd.errors.ParserError) as exc:
         raise OilImpactError(f"not a readable CSV ({str(exc).splitlines()[0]})", where=path) from None
     missing = [c for c in columns if c not in frame.columns]

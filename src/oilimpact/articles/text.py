@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oilimpact.errors import OilImpactError
+from oilimpact.project import read_regular
 
 MAX_ARTICLE_BYTES = 1_000_000
+_HEADER_BYTES = 256  # ample for " date YYYY-MM-DD " and a BOM
 
 _HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<date>\S+)[ \t]?")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -64,7 +66,7 @@ def read_article(path: str | Path) -> Article:
             "(news articles are 2-50 kB); split it or check that it is an article",
             where=path,
         )
-    raw = path.read_bytes()
+    raw = read_regular(path, limit=MAX_ARTICLE_BYTES, what="article file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -102,8 +104,11 @@ def read_article(path: str | Path) -> Article:
 
 def article_date(path: str | Path) -> dt.date | None:
     """The date in an article file's header, or None when the first line has no valid one."""
-    with Path(path).open(encoding="utf-8", errors="replace") as handle:
-        header = _HEADER.match(handle.readline())
+    try:  # the header only, through the one safe read: a FIFO, a folder or /dev/zero is no article
+        first = read_regular(path, head=_HEADER_BYTES, what="article file").decode("utf-8", "replace")
+    except OilImpactError:
+        return None
+    header = _HEADER.match(first.split("\n", 1)[0])
     if header is None or not ISO_DATE.match(header.group("date")):
         return None
     try:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from oilimpact.errors import OilImpactError
 from oilimpact.model.schemas import PRICE_BAND, Domain
-from oilimpact.project import data_dir, relative_to_root
+from oilimpact.project import data_dir, read_text, relative_to_root
 from oilimpact.provenance import Source
 from oilimpact.yamlfile import read_yaml_mapping
 
@@ -267,10 +267,4 @@ def parse_assumptions(text: str, where: Path) -> Assumptions:
 def load_assumptions(path: str | Path | None = None) -> Assumptions:
     """Read and validate ``data/assumptions.yaml`` (or ``path``)."""
     file = Path(path) if path is not None else default_path()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OilImpactError(
-            f"cannot read assumptions: {exc.strerror}", where=relative_to_root(file)
-        ) from None
-    return parse_assumptions(text, file)
+    return parse_assumptions(read_text(file, what="assumptions file"), file)

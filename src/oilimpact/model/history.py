@@ -34,7 +34,7 @@ from pathlib import Path
 from oilimpact.errors import OilImpactError
 from oilimpact.model.schemas import PRICE_BAND, Domain
 from oilimpact.params import is_month
-from oilimpact.project import atomic_write, data_dir, relative_to_root
+from oilimpact.project import atomic_write, data_dir, read_text, relative_to_root
 from oilimpact.provenance import Source
 
 SERIES = {
@@ -120,10 +120,7 @@ def choose(rows: Iterable[dict[str, str]], series_kept: Collection[str] = GATHER
 def import_gathered(folder: str | Path) -> list[Row]:
     """Read ``folder/og_history_2023_2025.csv`` (the gathered record) and :func:`choose` from it."""
     path = Path(folder) / GATHERED
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OilImpactError(f"cannot read the gathered history: {exc.strerror}", where=path) from None
+    text = read_text(path, what="gathered history file")
     reader = csv.DictReader(io.StringIO(text))
     needed = {"series", "period", "value", "confidence", "source_url", "quote"}
     missing = needed - set(reader.fieldnames or [])
@@ -194,13 +191,10 @@ def load_history(path: str | Path | None = None) -> dict[str, dict[str, Row]]:
     known series, a real month, a finite number, one row per series and month, months in order."""
     path = Path(path) if path is not None else default_path()
     shown = relative_to_root(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise OilImpactError("missing; run `oilimpact history --from ../shared/history --write data`",
-                             where=shown) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OilImpactError(f"cannot read: {exc}", where=shown) from None
+                             where=shown)
+    text = read_text(path, what="history file")
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise OilImpactError(f"columns must be {', '.join(COLUMNS)}", where=shown, line=1)

@@ -37,7 +37,7 @@ from oilimpact.errors import OilImpactError
 from oilimpact.project import reports_dir as default_reports_dir
 from oilimpact.project import seeds_dir
 from oilimpact.report.index import write_index
-from oilimpact.report.lock import render_lock
+from oilimpact.report.lock import RenderLock, render_lock
 from oilimpact.report.manifest import (
     inputs_digest,
     load_manifest,
@@ -93,14 +93,14 @@ def render(
     folder's render lock (:mod:`oilimpact.report.lock`) throughout. ``executor`` runs them (default a
     :class:`~oilimpact.report.pool.LocalPool` of ``jobs`` warm kernels)."""
     reports_dir = Path(reports_dir) if reports_dir is not None else default_reports_dir()
-    with render_lock(reports_dir):
+    with render_lock(reports_dir) as held:
         return _render(reports, reports_dir, jobs=jobs, force=force, pdf=pdf, progress=progress,
-                       presets=presets, on_outcome=on_outcome, executor=executor)
+                       presets=presets, on_outcome=on_outcome, executor=executor, held=held)
 
 
 def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, force: bool, pdf: bool,
             progress: bool, presets: Sequence[str], on_outcome: Callable[[Outcome], None] | None,
-            executor: Executor | None) -> Summary:
+            executor: Executor | None, held: RenderLock) -> Summary:
     started = time.perf_counter()
     inputs = {stem: inputs_digest(stem) for stem in {r.notebook.path.stem for r in reports}}
     manifest = load_manifest(reports_dir)
@@ -123,7 +123,7 @@ def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, f
     if todo:
         executor = executor or LocalPool(jobs or os.cpu_count() or 1)
         done, interrupted = _run_parallel(todo, reports_dir, executor, pdf, date, progress, manifest, keys,
-                                          on_outcome)
+                                          on_outcome, held)
         outcomes += done
     index = None
     if todo and not interrupted:
@@ -137,7 +137,8 @@ def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, f
     return Summary(outcomes, time.perf_counter() - started, index, interrupted)
 
 
-def _run_parallel(todo, reports_dir, executor: Executor, pdf, date, progress, manifest, keys, on_outcome):
+def _run_parallel(todo, reports_dir, executor: Executor, pdf, date, progress, manifest, keys, on_outcome,
+                  held: RenderLock):
     job = Job(reports_dir, pdf, date, preset_file.preset_summaries())
     outcomes: list[Outcome] = []
     bar = tqdm(total=len(todo), unit="report", desc="render", disable=not progress, leave=False)
@@ -147,6 +148,7 @@ def _run_parallel(todo, reports_dir, executor: Executor, pdf, date, progress, ma
         if outcome.status in ("ok", "failed"):
             manifest[outcome.report.name] = _manifest_entry(outcome, keys[outcome.report.name], reports_dir)
             if save:
+                held.check()  # the folder deleted under us: stop, a second render may own it now
                 write_manifest(reports_dir, manifest)  # OilImpactError when the disk is full
         bar.set_postfix_str(f"{outcome.report.name} {outcome.status}", refresh=False)
         bar.update(1)
