@@ -423,6 +423,17 @@ CASES = [
          lambda root: _prepend(root / BAD_YAML, "loop: &loop [*loop]\n")),
     Case("merge key in scenarios", ("render", "--no-pdf", "-n", "02"), (SCEN, "alias *base is not allowed"),
          lambda root: _prepend(root / SCEN, "base: &base {title: x}\nother:\n  <<: *base\n")),
+    # --- a bad notebook parameter is refused before a kernel starts ---
+    Case("render seeds_dir that is not there", ("render", "-n", "01", "-s", "budget_law", "-p",
+                                                "seeds_dir=/no/such"),
+         ("parameter seeds_dir", "'/no/such' is not a folder", "folder of article files")),
+    Case("render seeds_dir without articles", ("render", "-n", "01", "-s", "budget_law", "-p",
+                                               "seeds_dir=data"),
+         ("parameter seeds_dir", "no *.txt articles")),
+    Case("render article that matches none", ("render", "-n", "01", "-s", "budget_law", "-p", "article=999"),
+         ("parameter article", "no article matches '999'", "003_db86b3df408a027f.txt")),
+    Case("render compare_to unknown", ("render", "-n", "06", "-s", "budget_law", "-p", "compare_to=nope"),
+         ("parameter compare_to", "'nope' is not a scenario", "budget_law")),
     # --- paths: outputs stay in the reports folder, inputs are regular files ---
     Case("output into data/", (*R, "--output", "data"), ("data", "inside the project's data/", "an input")),
     Case("output into seeds/", (*R, "--output", "seeds/sub"), ("seeds/sub", "inside the project's seeds/")),
@@ -674,6 +685,29 @@ def test_a_notebook_without_a_parameters_cell_takes_no_parameters(tmp_path):
     )
     assert result.exit_code == 2
     assert "-p x: no selected notebook has this parameter (have: none)" in result.stderr
+
+
+def test_a_failed_rerender_keeps_the_last_good_report(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "01_may_fail.ipynb").write_text(_notebook([
+        _code("fail: int = 0  # 1 makes the report fail", tags=("parameters",)),
+        _code("assert fail == 0, 'asked to fail'\nprint('fine')"),
+    ]))
+    out = tmp_path / "reports"
+    args = ["--notebooks-dir", str(notebooks), "--output", str(out)]
+    first = _render(args, tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    good = {p.name: p.read_bytes() for p in (out / "default").iterdir()}
+    assert set(good) == {"01_may_fail.ipynb", "01_may_fail.html", "01_may_fail.pdf"}
+    failed = _render([*args, "-p", "fail=1"], tmp_path)
+    assert failed.returncode == 1 and "asked to fail" in failed.stdout, failed.stdout + failed.stderr
+    for name, data in good.items():
+        assert (out / "default" / name).read_bytes() == data, name
+    assert "asked to fail" in (out / "default/01_may_fail.failed.html").read_text()
+    again = _render([*args, "-p", "fail=0"], tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert sorted(p.name for p in (out / "default").iterdir()) == sorted(good)
 
 
 # --- hostile article text --------------------------------------------------------------------------

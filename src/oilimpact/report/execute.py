@@ -30,6 +30,18 @@ from oilimpact.report.plan import Report
 from oilimpact.results import collect
 
 CELL_TIMEOUT_S = 600
+FAILED_SUFFIX = ".failed"
+"""A run that fails where a good report exists is written as ``<notebook>.failed.ipynb``/``.html``
+beside it; the good ipynb, HTML and PDF stay until a run succeeds."""
+
+
+def _good_report(path: Path) -> bool:
+    """``path`` is an executed notebook of a run that did not fail (papermill marks one that did)."""
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    return not (metadata.get("papermill") or {}).get("exception")
 
 
 def resolved_values(report: Report) -> dict[str, Any]:
@@ -93,6 +105,9 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
         if stop is not None and stop.is_set():
             tmp.unlink(missing_ok=True)
             return Outcome(report, "interrupted", time.perf_counter() - started)
+        keep = bool(message) and _good_report(target)
+        if keep:  # the last good report stays; the failed run is written beside it
+            target = target.with_name(f"{target.stem}{FAILED_SUFFIX}.ipynb")
         os.replace(tmp, target)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
@@ -105,15 +120,18 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
     info = _report_info(report, nb, date, failed, preset)
     outputs = [target]
     try:
-        html_path = report.output(reports_dir, ".html")
+        html_path = target.with_suffix(".html")
         atomic_write(html_path, export.html_report(nb, info))
         outputs.append(html_path)
         pdf_path = report.output(reports_dir, ".pdf")
         if pdf and not failed:
             atomic_write(pdf_path, export.pdf_report(nb, info))
             outputs.append(pdf_path)
-        else:
+        elif not keep:
             pdf_path.unlink(missing_ok=True)  # a stale PDF would contradict the failed notebook
+        if not failed:
+            for stale in (".ipynb", ".html"):  # the record of an earlier failed run, now superseded
+                report.output(reports_dir, f"{FAILED_SUFFIX}{stale}").unlink(missing_ok=True)
     except export.ExportError as exc:
         if stop is not None and stop.is_set():  # Ctrl-C reaches pandoc too: not the report's fault
             return Outcome(report, "interrupted", time.perf_counter() - started)
