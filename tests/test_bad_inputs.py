@@ -423,6 +423,10 @@ CASES = [
          lambda root: _prepend(root / BAD_YAML, "loop: &loop [*loop]\n")),
     Case("merge key in scenarios", ("render", "--no-pdf", "-n", "02"), (SCEN, "alias *base is not allowed"),
          lambda root: _prepend(root / SCEN, "base: &base {title: x}\nother:\n  <<: *base\n")),
+    # --- work without a limit ---
+    Case("article of 15 kB of '$1 '", ("figures", "a.txt"),
+         ("a.txt", "5,000 numbers", "over the 2,000 limit"),
+         write("a.txt", article("$1 " * 5000))),
     # --- a bad notebook parameter is refused before a kernel starts ---
     Case("render seeds_dir that is not there", ("render", "-n", "01", "-s", "budget_law", "-p",
                                                 "seeds_dir=/no/such"),
@@ -573,6 +577,20 @@ def test_seeds_that_are_not_files_are_warnings_in_figures_and_skipped_by_render(
                        ("902_fifo", "not a regular file"), ("903_zero", "not a regular file")):
         assert any(name in w and says in w for w in warnings), (name, warnings)
     assert data_date() == "2026-03-08"  # the three real seeds' latest date; the others are no article
+
+
+def test_a_run_on_sentence_is_cut_and_its_figures_keep_their_offsets():
+    import datetime as dt
+
+    from oilimpact.articles.figures import extract_figures
+    from oilimpact.articles.text import MAX_NUMBERS, MAX_SENTENCE_CHARS, Article, sentences
+
+    text = article("$1 " * (MAX_NUMBERS - 10))
+    spans = sentences(text, 17)
+    assert max(s.end - s.start for s in spans) <= MAX_SENTENCE_CHARS
+    found = extract_figures(Article(Path("a.txt"), "a.txt", dt.date(2026, 3, 9), text, 17))
+    assert len(found) == MAX_NUMBERS - 10
+    assert all(text[f.start:f.end] == f.text for f in found)
 
 
 def test_the_catalogue_has_fifty_cases_and_more():

@@ -51,7 +51,7 @@ from typing import Any
 from oilimpact.articles import ru_figures, ru_periods
 from oilimpact.articles.lang import language_of, quoted_sentences
 from oilimpact.articles.metrics import METRIC_RULES as METRIC_RULES
-from oilimpact.articles.metrics import metric_of
+from oilimpact.articles.metrics import by_sentence, metric_of
 from oilimpact.articles.periods import assign_periods, find_phrases
 from oilimpact.articles.raw import RawFigure as _Raw
 from oilimpact.articles.ru_metrics import RU_METRIC_RULES, fill_in
@@ -265,17 +265,22 @@ def _english_raws(text: str, article: Article, spans: list[Sentence], starts: li
     raws = sorted(_find_numbers(text, article.body_start, spans, starts), key=lambda r: r.start)
     raws = _resolve_bare(text, raws, spans)
     _link_pairs(text, raws)
+    groups = by_sentence(raws)
+    per_barrel: set[tuple[str, float]] = set()  # (unit, value) of the prices per barrel so far
     for i, raw in enumerate(raws):
-        raw.unit = _per_barrel(text, raw, spans, raws[:i])
-        raw.metric = metric_of(text, raws, i, spans)
+        raw.unit = _per_barrel(text, raw, spans, per_barrel)
+        raw.metric = metric_of(text, raws, i, spans, groups=groups)
+        if raw.unit.endswith("/bbl"):
+            per_barrel.update((raw.unit, v) for v in (raw.value, raw.value_high) if v is not None)
     return raws
 
 
 def _russian_raws(text: str, article: Article, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
     """The Russian rules read the numbers; the metrics are the shared matching with Russian words."""
     raws = ru_figures.find_figures(text, article.body_start, spans, starts)
+    groups = by_sentence(raws)
     for i, raw in enumerate(raws):
-        raw.metric = metric_of(text, raws, i, spans, rules=RU_METRIC_RULES)
+        raw.metric = metric_of(text, raws, i, spans, rules=RU_METRIC_RULES, groups=groups)
     fill_in(text, raws, article.body_start)
     return raws
 
@@ -571,14 +576,13 @@ def _link_pairs(text: str, raws: list[_Raw]) -> None:
             second.partner = i - 1
 
 
-def _per_barrel(text: str, raw: _Raw, spans: list[Sentence], earlier: list[_Raw]) -> str:
+def _per_barrel(text: str, raw: _Raw, spans: list[Sentence], earlier: set[tuple[str, float]]) -> str:
     """An unscaled amount of money in a passage about oil, or that repeats an earlier price per barrel
     ("the $59 assumption"), is a price per barrel."""
     if raw.unit not in CURRENCIES or raw.scale or not 1 <= abs(raw.value) <= 500:
         return raw.unit
     if _OIL.search(passage(text, spans, raw.sentence_index)):
         return f"{raw.unit}/bbl"
-    repeated = any(r.unit == f"{raw.unit}/bbl" and raw.value in (r.value, r.value_high) for r in earlier)
-    return f"{raw.unit}/bbl" if repeated else raw.unit
+    return f"{raw.unit}/bbl" if (f"{raw.unit}/bbl", raw.value) in earlier else raw.unit
 
 

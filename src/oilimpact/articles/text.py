@@ -22,6 +22,13 @@ from oilimpact.errors import OilImpactError
 from oilimpact.project import read_regular
 
 MAX_ARTICLE_BYTES = 1_000_000
+MAX_SENTENCE_CHARS = 600
+"""A longer run without a sentence end is cut into pieces this long (the development corpora's longest
+sentence is 313 characters), so the rules that look across a sentence stay linear in the text."""
+MAX_NUMBERS = 2_000
+"""An article with more numbers than this is refused: a table or a data dump, not an article (the
+corpora's articles have 10–60)."""
+_NUMBER = re.compile(r"\d+")
 _HEADER_BYTES = 256  # ample for " date YYYY-MM-DD " and a BOM
 
 _HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<date>\S+)[ \t]?")
@@ -96,6 +103,10 @@ def read_article(path: str | Path) -> Article:
             f"bad date {raw_date!r} in the header; expected a real calendar date as YYYY-MM-DD",
             where=path, line=1,
         ) from None
+    numbers = sum(1 for _ in _NUMBER.finditer(text, header.end()))
+    if numbers > MAX_NUMBERS:
+        raise OilImpactError(f"has {numbers:,} numbers, over the {MAX_NUMBERS:,} limit for one article (a "
+                             "table or a data dump?); split it or keep the prose", where=path)
     url = _URL.match(text, header.end())
     if url is not None:
         return Article(path, path.name, date, text, url.end(), url.group("url"))
@@ -157,6 +168,13 @@ def _add_sentence(spans: list[Sentence], text: str, begin: int, stop: int, parag
         begin += 1
     while stop > begin and text[stop - 1].isspace():
         stop -= 1
+    while stop - begin > MAX_SENTENCE_CHARS:  # run-on text (a table, a dump): cut at a space
+        cut = text.rfind(" ", begin + MAX_SENTENCE_CHARS // 2, begin + MAX_SENTENCE_CHARS)
+        cut = cut if cut > begin else begin + MAX_SENTENCE_CHARS
+        _add_sentence(spans, text, begin, cut, paragraph)
+        begin = cut
+        while begin < stop and text[begin].isspace():
+            begin += 1
     if stop > begin:
         spans.append(Sentence(begin, stop, paragraph))
 
