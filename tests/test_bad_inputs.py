@@ -728,6 +728,29 @@ def test_a_failed_rerender_keeps_the_last_good_report(tmp_path):
     assert sorted(p.name for p in (out / "default").iterdir()) == sorted(good)
 
 
+@pytestmark_render
+@pytest.mark.slow
+def test_a_huge_output_is_clipped_and_a_slow_cell_times_out(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "01_loud.ipynb").write_text(_notebook([_code("print('x' * 5_000_000)")]))
+    (notebooks / "02_slow.ipynb").write_text(_notebook([_code("import time\ntime.sleep(120)")]))
+    out = tmp_path / "reports"
+    started = time.monotonic()
+    done = _render(["--notebooks-dir", str(notebooks), "--output", str(out), "--cell-timeout", "3",
+                    "--jobs", "2"], tmp_path, timeout=150)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert time.monotonic() - started < 100
+    html = (out / "default/01_loud.html").read_text(encoding="utf-8")
+    assert "output clipped: 5,000,001 characters, 200,000 shown" in html and len(html) < 1_000_000
+    assert (out / "default/01_loud.pdf").stat().st_size < 5_000_000
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]
+    assert manifest["default/01_loud"]["status"] == "ok"
+    assert manifest["default/02_slow"]["status"] == "failed"
+    assert "timed out" in manifest["default/02_slow"]["message"].lower() or "timeout" in \
+        manifest["default/02_slow"]["message"].lower(), manifest["default/02_slow"]["message"]
+
+
 # --- hostile article text --------------------------------------------------------------------------
 
 HOSTILE = (

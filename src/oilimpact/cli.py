@@ -322,13 +322,21 @@ def nowcast_command(month: str) -> None:
               help="Refuse a grid of more points than this [default: 500].")
 @click.option("--compare", nargs=2, metavar="A B", default=None,
               help="Render the comparison of scenario A with scenario B (notebook 06).")
+@click.option("--cell-timeout", type=click.FloatRange(min=1, max=86_400), default=600, show_default=True,
+              metavar="SECONDS", help="Stop a notebook cell (and fail its report) after this long.")
+@click.option("--export-timeout", type=click.FloatRange(min=1, max=3_600), default=120, show_default=True,
+              metavar="SECONDS", help="Stop a report's PDF conversion (pandoc) after this long.")
+@click.option("--max-output", type=click.IntRange(min=1_000, max=10_000_000), default=200_000,
+              show_default=True, metavar="CHARS",
+              help="Clip each cell output to this many characters in the HTML and the PDF.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run the reports on Dask: tcp://HOST:8786 (a running scheduler) or local:N "
                    "(N worker processes here); --jobs does not apply.")
 def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs: tuple[str, ...],
                    jobs: int | None, force: bool, output: Path | None, notebooks_dir: Path | None,
                    no_pdf: bool, grid_specs: tuple[str, ...], max_points: int | None,
-                   compare: tuple[str, str] | None, scheduler: str | None) -> None:
+                   compare: tuple[str, str] | None, cell_timeout: float, export_timeout: float,
+                   max_output: int, scheduler: str | None) -> None:
     """Render notebooks x scenarios to reports/<scenario>/<notebook>.{ipynb,html,pdf} and index.html.
 
     Unchanged reports (same notebook, parameters, data/, seeds/, package) are skipped. Notebooks
@@ -338,6 +346,7 @@ def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs
     written), 130 Ctrl-C.
     """
     from oilimpact.report import batch, outcome, plan  # lazily: start-up speed
+    from oilimpact.report.pool import Limits  # lazily: start-up speed
 
     known = plan.preset_names()
     executor = None
@@ -360,7 +369,8 @@ def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs
     reports_dir = (output or default_reports_dir()).resolve()
     try:
         summary = batch.render(reports, reports_dir, jobs=jobs, force=force, pdf=not no_pdf,
-                               progress=sys.stderr.isatty(), presets=known, executor=executor)
+                               progress=sys.stderr.isatty(), presets=known, executor=executor,
+                               limits=Limits(cell_timeout, export_timeout, max_output))
     except KeyboardInterrupt:  # Ctrl-C outside the batch loop (which handles its own)
         click.echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)

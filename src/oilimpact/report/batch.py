@@ -46,7 +46,7 @@ from oilimpact.report.manifest import (
 )
 from oilimpact.report.outcome import Outcome, Summary
 from oilimpact.report.plan import Report
-from oilimpact.report.pool import Executor, Job, LocalPool
+from oilimpact.report.pool import Executor, Job, Limits, LocalPool
 from oilimpact.report.revisions import record_revision
 
 
@@ -88,6 +88,7 @@ def render(
     presets: Sequence[str] = (),
     on_outcome: Callable[[Outcome], None] | None = None,
     executor: Executor | None = None,
+    limits: Limits | None = None,
 ) -> Summary:
     """Render ``reports`` (from :func:`plan`) into ``reports_dir``; skip the unchanged ones. Holds the
     folder's render lock (:mod:`oilimpact.report.lock`) throughout. ``executor`` runs them (default a
@@ -95,12 +96,13 @@ def render(
     reports_dir = Path(reports_dir) if reports_dir is not None else default_reports_dir()
     with render_lock(reports_dir) as held:
         return _render(reports, reports_dir, jobs=jobs, force=force, pdf=pdf, progress=progress,
-                       presets=presets, on_outcome=on_outcome, executor=executor, held=held)
+                       presets=presets, on_outcome=on_outcome, executor=executor, held=held,
+                       limits=limits or Limits())
 
 
 def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, force: bool, pdf: bool,
             progress: bool, presets: Sequence[str], on_outcome: Callable[[Outcome], None] | None,
-            executor: Executor | None, held: RenderLock) -> Summary:
+            executor: Executor | None, held: RenderLock, limits: Limits) -> Summary:
     started = time.perf_counter()
     inputs = {stem: inputs_digest(stem) for stem in {r.notebook.path.stem for r in reports}}
     manifest = load_manifest(reports_dir)
@@ -123,7 +125,7 @@ def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, f
     if todo:
         executor = executor or LocalPool(jobs or os.cpu_count() or 1)
         done, interrupted = _run_parallel(todo, reports_dir, executor, pdf, date, progress, manifest, keys,
-                                          on_outcome, held)
+                                          on_outcome, held, limits)
         outcomes += done
     index = None
     if todo and not interrupted:
@@ -138,8 +140,8 @@ def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, f
 
 
 def _run_parallel(todo, reports_dir, executor: Executor, pdf, date, progress, manifest, keys, on_outcome,
-                  held: RenderLock):
-    job = Job(reports_dir, pdf, date, preset_file.preset_summaries())
+                  held: RenderLock, limits: Limits):
+    job = Job(reports_dir, pdf, date, preset_file.preset_summaries(), limits)
     outcomes: list[Outcome] = []
     bar = tqdm(total=len(todo), unit="report", desc="render", disable=not progress, leave=False)
 
