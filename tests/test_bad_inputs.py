@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oilimpact.cli import main
 from oilimpact.model import budget, inputs
@@ -427,6 +429,10 @@ CASES = [
     Case("article of 15 kB of '$1 '", ("figures", "a.txt"),
          ("a.txt", "5,000 numbers", "over the 2,000 limit"),
          write("a.txt", article("$1 " * 5000))),
+    # --- text that is not what it looks like ---
+    Case("article dated 9999-12-31", ("figures", "a.txt"),
+         ("a.txt:1", "bad date '9999-12-31'", "to 2100-12-31"),
+         write("a.txt", " date 9999-12-31 Urals rose to $72 next year.")),
     # --- a bad notebook parameter is refused before a kernel starts ---
     Case("render seeds_dir that is not there", ("render", "-n", "01", "-s", "budget_law", "-p",
                                                 "seeds_dir=/no/such"),
@@ -591,6 +597,46 @@ def test_a_run_on_sentence_is_cut_and_its_figures_keep_their_offsets():
     found = extract_figures(Article(Path("a.txt"), "a.txt", dt.date(2026, 3, 9), text, 17))
     assert len(found) == MAX_NUMBERS - 10
     assert all(text[f.start:f.end] == f.text for f in found)
+
+
+ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad"]
+GROUP_SPACES = ["\u00a0", "\u2009", "\u202f", "\u2007"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(where=st.lists(st.integers(0, 3), max_size=3), invisible=st.sampled_from(ZERO_WIDTH),
+       space=st.sampled_from(GROUP_SPACES), crlf=st.booleans())
+def test_invisible_characters_group_spaces_and_crlf_keep_values_and_offsets(
+        tmp_path_factory, where, invisible, space, crlf):
+    from oilimpact.articles import read_corpus
+
+    price = "$72"
+    for index in sorted(set(where), reverse=True):
+        price = price[:index] + invisible + price[index:]
+    body = (f"Urals crude rose to {price} a barrel this week.\nExports fell by 1{space}000 kbd in March, "
+            "and by 1 000 kbd in April.\n")
+    path = tmp_path_factory.mktemp("a") / "a.txt"
+    path.write_bytes(article(body.replace("\n", "\r\n") if crlf else body).encode("utf-8"))
+    figures = read_corpus([path]).figures
+    as_read = path.read_text(encoding="utf-8")  # the README's offset rule
+    assert all(as_read[f.start:f.end] == f.text for f in figures)
+    assert [abs(f.value) for f in figures] == [72, 1000, 1000], [(f.text, f.value) for f in figures]
+
+
+def test_escape_sequences_reach_the_terminal_escaped_and_formulas_no_spreadsheet(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(article("=HYPERLINK(\"http://x\") Urals rose to $72 a barrel.\n"
+                                            "\x1b[2J\x1b]0;owned\x07Exports fell by 1,000 kbd in March."),
+                                    encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["figures", "a.txt", "--write", "out"])
+    assert result.exit_code == 0, result.output
+    shown = CliRunner().invoke(main, ["figures", "a.txt", "--format", "csv"]).stdout
+    assert "\x1b" not in result.output + shown and "\\x1b[2J" in shown
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "out/figures.csv").open(encoding="utf-8")))
+    assert rows and not any(row["sentence"].startswith(("=", "+", "-", "@")) for row in rows)
 
 
 def test_the_catalogue_has_fifty_cases_and_more():

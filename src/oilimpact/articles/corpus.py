@@ -22,7 +22,7 @@ from oilimpact.articles.events import TOPICS, Event, extract_events
 from oilimpact.articles.figures import Figure, extract_figures
 from oilimpact.articles.text import ISO_DATE, Article, read_article
 from oilimpact.errors import OilImpactError
-from oilimpact.fmt import clip, fixed_width
+from oilimpact.fmt import clip, csv_cell, fixed_width
 from oilimpact.project import atomic_write, data_dir, read_text, seeds_dir
 
 if TYPE_CHECKING:
@@ -103,9 +103,19 @@ def events_frame(events: Iterable[Event]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
+FREE_TEXT_COLUMNS = ("sentence", "label")
+"""The CSV columns of words read off an article but not bound to its offsets: escaped with
+:func:`oilimpact.fmt.csv_cell` so a spreadsheet does not run them (``text`` and ``quote`` are
+``read_text()[start:end]`` exactly, and a sentence never starts with ``=`` or ``@``)."""
+
+
 def frame_csv(frame: pd.DataFrame) -> str:
     """The CSV text written to data/ (dates ISO, missing values empty, LF line ends)."""
-    return frame.to_csv(index=False, lineterminator="\n")
+    escaped = frame.copy()
+    for column in FREE_TEXT_COLUMNS:
+        if column in escaped.columns:
+            escaped[column] = escaped[column].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
+    return escaped.to_csv(index=False, lineterminator="\n")
 
 
 def load_figures(path: str | Path | None = None) -> pd.DataFrame:

@@ -42,6 +42,7 @@ months", and the "1" that defines a rate ("$1 = 78.85 roubles", "1 US dollar", "
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from bisect import bisect_right
@@ -55,7 +56,7 @@ from oilimpact.articles.metrics import by_sentence, metric_of
 from oilimpact.articles.periods import assign_periods, find_phrases
 from oilimpact.articles.raw import RawFigure as _Raw
 from oilimpact.articles.ru_metrics import RU_METRIC_RULES, fill_in
-from oilimpact.articles.text import Article, Sentence, passage, sentences
+from oilimpact.articles.text import Article, Sentence, passage, sentences, visible
 from oilimpact.articles.units import (
     CURRENCIES,
     CURRENCY_SIGNS,
@@ -245,7 +246,19 @@ COMPARISON_BEFORE = re.compile(
 )
 
 def extract_figures(article: Article) -> list[Figure]:
-    """Every economic figure of the article, in text order (an article with none gives [])."""
+    """Every economic figure of the article, in text order (an article with none gives []); read
+    without its invisible characters (:func:`visible`), offsets into the file as it is."""
+    seen = visible(article)
+    if seen.keep is None:
+        return _extract(article)
+    found = []
+    for figure in _extract(seen.article):
+        start, end = seen.span(figure.start, figure.end)
+        found.append(dataclasses.replace(figure, start=start, end=end, text=article.text[start:end]))
+    return found
+
+
+def _extract(article: Article) -> list[Figure]:
     text = _masked(article.text)
     spans = sentences(article.text, article.body_start)
     starts = [s.start for s in spans]
@@ -260,8 +273,26 @@ def extract_figures(article: Article) -> list[Figure]:
     return [_figure(article, raw) for raw in _with_partners(raws)]
 
 
+_SPACE_GROUPED = re.compile(
+    r"(?<![\w.,])(?P<cur>[$€£¥₽]\s?)?(?P<num>\d{1,3}(?:[ \u00a0\u2007\u2009\u202f]\d{3})+)(?!\w|[.,]\d)"
+    r"(?P<unit>\s?(?:%|(?:kbd|mbd|b/d|bpd|barrels?|tonnes?|tons?|bn|billion|million|mn|mln|trillion|roubles?"
+    r"|rubles?|dollars?|euros?|yuan|per\s?cent|percent|units?)\b))?"
+)
+
+
+def _group_separators(match: re.Match[str]) -> str:
+    """"1 000 kbd", "1\u202f000": thousands grouped by a space read as "1,000" (the same length, so every
+    offset stays). A plain space counts only next to a currency or a unit: "March 5 200 tankers" is two."""
+    number = match.group("num")
+    if " " in number and not (match.group("cur") or match.group("unit")):
+        return match.group(0)
+    grouped = re.sub(r"[ \u00a0\u2007\u2009\u202f]", ",", number)
+    return f"{match.group('cur') or ''}{grouped}{match.group('unit') or ''}"
+
+
 def _english_raws(text: str, article: Article, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
     """The English rules: the numbers with their unit, scale, qualifier, sign and metric (no period)."""
+    text = _SPACE_GROUPED.sub(_group_separators, text)
     raws = sorted(_find_numbers(text, article.body_start, spans, starts), key=lambda r: r.start)
     raws = _resolve_bare(text, raws, spans)
     _link_pairs(text, raws)

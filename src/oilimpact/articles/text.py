@@ -12,6 +12,7 @@ Size: one article is at most :data:`MAX_ARTICLE_BYTES`; a bigger file is refused
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ from oilimpact.errors import OilImpactError
 from oilimpact.project import read_regular
 
 MAX_ARTICLE_BYTES = 1_000_000
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+"""An article's date lies in this range ("next year" of 9999-12-31 is no date at all)."""
 MAX_SENTENCE_CHARS = 600
 """A longer run without a sentence end is cut into pieces this long (the development corpora's longest
 sentence is 313 characters), so the rules that look across a sentence stay linear in the text."""
@@ -82,6 +85,7 @@ def read_article(path: str | Path) -> Article:
             f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the article as UTF-8",
             where=path, line=line,
         ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Path.read_text() reads it: offsets agree
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise OilImpactError("binary data (a NUL byte), not article text; save the article as UTF-8 text",
@@ -98,9 +102,12 @@ def read_article(path: str | Path) -> Article:
         if not ISO_DATE.match(raw_date):
             raise ValueError
         date = dt.date.fromisoformat(raw_date)
+        if not FIRST_DATE <= date <= LAST_DATE:
+            raise ValueError
     except ValueError:
         raise OilImpactError(
-            f"bad date {raw_date!r} in the header; expected a real calendar date as YYYY-MM-DD",
+            f"bad date {raw_date!r} in the header; expected a real calendar date as YYYY-MM-DD, "
+            f"from {FIRST_DATE} to {LAST_DATE}",
             where=path, line=1,
         ) from None
     numbers = sum(1 for _ in _NUMBER.finditer(text, header.end()))
@@ -113,6 +120,38 @@ def read_article(path: str | Path) -> Article:
     return Article(path, path.name, date, text, header.end())
 
 
+_FORMULA_LEAD = re.compile(r"[=@]|[+\-](?![\d$€£¥₽.,])")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width space/joiners, word joiner, BOM, soft hyphen
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+
+
+@dataclass(frozen=True)
+class Visible:
+    """An article with its invisible characters taken out (``article.text`` is the clean text) and
+    the way back: :meth:`span` turns a span of the clean text into the span of the original file."""
+
+    article: Article
+    keep: tuple[int, ...] | None  # original index of each clean character; None: nothing taken out
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.keep is None:
+            return start, end
+        return self.keep[start], self.keep[end - 1] + 1 if end > start else self.keep[start]
+
+
+def visible(article: Article) -> Visible:
+    """The article as the rules read it: without zero-width characters or soft hyphens, which a copy
+    from a web page leaves inside numbers ("$7\u200b2" is $72). Offsets the rules find in it are
+    mapped back with :meth:`Visible.span`, so ``read_text()[start:end]`` still holds on the file."""
+    text = article.text
+    if not _INVISIBLE_RE.search(text):
+        return Visible(article, None)
+    keep = tuple(i for i, char in enumerate(text) if char not in _INVISIBLE)
+    clean = "".join(text[i] for i in keep)
+    body = sum(1 for i in keep if i < article.body_start)
+    return Visible(dataclasses.replace(article, text=clean, body_start=body), keep)
+
+
 def article_date(path: str | Path) -> dt.date | None:
     """The date in an article file's header, or None when the first line has no valid one."""
     try:  # the header only, through the one safe read: a FIFO, a folder or /dev/zero is no article
@@ -123,9 +162,10 @@ def article_date(path: str | Path) -> dt.date | None:
     if header is None or not ISO_DATE.match(header.group("date")):
         return None
     try:
-        return dt.date.fromisoformat(header.group("date"))
+        day = dt.date.fromisoformat(header.group("date"))
     except ValueError:
         return None
+    return day if FIRST_DATE <= day <= LAST_DATE else None
 
 
 # --- sentences ------------------------------------------------------------------------------
@@ -164,8 +204,8 @@ def sentences(text: str, start: int = 0) -> list[Sentence]:
 
 
 def _add_sentence(spans: list[Sentence], text: str, begin: int, stop: int, paragraph: int) -> None:
-    while begin < stop and text[begin].isspace():
-        begin += 1
+    while begin < stop and (text[begin].isspace() or _FORMULA_LEAD.match(text, begin)):
+        begin += 1  # a sentence never starts like a spreadsheet formula ("=HYPERLINK(...)")
     while stop > begin and text[stop - 1].isspace():
         stop -= 1
     while stop - begin > MAX_SENTENCE_CHARS:  # run-on text (a table, a dump): cut at a space
