@@ -932,6 +932,50 @@ def test_two_renders_at_once_the_second_refuses_and_the_first_finishes(tmp_path)
     }
 
 
+@pytestmark_render
+@pytest.mark.slow
+def test_reports_deleted_mid_render_stops_the_first_render(tmp_path):
+    notebooks, out = _slow_project(tmp_path)
+    first = _start(notebooks, out)
+    try:
+        _wait(lambda: (notebooks / "04_slow.running").exists(), first)
+        shutil.rmtree(out)
+        stdout, stderr = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert first.returncode == 2, stdout + stderr
+    assert stderr.count("\n") == 1 and "removed or replaced during the render" in stderr, stderr
+    again = _render(["--notebooks-dir", str(notebooks), "--output", str(out), "--jobs", "1", "--no-pdf"],
+                    tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+@pytestmark_render
+def test_a_killed_kernel_leaves_no_connection_file():
+    from oilimpact.report.kernel import WarmKernel
+
+    kernel = WarmKernel("python3", ROOT / "notebooks", [])
+    connection = Path(kernel.km.connection_file)
+    assert connection.exists()
+    os.kill(kernel.pid, signal.SIGKILL)
+    kernel.shutdown()
+    assert not connection.exists() and not connection.parent.exists()
+
+
+def test_a_failing_cleanup_does_not_hide_the_write_error(tmp_path, monkeypatch):
+    from oilimpact import project
+    from oilimpact.errors import OilImpactError
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(project.os, "replace", refuse)
+    monkeypatch.setattr(Path, "unlink", refuse)
+    with pytest.raises(OilImpactError, match="cannot write: Read-only file system; the previous file"):
+        project.atomic_write(tmp_path / "figures.csv", "x")
+
+
 @contextlib.contextmanager
 def _tmpfs(path: Path, options: str):
     path.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,8 @@ def check_reports_folder(reports_dir: Path) -> None:
     entries = [entry.name for entry in os.scandir(folder)]
     for name in entries:
         _no_link(folder / name)
-    ours = any(name in _REPORTS_MARKERS for name in entries) or all(name.startswith(".") for name in entries)
+    ours = (any(name in _REPORTS_MARKERS for name in entries) or all(name.startswith(".") for name in entries)
+            or any(folder.glob("*/*.ipynb")))  # reports of a render stopped before its manifest
     if not ours:
         raise OilImpactError("--output: not a reports folder (no manifest.json) and not empty; render into "
                              "reports/, an empty folder or a new one", where=reports_dir)
