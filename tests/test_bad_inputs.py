@@ -639,6 +639,43 @@ def test_escape_sequences_reach_the_terminal_escaped_and_formulas_no_spreadsheet
     assert rows and not any(row["sentence"].startswith(("=", "+", "-", "@")) for row in rows)
 
 
+@settings(max_examples=40, deadline=None)
+@given(tree=st.lists(st.tuples(st.sampled_from(["budget_law", "war_premium", "grids", "x.y"]),
+                               st.sampled_from(["02.html", "02.ipynb", "index.html", "sub"]),
+                               st.sampled_from(["file", "dir", "link-out", "link-in", "dangling"])),
+                     max_size=6))
+def test_a_symbolic_link_anywhere_in_the_reports_folder_is_refused(tmp_path_factory, tree):
+    from oilimpact.errors import OilImpactError
+    from oilimpact.report.lock import check_reports_folder
+
+    base = tmp_path_factory.mktemp("r")
+    reports, outside = base / "reports", base / "outside"
+    outside.mkdir()
+    (reports).mkdir()
+    (reports / "manifest.json").write_text("{}")
+    links = False
+    for folder, name, kind in tree:
+        path = reports / folder / name
+        if path.exists() or path.is_symlink() or (reports / folder).is_symlink():
+            continue
+        (reports / folder).mkdir(exist_ok=True)
+        if kind == "file":
+            path.write_text("x")
+        elif kind == "dir":
+            path.mkdir()
+        else:
+            targets = {"link-out": outside, "link-in": reports / "manifest.json", "dangling": base / "no"}
+            target = targets[kind]
+            path.symlink_to(target)
+            links = True
+    if links:
+        with pytest.raises(OilImpactError, match="is a symbolic link"):
+            check_reports_folder(reports)
+    else:
+        check_reports_folder(reports)
+    assert list(outside.iterdir()) == []
+
+
 def test_the_catalogue_has_fifty_cases_and_more():
     extra = [
         name
