@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -674,6 +675,29 @@ def test_a_symbolic_link_anywhere_in_the_reports_folder_is_refused(tmp_path_fact
     else:
         check_reports_folder(reports)
     assert list(outside.iterdir()) == []
+
+
+GATHERED = ROOT.parent / "shared" / "history"
+
+
+@pytest.mark.skipif(not (GATHERED / "og_history_2023_2025.csv").is_file(), reason="needs ../shared/history")
+@pytest.mark.parametrize(("value", "says"), [("lots", "is not a number"), ("0", "outside > 0"),
+                                             ("1e300", "<= 500")])
+def test_the_gathered_history_is_checked_row_by_row(project, monkeypatch, value, says):
+    gathered = project / "gathered"
+    shutil.copytree(GATHERED, gathered)
+    path = gathered / "og_history_2023_2025.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    index = next(i for i, line in enumerate(lines) if re.match(r"urals_tax_price,\d{4}-\d{2},", line))
+    cells = lines[index].split(",")
+    cells[header.index("value")] = value
+    lines[index] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["history", "--from", "gathered"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+    assert f"og_history_2023_2025.csv:{index + 1}: urals_tax_price" in result.stderr and says in result.stderr
 
 
 def test_the_catalogue_has_fifty_cases_and_more():

@@ -126,12 +126,38 @@ def import_gathered(folder: str | Path) -> list[Row]:
     missing = needed - set(reader.fieldnames or [])
     if missing:
         raise OilImpactError(f"missing columns {', '.join(sorted(missing))}", where=path)
-    rows = choose(reader)
+    rows = choose(_checked_gathered(reader, relative_to_root(path)))
     daily = Path(folder) / DAILY_RATES
     if daily.is_file():
         covered = {r.period for r in rows if r.series == "rub_usd_avg"}
         rows += [r for r in derived_rates(daily) if r.period not in covered and r.period > max(covered)]
     return sorted(rows, key=lambda r: (r.series, r.period))
+
+
+def _checked_gathered(reader: csv.DictReader, shown: str) -> list[dict[str, str]]:
+    """The gathered rows of the series :func:`choose` keeps, each checked (file:line in errors): a real
+    month, a finite number in the series' range (:data:`SERIES_DOMAINS`), a confidence V, I or S."""
+    rows = []
+    for line, raw in enumerate(reader, start=2):
+        series, period = raw.get("series"), raw.get("period") or ""
+        if series not in GATHERED_SERIES or not is_month(period):
+            rows.append(raw)  # not kept by choose(): no need to check it
+            continue
+        try:
+            value = float(raw.get("value") or "")
+        except ValueError:
+            raise OilImpactError(f"{series} {period}: value {raw.get('value')!r} is not a number",
+                                 where=shown, line=line) from None
+        domain = SERIES_DOMAINS[series]
+        problem = domain.problem(value) if math.isfinite(value) else f"{value!r} is not finite"
+        if problem is not None:
+            raise OilImpactError(f"{series} {period}: value {problem}; accepted: a number "
+                                 f"{SERIES_DOMAINS[series].accepted()}", where=shown, line=line)
+        if raw.get("confidence") not in ("V", "I", "S"):
+            raise OilImpactError(f"{series} {period}: confidence {raw.get('confidence')!r}; accepted: V, "
+                                 "I or S", where=shown, line=line)
+        rows.append(raw)
+    return rows
 
 
 def derived_rates(path: Path) -> list[Row]:
