@@ -624,6 +624,24 @@ def test_invisible_characters_group_spaces_and_crlf_keep_values_and_offsets(
     assert [abs(f.value) for f in figures] == [72, 1000, 1000], [(f.text, f.value) for f in figures]
 
 
+def test_a_decomposed_article_reads_as_its_nfc_form_with_offsets_into_the_file():
+    import datetime as dt
+    import unicodedata
+
+    from oilimpact.articles.figures import extract_figures
+    from oilimpact.articles.text import Article
+
+    text = (" date 2026-02-04 Нефтегазовые доходы бюджета в январе составили 393,3 млрд рублей, "
+            "сообщил Минфин.")
+    found = {}
+    for form in ("NFC", "NFD"):
+        shown = unicodedata.normalize(form, text)
+        figures = extract_figures(Article(Path("a.txt"), "a.txt", dt.date(2026, 2, 4), shown, 17))
+        assert all(shown[f.start:f.end] == f.text for f in figures)
+        found[form] = [(unicodedata.normalize("NFC", f.text), f.value, f.unit, f.metric) for f in figures]
+    assert found["NFD"] == found["NFC"] == [("393,3 млрд рублей", 393.3, "RUB", "oil_gas_revenue")]
+
+
 def test_escape_sequences_reach_the_terminal_escaped_and_formulas_no_spreadsheet(tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_text(article("=HYPERLINK(\"http://x\") Urals rose to $72 a barrel.\n"
                                             "\x1b[2J\x1b]0;owned\x07Exports fell by 1,000 kbd in March."),

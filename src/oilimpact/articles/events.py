@@ -56,7 +56,7 @@ def extract_events(article: Article) -> list[Event]:
     """Every precisely dated event of the article (a day, or a month with its year), in text order;
     read without invisible characters, offsets and quotes from the file as it is."""
     seen = visible(article)
-    if seen.keep is None:
+    if seen.starts is None:
         return _events(article)
     found = []
     for event in _events(seen.article):

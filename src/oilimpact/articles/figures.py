@@ -249,7 +249,7 @@ def extract_figures(article: Article) -> list[Figure]:
     """Every economic figure of the article, in text order (an article with none gives []); read
     without its invisible characters (:func:`visible`), offsets into the file as it is."""
     seen = visible(article)
-    if seen.keep is None:
+    if seen.starts is None:
         return _extract(article)
     found = []
     for figure in _extract(seen.article):

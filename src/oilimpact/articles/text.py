@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,29 +128,49 @@ _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 
 @dataclass(frozen=True)
 class Visible:
-    """An article with its invisible characters taken out (``article.text`` is the clean text) and
-    the way back: :meth:`span` turns a span of the clean text into the span of the original file."""
+    """An article as the rules read it (``article.text`` is the clean text) and the way back:
+    :meth:`span` turns a span of the clean text into the span of the original file."""
 
     article: Article
-    keep: tuple[int, ...] | None  # original index of each clean character; None: nothing taken out
+    starts: tuple[int, ...] | None  # original span of each clean character; None: the text as it is
+    ends: tuple[int, ...] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        if self.keep is None:
+        if self.starts is None or self.ends is None:
             return start, end
-        return self.keep[start], self.keep[end - 1] + 1 if end > start else self.keep[start]
+        return self.starts[start], self.ends[end - 1] if end > start else self.starts[start]
 
 
 def visible(article: Article) -> Visible:
     """The article as the rules read it: without zero-width characters or soft hyphens, which a copy
-    from a web page leaves inside numbers ("$7\u200b2" is $72). Offsets the rules find in it are
-    mapped back with :meth:`Visible.span`, so ``read_text()[start:end]`` still holds on the file."""
+    from a web page leaves inside numbers ("$7\u200b2" is $72), and in Unicode NFC (a letter and its
+    combining accent as one character, "й" as one letter). Offsets the rules find in it are mapped back
+    with :meth:`Visible.span`, so ``read_text()[start:end]`` still holds on the file."""
     text = article.text
-    if not _INVISIBLE_RE.search(text):
+    compose = not unicodedata.is_normalized("NFC", text)
+    if not compose and not _INVISIBLE_RE.search(text):
         return Visible(article, None)
-    keep = tuple(i for i, char in enumerate(text) if char not in _INVISIBLE)
-    clean = "".join(text[i] for i in keep)
-    body = sum(1 for i in keep if i < article.body_start)
-    return Visible(dataclasses.replace(article, text=clean, body_start=body), keep)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(text):
+        if text[i] in _INVISIBLE:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1  # a base character and its combining marks: composed together
+        piece = unicodedata.normalize("NFC", text[i:j]) if compose else text[i:j]
+        same = len(piece) == j - i
+        for k, char in enumerate(piece):
+            chars.append(char)
+            starts.append(i + k if same else i)
+            ends.append(i + k + 1 if same else j)
+        i = j
+    body = sum(1 for start in starts if start < article.body_start)
+    clean = dataclasses.replace(article, text="".join(chars), body_start=body)
+    return Visible(clean, tuple(starts), tuple(ends))
 
 
 def article_date(path: str | Path) -> dt.date | None:
