@@ -49,6 +49,7 @@ lab: venv ## Open the notebooks in JupyterLab with the project's kernel
 
 bench: venv ## Print the benchmarks' figures (figures, model, backtest accuracy, render)
 	$(BIN)/python bench/figures_bench.py
+	$(BIN)/python bench/worst_case_bench.py
 	$(BIN)/python bench/metric_agreement.py ru
 	$(BIN)/python bench/model_bench.py
 	$(BIN)/python bench/backtest_bench.py

@@ -40,23 +40,26 @@ def test_sources_are_distinct_and_ordered():
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "line", "message"),
     [
-        (("value: 59", "value: abc"), "budget_law_urals_price: value: value: must be a number, got 'abc'"),
-        (("value: 59", "value: .nan"), "must be finite"),
-        (("confidence: V", "confidence: X"), "confidence"),
-        (('accessed: "2026-03"', "accessed: March"), "must be a date YYYY-MM or YYYY-MM-DD"),
-        (("  unit: USD/bbl\n", ""), "unit: Field required"),
-        (("confidence: V", "confidence: V\n  colour: red"), "colour: Extra inputs are not permitted"),
+        (("value: 59", "value: abc"), 3, "budget_law_urals_price: value: must be a number, got 'abc'"),
+        (("value: 59", "value: .nan"), 3, "must be finite"),
+        (("value: 59", "value: 0"), 3, "value: 0.0 is outside > 0 and <= 500 (USD/bbl)"),
+        (("value: 59", "value: {a: 1, b: 900}"), 3, "value.b: 900.0 is outside > 0 and <= 500"),
+        (("confidence: V", "confidence: X"), 7, "confidence"),
+        (('accessed: "2026-03"', "accessed: March"), 6, "must be a date YYYY-MM or YYYY-MM-DD"),
+        (("  unit: USD/bbl\n", ""), 2, "unit: Field required"),
+        (("confidence: V", "confidence: V\n  colour: red"), 8, "colour: Extra inputs are not permitted"),
     ],
 )
-def test_bad_entry_names_file_line_and_key(tmp_path, change, message):
+def test_bad_entry_names_file_line_and_key(tmp_path, change, line, message):
+    """The line is the nested value's own (the entry's when a field is missing)."""
     path = tmp_path / "assumptions.yaml"
     path.write_text("# header\n" + GOOD.replace(*change), encoding="utf-8")
     with pytest.raises(OilImpactError) as err:
         load_assumptions(path)
     text = str(err.value)
-    assert text.startswith(f"{path}:2: assumption budget_law_urals_price")
+    assert text.startswith(f"{path}:{line}: assumption budget_law_urals_price"), text
     assert message in text
     assert "\n" not in text
 

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,6 +26,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oilimpact.cli import main
 from oilimpact.model import budget, inputs
@@ -370,7 +373,143 @@ CASES = [
         ("figures", "seeds", "--write", "nowhere"),
         ("nowhere", "no such folder"),
     ),
+    # --- second pass: values nested inside the data files, checked by their schema ---
+    Case("scenario mean not a span", ("scenarios",),
+         (f"{SCEN}:17:", "values.urals_discount.mean", "[FROM, TO]", "got 5"),
+         edit(SCEN, '      at: "2026-02"', "      mean: 5", 1)),
+    Case("scenario minus under a text parameter", ("scenarios",),
+         (f"{SCEN}:18:", "values.path_shape", "minus", "'flat' is text"),
+         edit(SCEN, 'why: "the law assumes one price for the whole year"}',
+              "why: x, minus: {value: 3, why: y}}", 1)),
+    Case("scenario check that is a bare name", ("scenarios",),
+         (f"{SCEN}:20:", "checks.0", "{parameter: NAME, figure:", "'urals_price'"),
+         edit(SCEN, "    - {parameter: urals_price, figure: {metric: budget_oil_price_assumption}, "
+              "relation: equal}", "    - urals_price", 1)),
+    Case("scenario assumption given as a list", ("scenarios",),
+         (SCEN, "values.urals_price.assumption", "must be a name", "['a', 'b']"),
+         edit(SCEN, "{assumption: budget_law_urals_price}", "{assumption: [a, b]}", 1)),
+    Case("scenario value of two kinds", ("scenarios",),
+         (SCEN, "values.rub_usd", "exactly one of assumption, figure, value"),
+         edit(SCEN, "{assumption: budget_law_rub_usd}",
+              "{assumption: budget_law_rub_usd, value: 3, why: x}", 1)),
+    Case("scenario title not text", ("scenarios",), (f"{SCEN}:7:", "title", "must be text"),
+         edit(SCEN, "title: Budget law", "title: [Budget law]", 1)),
+    Case("scenario unknown key", ("scenarios",), (f"{SCEN}:7:", "titel", "not a known key"),
+         edit(SCEN, "title: Budget law", "titel: Budget law", 1)),
+    Case("scenario check relation unknown", ("scenarios",), (SCEN, "checks.0.relation", "'equal'"),
+         edit(SCEN, "relation: equal}", "relation: same}", 1)),
+    Case("assumption GDP of 0", ("model", "budget_law"),
+         (BAD_YAML, "budget_law_gdp", "outside > 0"), edit(BAD_YAML, "value: 235067", "value: 0", 1)),
+    Case("assumption tax price 1e300", ("model", "budget_law"),
+         (BAD_YAML, "urals_tax_price_2026", "2026-01", "<= 500"),
+         edit(BAD_YAML, '"2026-01": 40.95', '"2026-01": 1.0e+300', 1)),
+    Case("assumption negative tax price", ("model", "budget_law"),
+         (BAD_YAML, "urals_tax_price_2026", "-40.95"),
+         edit(BAD_YAML, '"2026-01": 40.95', '"2026-01": -40.95', 1)),
+    Case("assumption given as a list", ("model", "budget_law"),
+         (f"{BAD_YAML}:19:", "budget_law_urals_price", "must be a number", "[59]"),
+         edit(BAD_YAML, "value: 59", "value: [59]", 1)),
+    Case("history CBR rate of 0", ("backtest",), ("data/history.csv:", "rub_usd_avg", "outside > 0"),
+         lambda root: _set_history(root / "data/history.csv", "rub_usd_avg", "0")),
+    Case("history revenue month of 0", ("backtest",), ("data/history.csv:", "og_revenue", "outside > 0"),
+         lambda root: _set_history(root / "data/history.csv", "og_revenue", "0")),
+    Case("history tax price 1e300", ("nowcast", "2026-01"),
+         ("data/history.csv:", "urals_tax_price", "<= 500"),
+         lambda root: _set_history(root / "data/history.csv", "urals_tax_price", "1e300")),
+    Case("history negative tax price", ("model", "budget_law"),
+         ("data/history.csv:", "urals_tax_price", "-5.0 is outside"),
+         lambda root: _set_history(root / "data/history.csv", "urals_tax_price", "-5")),
+    # --- YAML aliases are refused, never expanded ---
+    Case("billion laughs in scenarios", ("scenarios",), (f"{SCEN}:2:", "alias *a is not allowed"),
+         lambda root: _prepend(root / SCEN, _LAUGHS)),
+    Case("recursive alias in assumptions", ("model", "budget_law"), (BAD_YAML, "alias *loop is not allowed"),
+         lambda root: _prepend(root / BAD_YAML, "loop: &loop [*loop]\n")),
+    Case("merge key in scenarios", ("render", "--no-pdf", "-n", "02"), (SCEN, "alias *base is not allowed"),
+         lambda root: _prepend(root / SCEN, "base: &base {title: x}\nother:\n  <<: *base\n")),
+    # --- work without a limit ---
+    Case("article of 15 kB of '$1 '", ("figures", "a.txt"),
+         ("a.txt", "5,000 numbers", "over the 2,000 limit"),
+         write("a.txt", article("$1 " * 5000))),
+    # --- text that is not what it looks like ---
+    Case("article dated 9999-12-31", ("figures", "a.txt"),
+         ("a.txt:1", "bad date '9999-12-31'", "to 2100-12-31"),
+         write("a.txt", " date 9999-12-31 Urals rose to $72 next year.")),
+    # --- a bad notebook parameter is refused before a kernel starts ---
+    Case("render seeds_dir that is not there", ("render", "-n", "01", "-s", "budget_law", "-p",
+                                                "seeds_dir=/no/such"),
+         ("parameter seeds_dir", "'/no/such' is not a folder", "folder of article files")),
+    Case("render seeds_dir without articles", ("render", "-n", "01", "-s", "budget_law", "-p",
+                                               "seeds_dir=data"),
+         ("parameter seeds_dir", "no *.txt articles")),
+    Case("render article that matches none", ("render", "-n", "01", "-s", "budget_law", "-p", "article=999"),
+         ("parameter article", "no article matches '999'", "003_db86b3df408a027f.txt")),
+    Case("render compare_to unknown", ("render", "-n", "06", "-s", "budget_law", "-p", "compare_to=nope"),
+         ("parameter compare_to", "'nope' is not a scenario", "budget_law")),
+    # --- paths: outputs stay in the reports folder, inputs are regular files ---
+    Case("output into data/", (*R, "--output", "data"), ("data", "inside the project's data/", "an input")),
+    Case("output into seeds/", (*R, "--output", "seeds/sub"), ("seeds/sub", "inside the project's seeds/")),
+    Case("output into notebooks/", (*R, "--output", "notebooks"), ("inside the project's notebooks/",)),
+    Case("output is the project", (*R, "--output", "."), ("holds the project itself",)),
+    Case("output a folder of other files", (*R, "--output", "stuff"), ("stuff", "not a reports folder"),
+         write("stuff/notes.md", "mine")),
+    Case("a scenario folder linked outside", R,
+         ("reports/budget_law", "is a symbolic link", "remove the link"),
+         lambda root: _link_outside(root, "reports/budget_law", folder=True)),
+    Case("the lock linked outside", R, ("reports/.render.lock", "is a symbolic link"),
+         lambda root: _link_outside(root, "reports/.render.lock", folder=False)),
+    Case("scenarios file is a FIFO", ("scenarios",), (SCEN, "not a regular file"),
+         lambda root: _fifo(root / SCEN)),
+    Case("history file is /dev/zero", ("backtest",), ("data/history.csv", "not a regular file"),
+         lambda root: _replace_with_link(root / "data/history.csv", Path("/dev/zero"))),
+    Case("assumptions a dangling link", ("model", "budget_law"), (BAD_YAML, "a symbolic link to nothing"),
+         lambda root: _replace_with_link(root / BAD_YAML, root / "nowhere.yaml")),
+    Case("figures.csv a folder", ("scenarios",), ("data/figures.csv", "is a folder"),
+         lambda root: _replace_with_folder(root / "data/figures.csv")),
 ]
+
+OUTSIDE_TEXT = "outside the project, must stay as it is\n"
+
+
+def _link_outside(root: Path, relative: str, folder: bool) -> None:
+    outside = root.parent / ("outside_dir" if folder else "outside.txt")
+    if folder:
+        outside.mkdir(exist_ok=True)
+    else:
+        outside.write_text(OUTSIDE_TEXT)
+    (root / relative).symlink_to(outside)
+
+
+def _fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    path.unlink()
+    path.symlink_to(target)
+
+
+def _replace_with_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+)
+
+
+def _set_history(path: Path, series: str, value: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"{series},"))
+    cells = lines[index].split(",")
+    cells[2] = value
+    lines[index] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _prepend(path: Path, text: str) -> None:
+    path.write_text(text + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def _duplicate_history_row(path: Path) -> None:
@@ -418,6 +557,165 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(project, case, monkeypa
     for piece in case.says:
         assert piece in message, f"{piece!r} not in {message!r}"
     assert snapshot(project) == before
+    outside = project.parent / "outside.txt"
+    assert not outside.exists() or outside.read_text() == OUTSIDE_TEXT
+    outside_dir = project.parent / "outside_dir"
+    assert not outside_dir.exists() or not any(outside_dir.iterdir())
+
+
+def _hostile_seeds(seeds: Path) -> None:
+    """A folder, a dangling link, a FIFO and /dev/zero, each named like an article."""
+    (seeds / "900_folder.txt").mkdir()
+    (seeds / "901_dangling.txt").symlink_to(seeds / "no-such-file")
+    os.mkfifo(seeds / "902_fifo.txt")
+    (seeds / "903_zero.txt").symlink_to("/dev/zero")
+
+
+def test_seeds_that_are_not_files_are_warnings_in_figures_and_skipped_by_render(project, monkeypatch):
+    from oilimpact.report.batch import data_date
+
+    _hostile_seeds(project / "seeds")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["figures", "seeds", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert "Traceback" not in result.output
+    for name, says in (("900_folder", "is a folder"), ("901_dangling", "no such article file"),
+                       ("902_fifo", "not a regular file"), ("903_zero", "not a regular file")):
+        assert any(name in w and says in w for w in warnings), (name, warnings)
+    assert data_date() == "2026-03-08"  # the three real seeds' latest date; the others are no article
+
+
+def test_a_run_on_sentence_is_cut_and_its_figures_keep_their_offsets():
+    import datetime as dt
+
+    from oilimpact.articles.figures import extract_figures
+    from oilimpact.articles.text import MAX_NUMBERS, MAX_SENTENCE_CHARS, Article, sentences
+
+    text = article("$1 " * (MAX_NUMBERS - 10))
+    spans = sentences(text, 17)
+    assert max(s.end - s.start for s in spans) <= MAX_SENTENCE_CHARS
+    found = extract_figures(Article(Path("a.txt"), "a.txt", dt.date(2026, 3, 9), text, 17))
+    assert len(found) == MAX_NUMBERS - 10
+    assert all(text[f.start:f.end] == f.text for f in found)
+
+
+ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad"]
+GROUP_SPACES = ["\u00a0", "\u2009", "\u202f", "\u2007"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(where=st.lists(st.integers(0, 3), max_size=3), invisible=st.sampled_from(ZERO_WIDTH),
+       space=st.sampled_from(GROUP_SPACES), crlf=st.booleans())
+def test_invisible_characters_group_spaces_and_crlf_keep_values_and_offsets(
+        tmp_path_factory, where, invisible, space, crlf):
+    from oilimpact.articles import read_corpus
+
+    price = "$72"
+    for index in sorted(set(where), reverse=True):
+        price = price[:index] + invisible + price[index:]
+    body = (f"Urals crude rose to {price} a barrel this week.\nExports fell by 1{space}000 kbd in March, "
+            "and by 1 000 kbd in April.\n")
+    path = tmp_path_factory.mktemp("a") / "a.txt"
+    path.write_bytes(article(body.replace("\n", "\r\n") if crlf else body).encode("utf-8"))
+    figures = read_corpus([path]).figures
+    as_read = path.read_text(encoding="utf-8")  # the README's offset rule
+    assert all(as_read[f.start:f.end] == f.text for f in figures)
+    assert [abs(f.value) for f in figures] == [72, 1000, 1000], [(f.text, f.value) for f in figures]
+
+
+def test_a_decomposed_article_reads_as_its_nfc_form_with_offsets_into_the_file():
+    import datetime as dt
+    import unicodedata
+
+    from oilimpact.articles.figures import extract_figures
+    from oilimpact.articles.text import Article
+
+    text = (" date 2026-02-04 Нефтегазовые доходы бюджета в январе составили 393,3 млрд рублей, "
+            "сообщил Минфин.")
+    found = {}
+    for form in ("NFC", "NFD"):
+        shown = unicodedata.normalize(form, text)
+        figures = extract_figures(Article(Path("a.txt"), "a.txt", dt.date(2026, 2, 4), shown, 17))
+        assert all(shown[f.start:f.end] == f.text for f in figures)
+        found[form] = [(unicodedata.normalize("NFC", f.text), f.value, f.unit, f.metric) for f in figures]
+    assert found["NFD"] == found["NFC"] == [("393,3 млрд рублей", 393.3, "RUB", "oil_gas_revenue")]
+
+
+def test_escape_sequences_reach_the_terminal_escaped_and_formulas_no_spreadsheet(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(article("=HYPERLINK(\"http://x\") Urals rose to $72 a barrel.\n"
+                                            "\x1b[2J\x1b]0;owned\x07Exports fell by 1,000 kbd in March."),
+                                    encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["figures", "a.txt", "--write", "out"])
+    assert result.exit_code == 0, result.output
+    shown = CliRunner().invoke(main, ["figures", "a.txt", "--format", "csv"]).stdout
+    assert "\x1b" not in result.output + shown and "\\x1b[2J" in shown
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "out/figures.csv").open(encoding="utf-8")))
+    assert rows and not any(row["sentence"].startswith(("=", "+", "-", "@")) for row in rows)
+
+
+@settings(max_examples=40, deadline=None)
+@given(tree=st.lists(st.tuples(st.sampled_from(["budget_law", "war_premium", "grids", "x.y"]),
+                               st.sampled_from(["02.html", "02.ipynb", "index.html", "sub"]),
+                               st.sampled_from(["file", "dir", "link-out", "link-in", "dangling"])),
+                     max_size=6))
+def test_a_symbolic_link_anywhere_in_the_reports_folder_is_refused(tmp_path_factory, tree):
+    from oilimpact.errors import OilImpactError
+    from oilimpact.report.lock import check_reports_folder
+
+    base = tmp_path_factory.mktemp("r")
+    reports, outside = base / "reports", base / "outside"
+    outside.mkdir()
+    (reports).mkdir()
+    (reports / "manifest.json").write_text("{}")
+    links = False
+    for folder, name, kind in tree:
+        path = reports / folder / name
+        if path.exists() or path.is_symlink() or (reports / folder).is_symlink():
+            continue
+        (reports / folder).mkdir(exist_ok=True)
+        if kind == "file":
+            path.write_text("x")
+        elif kind == "dir":
+            path.mkdir()
+        else:
+            targets = {"link-out": outside, "link-in": reports / "manifest.json", "dangling": base / "no"}
+            target = targets[kind]
+            path.symlink_to(target)
+            links = True
+    if links:
+        with pytest.raises(OilImpactError, match="is a symbolic link"):
+            check_reports_folder(reports)
+    else:
+        check_reports_folder(reports)
+    assert list(outside.iterdir()) == []
+
+
+GATHERED = ROOT.parent / "shared" / "history"
+
+
+@pytest.mark.skipif(not (GATHERED / "og_history_2023_2025.csv").is_file(), reason="needs ../shared/history")
+@pytest.mark.parametrize(("value", "says"), [("lots", "is not a number"), ("0", "outside > 0"),
+                                             ("1e300", "<= 500")])
+def test_the_gathered_history_is_checked_row_by_row(project, monkeypatch, value, says):
+    gathered = project / "gathered"
+    shutil.copytree(GATHERED, gathered)
+    path = gathered / "og_history_2023_2025.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    index = next(i for i, line in enumerate(lines) if re.match(r"urals_tax_price,\d{4}-\d{2},", line))
+    cells = lines[index].split(",")
+    cells[header.index("value")] = value
+    lines[index] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["history", "--from", "gathered"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+    assert f"og_history_2023_2025.csv:{index + 1}: urals_tax_price" in result.stderr and says in result.stderr
 
 
 def test_the_catalogue_has_fifty_cases_and_more():
@@ -530,6 +828,52 @@ def test_a_notebook_without_a_parameters_cell_takes_no_parameters(tmp_path):
     )
     assert result.exit_code == 2
     assert "-p x: no selected notebook has this parameter (have: none)" in result.stderr
+
+
+def test_a_failed_rerender_keeps_the_last_good_report(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "01_may_fail.ipynb").write_text(_notebook([
+        _code("fail: int = 0  # 1 makes the report fail", tags=("parameters",)),
+        _code("assert fail == 0, 'asked to fail'\nprint('fine')"),
+    ]))
+    out = tmp_path / "reports"
+    args = ["--notebooks-dir", str(notebooks), "--output", str(out)]
+    first = _render(args, tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    good = {p.name: p.read_bytes() for p in (out / "default").iterdir()}
+    assert set(good) == {"01_may_fail.ipynb", "01_may_fail.html", "01_may_fail.pdf"}
+    failed = _render([*args, "-p", "fail=1"], tmp_path)
+    assert failed.returncode == 1 and "asked to fail" in failed.stdout, failed.stdout + failed.stderr
+    for name, data in good.items():
+        assert (out / "default" / name).read_bytes() == data, name
+    assert "asked to fail" in (out / "default/01_may_fail.failed.html").read_text()
+    again = _render([*args, "-p", "fail=0"], tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert sorted(p.name for p in (out / "default").iterdir()) == sorted(good)
+
+
+@pytestmark_render
+@pytest.mark.slow
+def test_a_huge_output_is_clipped_and_a_slow_cell_times_out(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "01_loud.ipynb").write_text(_notebook([_code("print('x' * 5_000_000)")]))
+    (notebooks / "02_slow.ipynb").write_text(_notebook([_code("import time\ntime.sleep(120)")]))
+    out = tmp_path / "reports"
+    started = time.monotonic()
+    done = _render(["--notebooks-dir", str(notebooks), "--output", str(out), "--cell-timeout", "3",
+                    "--jobs", "2"], tmp_path, timeout=150)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert time.monotonic() - started < 100
+    html = (out / "default/01_loud.html").read_text(encoding="utf-8")
+    assert "output clipped: 5,000,001 characters, 200,000 shown" in html and len(html) < 1_000_000
+    assert (out / "default/01_loud.pdf").stat().st_size < 5_000_000
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]
+    assert manifest["default/01_loud"]["status"] == "ok"
+    assert manifest["default/02_slow"]["status"] == "failed"
+    assert "timed out" in manifest["default/02_slow"]["message"].lower() or "timeout" in \
+        manifest["default/02_slow"]["message"].lower(), manifest["default/02_slow"]["message"]
 
 
 # --- hostile article text --------------------------------------------------------------------------
@@ -665,6 +1009,50 @@ def test_two_renders_at_once_the_second_refuses_and_the_first_finishes(tmp_path)
         "default/02_plain": "ok",
         "default/04_slow": "ok",
     }
+
+
+@pytestmark_render
+@pytest.mark.slow
+def test_reports_deleted_mid_render_stops_the_first_render(tmp_path):
+    notebooks, out = _slow_project(tmp_path)
+    first = _start(notebooks, out)
+    try:
+        _wait(lambda: (notebooks / "04_slow.running").exists(), first)
+        shutil.rmtree(out)
+        stdout, stderr = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    assert first.returncode == 2, stdout + stderr
+    assert stderr.count("\n") == 1 and "removed or replaced during the render" in stderr, stderr
+    again = _render(["--notebooks-dir", str(notebooks), "--output", str(out), "--jobs", "1", "--no-pdf"],
+                    tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+@pytestmark_render
+def test_a_killed_kernel_leaves_no_connection_file():
+    from oilimpact.report.kernel import WarmKernel
+
+    kernel = WarmKernel("python3", ROOT / "notebooks", [])
+    connection = Path(kernel.km.connection_file)
+    assert connection.exists()
+    os.kill(kernel.pid, signal.SIGKILL)
+    kernel.shutdown()
+    assert not connection.exists() and not connection.parent.exists()
+
+
+def test_a_failing_cleanup_does_not_hide_the_write_error(tmp_path, monkeypatch):
+    from oilimpact import project
+    from oilimpact.errors import OilImpactError
+
+    def refuse(*_args, **_kwargs):
+        raise PermissionError(30, "Read-only file system")
+
+    monkeypatch.setattr(project.os, "replace", refuse)
+    monkeypatch.setattr(Path, "unlink", refuse)
+    with pytest.raises(OilImpactError, match="cannot write: Read-only file system; the previous file"):
+        project.atomic_write(tmp_path / "figures.csv", "x")
 
 
 @contextlib.contextmanager

@@ -15,10 +15,17 @@ import click
 
 from oilimpact import __version__
 from oilimpact.errors import OilImpactError
-from oilimpact.fmt import fixed_width
+from oilimpact.fmt import fixed_width, terminal_safe
 from oilimpact.params import is_month, parse_overrides
 from oilimpact.project import reports_dir as default_reports_dir
 from oilimpact.provenance import caption
+
+
+def echo(message: object = "", **options: object) -> None:
+    """``click.echo`` with control characters escaped: text read off an article (an escape sequence,
+    a carriage return) is printed, never obeyed by the terminal."""
+    click.echo(terminal_safe(str(message)), **options)  # type: ignore[arg-type]
+
 
 MAX_JOBS = 64  # each job is a Jupyter kernel (~150 MB); more is a typo, not a machine
 
@@ -30,13 +37,13 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except OilImpactError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(2)
         except click.UsageError as exc:  # a bad option or value: one line too, not click's usage block
             sub = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
             where = " ".join(["oilimpact", *sub])
             message = " ".join(exc.format_message().split())
-            click.echo(f"error: {message} (see {where} --help)", err=True)
+            echo(f"error: {message} (see {where} --help)", err=True)
             sys.exit(2)
 
 
@@ -62,20 +69,20 @@ def figures_command(paths: tuple[Path, ...], fmt: str, show_events: bool, write_
 
     corpus = figures.read_corpus(list(paths) or None)
     for warning in corpus.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     if write_dir is not None:
         for written in figures.write_data(corpus, write_dir):
-            click.echo(f"wrote {written}", err=True)
+            echo(f"wrote {written}", err=True)
     frame = figures.events_frame(corpus.events) if show_events else figures.figures_frame(corpus.figures)
     if fmt == "csv":
-        click.echo(figures.frame_csv(frame), nl=False)
+        echo(figures.frame_csv(frame), nl=False)
     elif fmt == "json":
-        click.echo(json.dumps(figures.records(frame), ensure_ascii=False, indent=1))
+        echo(json.dumps(figures.records(frame), ensure_ascii=False, indent=1))
     else:
-        click.echo(figures.text_table(frame, events=show_events))
+        echo(figures.text_table(frame, events=show_events))
         checks = "" if show_events else figures.cross_checks_text(corpus.cross_checks)
         if checks:
-            click.echo(f"\nCross-checks\n{checks}")
+            echo(f"\nCross-checks\n{checks}")
 
 
 # --- scenarios and model (src/oilimpact/model/) -----------------------------------------------
@@ -87,12 +94,12 @@ def scenarios_command() -> None:
     from oilimpact.model import load_scenarios  # lazily: start-up speed
 
     for name, preset in load_scenarios().items():
-        click.echo(f"{name}: {preset.title}")
-        click.echo(f"  {preset.description}")
+        echo(f"{name}: {preset.title}")
+        echo(f"  {preset.description}")
         for param, value in preset.values.items():
             cites = "; ".join(source.cite() for source in preset.traces[param])
-            click.echo(f"  {param} = {value}  [{cites}]")
-        click.echo("")
+            echo(f"  {param} = {value}  [{cites}]")
+        echo("")
 
 
 _MONTHLY_COLUMNS = {
@@ -128,13 +135,13 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
             "calibration_check": check,
             "sources": [source.cite() for source in result.sources],
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     table = result.monthly[list(_MONTHLY_COLUMNS)].rename(columns=_MONTHLY_COLUMNS)
-    click.echo(f"Scenario {scenario}: monthly (receipt month; prices are the month before)")
-    click.echo(table.to_string(float_format=lambda x: f"{x:,.1f}"))
+    echo(f"Scenario {scenario}: monthly (receipt month; prices are the month before)")
+    echo(table.to_string(float_format=lambda x: f"{x:,.1f}"))
     annual = result.annual
-    click.echo(f"\nAnnual {annual['year']}")
+    echo(f"\nAnnual {annual['year']}")
     lines = [
         ("O&G revenue", f"{annual['og_revenue_bn_rub']:,.0f} bn RUB = " + " + ".join(
             f"{kind} {annual[f'og_revenue_{kind}_bn_rub']:,.0f} ({annual[f'og_months_{kind}']} "
@@ -174,8 +181,8 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
                   f"{check['level_term_bn_rub_month']:+.1f} bn/month carried from 2026"))
     width = max(len(name) for name, _ in lines)
     for name, value in lines:
-        click.echo(f"  {name:<{width}}  {value}")
-    click.echo("\n" + caption(result.sources))
+        echo(f"  {name:<{width}}  {value}")
+    echo("\n" + caption(result.sources))
 
 
 # --- history, backtest, nowcast (src/oilimpact/model/history.py, structural.py) --------------------
@@ -192,10 +199,10 @@ def history_command(source: Path, write_dir: Path | None) -> None:
 
     rows = history.import_gathered(source)
     if write_dir is None:
-        click.echo(history.history_csv(rows), nl=False)
+        echo(history.history_csv(rows), nl=False)
         return
     rows, kept = history.keep_ingested(rows, Path(write_dir) / "history.csv")
-    click.echo(f"wrote {history.write_history(rows, write_dir)} ({len(rows)} rows, of which {len(kept)} "
+    echo(f"wrote {history.write_history(rows, write_dir)} ({len(rows)} rows, of which {len(kept)} "
                "added by oilimpact ingest and kept)", err=True)
 
 
@@ -212,24 +219,24 @@ def ingest_command(paths: tuple[Path, ...], write: bool, fmt: str) -> None:
 
     result = ingest.propose(paths)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     written = ingest.write_proposals(result) if write else []
     if fmt == "json":
-        click.echo(json.dumps([p.as_dict() for p in result.proposals], indent=1, ensure_ascii=False))
+        echo(json.dumps([p.as_dict() for p in result.proposals], indent=1, ensure_ascii=False))
     else:
         header = ("status", "series", "period", "value", "article:chars", "quote", "rule or reason")
-        click.echo("\n".join(fixed_width(header, ingest.proposals_table(result.proposals))))
+        echo("\n".join(fixed_width(header, ingest.proposals_table(result.proposals))))
     counts = {s: sum(p.status == s for p in result.proposals) for s in ingest.STATUSES}
-    click.echo(", ".join(f"{n} {s}" for s, n in counts.items()), err=True)
+    echo(", ".join(f"{n} {s}" for s, n in counts.items()), err=True)
     for conflict in result.blocking:
         where = f"{conflict.article}:{conflict.start}–{conflict.end}"
-        click.echo(f"conflict: {conflict.series} {conflict.period}: the article's {conflict.value:g} "
+        echo(f"conflict: {conflict.series} {conflict.period}: the article's {conflict.value:g} "
                    f"({where}) against {conflict.reason}", err=True)
     if write:
         if result.blocking:
-            click.echo("nothing written: settle the conflicts above first", err=True)
+            echo("nothing written: settle the conflicts above first", err=True)
             sys.exit(1)
-        click.echo(f"wrote {len(written)} new row{'s' if len(written) != 1 else ''} to data/history.csv"
+        echo(f"wrote {len(written)} new row{'s' if len(written) != 1 else ''} to data/history.csv"
                    if written else "nothing new to write", err=True)
 
 
@@ -264,7 +271,7 @@ def backtest_command(start: str, end: str | None, fmt: str) -> None:
     components = realtime.components_table(data, frame.index.max(), protocol)
     terms = realtime.terms_summary(components)
     if fmt == "json":
-        click.echo(json.dumps(realtime.backtest_json(frame, summary, rule_gaps, terms, components), indent=1,
+        echo(json.dumps(realtime.backtest_json(frame, summary, rule_gaps, terms, components), indent=1,
                               ensure_ascii=False))
         return
     rows = []
@@ -276,10 +283,10 @@ def backtest_command(start: str, end: str | None, fmt: str) -> None:
                      r["choice"], r["note"]))
     header = ("month", "actual bn", "model bn", "error %", "naive %", "fit on", "choice at the origin",
               "note")
-    click.echo("\n".join(fixed_width(header, rows)))
-    click.echo("")
+    echo("\n".join(fixed_width(header, rows)))
+    echo("")
     for line in realtime.summary_lines(summary, rule_gaps, terms):
-        click.echo(line)
+        echo(line)
 
 
 @main.command("nowcast")
@@ -294,24 +301,24 @@ def nowcast_command(month: str, fmt: str) -> None:
     result = realtime.nowcast(month)
     x = result.inputs
     if fmt == "json":
-        click.echo(json.dumps(realtime.nowcast_json(result), indent=1, ensure_ascii=False))
+        echo(json.dumps(realtime.nowcast_json(result), indent=1, ensure_ascii=False))
         return
-    click.echo(f"{month}: expected O&G revenue {result.expected_bn_rub:,.0f} bn RUB "
+    echo(f"{month}: expected O&G revenue {result.expected_bn_rub:,.0f} bn RUB "
                f"(80 % range {result.low_bn_rub:,.0f}–{result.high_bn_rub:,.0f}, from the backtest's errors)")
-    click.echo(f"  from Urals tax price {x.price:g} USD/bbl and CBR average {x.rate:g} RUB/USD of the month "
+    echo(f"  from Urals tax price {x.price:g} USD/bbl and CBR average {x.rate:g} RUB/USD of the month "
                f"before (Kc {float(kc(x.price, x.rate)):.4f}); fitted on {result.fitted_on} months; "
                f"choice: {result.choice}")
     for name, value in result.terms.items():
         paid = " (paid out: subtracted)" if name == "damper_paid" else ""
-        click.echo(f"  {name.replace('_', ' ')}: {value:,.1f} bn RUB{paid}")
+        echo(f"  {name.replace('_', ' ')}: {value:,.1f} bn RUB{paid}")
     if result.actual_bn_rub is not None:
         error = 100 * (result.expected_bn_rub - result.actual_bn_rub) / result.actual_bn_rub
-        click.echo(f"  published: {result.actual_bn_rub:,.1f} bn RUB (nowcast {error:+.1f} %)")
+        echo(f"  published: {result.actual_bn_rub:,.1f} bn RUB (nowcast {error:+.1f} %)")
     if result.operations is not None:
         for line in result.operations.lines(result.published_operations):
-            click.echo(f"  {line}")
+            echo(f"  {line}")
     for source in result.sources:
-        click.echo(f"  source: {source}")
+        echo(f"  source: {source}")
 
 # --- render (src/oilimpact/report/) ------------------------------------------------------------
 
@@ -339,13 +346,21 @@ def nowcast_command(month: str, fmt: str) -> None:
               help="Refuse a grid of more points than this [default: 500].")
 @click.option("--compare", nargs=2, metavar="A B", default=None,
               help="Render the comparison of scenario A with scenario B (notebook 06).")
+@click.option("--cell-timeout", type=click.FloatRange(min=1, max=86_400), default=600, show_default=True,
+              metavar="SECONDS", help="Stop a notebook cell (and fail its report) after this long.")
+@click.option("--export-timeout", type=click.FloatRange(min=1, max=3_600), default=120, show_default=True,
+              metavar="SECONDS", help="Stop a report's PDF conversion (pandoc) after this long.")
+@click.option("--max-output", type=click.IntRange(min=1_000, max=10_000_000), default=200_000,
+              show_default=True, metavar="CHARS",
+              help="Clip each cell output to this many characters in the HTML and the PDF.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run the reports on Dask: tcp://HOST:8786 (a running scheduler) or local:N "
                    "(N worker processes here); --jobs does not apply.")
 def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs: tuple[str, ...],
                    jobs: int | None, force: bool, output: Path | None, notebooks_dir: Path | None,
                    no_pdf: bool, grid_specs: tuple[str, ...], max_points: int | None,
-                   compare: tuple[str, str] | None, scheduler: str | None) -> None:
+                   compare: tuple[str, str] | None, cell_timeout: float, export_timeout: float,
+                   max_output: int, scheduler: str | None) -> None:
     """Render notebooks x scenarios to reports/<scenario>/<notebook>.{ipynb,html,pdf} and index.html.
 
     Unchanged reports (same notebook, parameters, data/, seeds/, package) are skipped. Notebooks
@@ -355,6 +370,7 @@ def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs
     written), 130 Ctrl-C.
     """
     from oilimpact.report import batch, outcome, plan  # lazily: start-up speed
+    from oilimpact.report.pool import Limits  # lazily: start-up speed
 
     known = plan.preset_names()
     executor = None
@@ -369,7 +385,7 @@ def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs
     elif grid_specs:
         reports = plan.plan_grids(_grids(grid_specs, scenarios, known, max_points), notebooks_dir,
                                   notebooks=notebooks, overrides=pairs, presets=known)
-        click.echo(f"grid: {len({r.point for r in reports})} points x "
+        echo(f"grid: {len({r.point for r in reports})} points x "
                    f"{len({r.notebook.name for r in reports})} notebooks = {len(reports)} reports", err=True)
     else:
         reports = plan.plan(notebooks_dir, notebooks=notebooks, scenarios=scenarios, overrides=pairs,
@@ -377,11 +393,12 @@ def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs
     reports_dir = (output or default_reports_dir()).resolve()
     try:
         summary = batch.render(reports, reports_dir, jobs=jobs, force=force, pdf=not no_pdf,
-                               progress=sys.stderr.isatty(), presets=known, executor=executor)
+                               progress=sys.stderr.isatty(), presets=known, executor=executor,
+                               limits=Limits(cell_timeout, export_timeout, max_output))
     except KeyboardInterrupt:  # Ctrl-C outside the batch loop (which handles its own)
-        click.echo("interrupted: run the same command again to resume", err=True)
+        echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)
-    click.echo(outcome.summary_table(summary, reports_dir))
+    echo(outcome.summary_table(summary, reports_dir))
     sys.exit(summary.exit_code)
 
 

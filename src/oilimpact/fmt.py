@@ -62,6 +62,22 @@ def above_below(difference: float) -> str:
     return "above" if difference > 0 else ("below" if difference < 0 else "at")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_FORMULA_START = tuple("=+-@\t\r")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (an escape sequence, a carriage return, a bidi override from
+    an article) shown as ``\\x1b``-style escapes, so the terminal prints them instead of obeying them."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def csv_cell(text: str) -> str:
+    """A free-text CSV cell a spreadsheet will not run: one starting like a formula (``=``, ``+``,
+    ``-``, ``@``) gets a leading apostrophe, as OWASP recommends."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 def clip(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters, the last one an ellipsis when it was longer."""
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from oilimpact.errors import OilImpactError
-from oilimpact.project import data_dir, relative_to_root
+from oilimpact.project import data_dir, read_text, relative_to_root
 from oilimpact.yamlfile import read_yaml_mapping
 
 GRIDS_KEY = "grids"
@@ -27,12 +27,7 @@ def read_presets(path: str | Path | None = None) -> tuple[dict, dict[str, int], 
     in errors; raises :class:`OilImpactError` naming the file (and line) when it is unreadable."""
     file = Path(path) if path is not None else presets_path()
     shown = relative_to_root(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OilImpactError(f"cannot read scenarios: {exc.strerror}", where=shown) from None
-    except UnicodeDecodeError:
-        raise OilImpactError("not UTF-8 text; save the scenarios file as UTF-8", where=shown) from None
+    text = read_text(file, what="scenarios file")
     raw, lines = read_yaml_mapping(text, shown, "scenario names to presets")
     raw.pop(GRIDS_KEY, None)
     lines.pop(GRIDS_KEY, None)
@@ -46,7 +41,8 @@ def read_grids(path: str | Path | None = None) -> dict:
     if not file.is_file():
         return {}
     shown = relative_to_root(file)
-    raw, _lines = read_yaml_mapping(file.read_text(encoding="utf-8"), shown, "scenario names to presets")
+    text = read_text(file, what="scenarios file")
+    raw, _lines = read_yaml_mapping(text, shown, "scenario names to presets")
     grids = raw.get(GRIDS_KEY) or {}
     if not isinstance(grids, dict):
         raise OilImpactError(f"{GRIDS_KEY}: must be a mapping of grid names to {{preset, axes}}", where=shown)

@@ -9,6 +9,7 @@ for pandas.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import re
 from collections.abc import Iterable
@@ -21,8 +22,8 @@ from oilimpact.articles.events import TOPICS, Event, extract_events
 from oilimpact.articles.figures import Figure, extract_figures
 from oilimpact.articles.text import ISO_DATE, Article, read_article
 from oilimpact.errors import OilImpactError
-from oilimpact.fmt import clip, fixed_width
-from oilimpact.project import atomic_write, data_dir, seeds_dir
+from oilimpact.fmt import clip, csv_cell, fixed_width
+from oilimpact.project import atomic_write, data_dir, read_text, seeds_dir
 
 if TYPE_CHECKING:
     import pandas as pd  # here, not at the top: start-up speed (module docstring)
@@ -102,9 +103,19 @@ def events_frame(events: Iterable[Event]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
+FREE_TEXT_COLUMNS = ("sentence", "label")
+"""The CSV columns of words read off an article but not bound to its offsets: escaped with
+:func:`oilimpact.fmt.csv_cell` so a spreadsheet does not run them (``text`` and ``quote`` are
+``read_text()[start:end]`` exactly, and a sentence never starts with ``=`` or ``@``)."""
+
+
 def frame_csv(frame: pd.DataFrame) -> str:
     """The CSV text written to data/ (dates ISO, missing values empty, LF line ends)."""
-    return frame.to_csv(index=False, lineterminator="\n")
+    escaped = frame.copy()
+    for column in FREE_TEXT_COLUMNS:
+        if column in escaped.columns:
+            escaped[column] = escaped[column].map(lambda v: csv_cell(v) if isinstance(v, str) else v)
+    return escaped.to_csv(index=False, lineterminator="\n")
 
 
 def load_figures(path: str | Path | None = None) -> pd.DataFrame:
@@ -135,12 +146,13 @@ def _load(path: str | Path | None, name: str, columns: tuple[str, ...], date_col
 
 
     path = Path(path) if path is not None else data_dir() / name
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise OilImpactError(
             f"missing; run 'make figures' (oilimpact figures seeds --write data) to create {name}", where=path
         )
+    text = read_text(path, what=f"{name} file")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (ValueError, pd.errors.ParserError) as exc:
         raise OilImpactError(f"not a readable CSV ({str(exc).splitlines()[0]})", where=path) from None
     missing = [c for c in columns if c not in frame.columns]

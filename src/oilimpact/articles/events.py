@@ -6,12 +6,13 @@ day, or a month with its year), labels each from its sentence and gives it a top
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
 
 from oilimpact.articles.dates import find_whens
-from oilimpact.articles.text import Article, sentences
+from oilimpact.articles.text import Article, sentences, visible
 from oilimpact.provenance import Source
 
 # --- events ---------------------------------------------------------------------------------
@@ -52,7 +53,19 @@ class Event:
 
 
 def extract_events(article: Article) -> list[Event]:
-    """Every precisely dated event of the article (a day, or a month with its year), in text order."""
+    """Every precisely dated event of the article (a day, or a month with its year), in text order;
+    read without invisible characters, offsets and quotes from the file as it is."""
+    seen = visible(article)
+    if seen.starts is None:
+        return _events(article)
+    found = []
+    for event in _events(seen.article):
+        start, end = seen.span(event.start, event.end)
+        found.append(dataclasses.replace(event, start=start, end=end, quote=article.text[start:end]))
+    return found
+
+
+def _events(article: Article) -> list[Event]:
     text = article.text
     body = text[article.body_start:]
     found: list[Event] = []

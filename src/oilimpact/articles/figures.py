@@ -42,6 +42,7 @@ months", and the "1" that defines a rate ("$1 = 78.85 roubles", "1 US dollar", "
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from bisect import bisect_right
@@ -51,11 +52,11 @@ from typing import Any
 from oilimpact.articles import ru_figures, ru_periods
 from oilimpact.articles.lang import language_of, quoted_sentences
 from oilimpact.articles.metrics import METRIC_RULES as METRIC_RULES
-from oilimpact.articles.metrics import metric_of
+from oilimpact.articles.metrics import by_sentence, metric_of
 from oilimpact.articles.periods import assign_periods, find_phrases
 from oilimpact.articles.raw import RawFigure as _Raw
 from oilimpact.articles.ru_metrics import RU_METRIC_RULES, fill_in
-from oilimpact.articles.text import Article, Sentence, passage, sentences
+from oilimpact.articles.text import Article, Sentence, passage, sentences, visible
 from oilimpact.articles.units import (
     CURRENCIES,
     CURRENCY_SIGNS,
@@ -245,7 +246,19 @@ COMPARISON_BEFORE = re.compile(
 )
 
 def extract_figures(article: Article) -> list[Figure]:
-    """Every economic figure of the article, in text order (an article with none gives [])."""
+    """Every economic figure of the article, in text order (an article with none gives []); read
+    without its invisible characters (:func:`visible`), offsets into the file as it is."""
+    seen = visible(article)
+    if seen.starts is None:
+        return _extract(article)
+    found = []
+    for figure in _extract(seen.article):
+        start, end = seen.span(figure.start, figure.end)
+        found.append(dataclasses.replace(figure, start=start, end=end, text=article.text[start:end]))
+    return found
+
+
+def _extract(article: Article) -> list[Figure]:
     text = _masked(article.text)
     spans = sentences(article.text, article.body_start)
     starts = [s.start for s in spans]
@@ -260,22 +273,45 @@ def extract_figures(article: Article) -> list[Figure]:
     return [_figure(article, raw) for raw in _with_partners(raws)]
 
 
+_SPACE_GROUPED = re.compile(
+    r"(?<![\w.,])(?P<cur>[$€£¥₽]\s?)?(?P<num>\d{1,3}(?:[ \u00a0\u2007\u2009\u202f]\d{3})+)(?!\w|[.,]\d)"
+    r"(?P<unit>\s?(?:%|(?:kbd|mbd|b/d|bpd|barrels?|tonnes?|tons?|bn|billion|million|mn|mln|trillion|roubles?"
+    r"|rubles?|dollars?|euros?|yuan|per\s?cent|percent|units?)\b))?"
+)
+
+
+def _group_separators(match: re.Match[str]) -> str:
+    """"1 000 kbd", "1\u202f000": thousands grouped by a space read as "1,000" (the same length, so every
+    offset stays). A plain space counts only next to a currency or a unit: "March 5 200 tankers" is two."""
+    number = match.group("num")
+    if " " in number and not (match.group("cur") or match.group("unit")):
+        return match.group(0)
+    grouped = re.sub(r"[ \u00a0\u2007\u2009\u202f]", ",", number)
+    return f"{match.group('cur') or ''}{grouped}{match.group('unit') or ''}"
+
+
 def _english_raws(text: str, article: Article, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
     """The English rules: the numbers with their unit, scale, qualifier, sign and metric (no period)."""
+    text = _SPACE_GROUPED.sub(_group_separators, text)
     raws = sorted(_find_numbers(text, article.body_start, spans, starts), key=lambda r: r.start)
     raws = _resolve_bare(text, raws, spans)
     _link_pairs(text, raws)
+    groups = by_sentence(raws)
+    per_barrel: set[tuple[str, float]] = set()  # (unit, value) of the prices per barrel so far
     for i, raw in enumerate(raws):
-        raw.unit = _per_barrel(text, raw, spans, raws[:i])
-        raw.metric = metric_of(text, raws, i, spans)
+        raw.unit = _per_barrel(text, raw, spans, per_barrel)
+        raw.metric = metric_of(text, raws, i, spans, groups=groups)
+        if raw.unit.endswith("/bbl"):
+            per_barrel.update((raw.unit, v) for v in (raw.value, raw.value_high) if v is not None)
     return raws
 
 
 def _russian_raws(text: str, article: Article, spans: list[Sentence], starts: list[int]) -> list[_Raw]:
     """The Russian rules read the numbers; the metrics are the shared matching with Russian words."""
     raws = ru_figures.find_figures(text, article.body_start, spans, starts)
+    groups = by_sentence(raws)
     for i, raw in enumerate(raws):
-        raw.metric = metric_of(text, raws, i, spans, rules=RU_METRIC_RULES)
+        raw.metric = metric_of(text, raws, i, spans, rules=RU_METRIC_RULES, groups=groups)
     fill_in(text, raws, article.body_start)
     return raws
 
@@ -571,14 +607,13 @@ def _link_pairs(text: str, raws: list[_Raw]) -> None:
             second.partner = i - 1
 
 
-def _per_barrel(text: str, raw: _Raw, spans: list[Sentence], earlier: list[_Raw]) -> str:
+def _per_barrel(text: str, raw: _Raw, spans: list[Sentence], earlier: set[tuple[str, float]]) -> str:
     """An unscaled amount of money in a passage about oil, or that repeats an earlier price per barrel
     ("the $59 assumption"), is a price per barrel."""
     if raw.unit not in CURRENCIES or raw.scale or not 1 <= abs(raw.value) <= 500:
         return raw.unit
     if _OIL.search(passage(text, spans, raw.sentence_index)):
         return f"{raw.unit}/bbl"
-    repeated = any(r.unit == f"{raw.unit}/bbl" and raw.value in (r.value, r.value_high) for r in earlier)
-    return f"{raw.unit}/bbl" if repeated else raw.unit
+    return f"{raw.unit}/bbl" if (f"{raw.unit}/bbl", raw.value) in earlier else raw.unit
 
 

@@ -5,6 +5,7 @@ a forecast of it."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -161,12 +162,55 @@ METRIC_RULES: tuple[MetricRule, ...] = (
 )
 
 
+@functools.lru_cache(maxsize=128)
+def _earliest_end(text: str, pattern: re.Pattern[str]) -> int | None:
+    """The shortest prefix of ``text`` in which ``pattern`` is found (None: nowhere), by bisection, so
+    the "article so far" scope costs O(n log n) per article instead of a search of the prefix per
+    figure (quadratic on a long article)."""
+    if pattern.search(text) is None:
+        return None
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high) // 2
+        if pattern.search(text, 0, middle) is None:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+class _SoFar:
+    """The "article" scope: the text up to the end of the figure's sentence, searched without copying."""
+
+    def __init__(self, text: str, end: int):
+        self.text, self.end = text, end
+
+    def search(self, pattern: re.Pattern[str]) -> bool:
+        earliest = _earliest_end(self.text, pattern)
+        return earliest is not None and earliest <= self.end
+
+
+def by_sentence(raws: Sequence[Any]) -> dict[int, list[Any]]:
+    """The figures of each sentence (by its index), in the order of ``raws``."""
+    groups: dict[int, list[Any]] = {}
+    for raw in raws:
+        groups.setdefault(raw.sentence_index, []).append(raw)
+    return groups
+
+
+def _found(scopes: dict[str, Any], scope: str, pattern: re.Pattern[str]) -> bool:
+    where = scopes[scope]
+    return where.search(pattern) if isinstance(where, _SoFar) else pattern.search(where) is not None
+
+
 def metric_of(text: str, raws: Sequence[Any], i: int, spans: Sequence[Sentence],
-              rules: Sequence[MetricRule] | None = None) -> str:
+              rules: Sequence[MetricRule] | None = None, groups: dict[int, list[Any]] | None = None) -> str:
     """The metric of ``raws[i]``: the first rule of ``rules`` (a language's vocabulary, by default
-    :data:`METRIC_RULES`) that applies, else ``other``."""
+    :data:`METRIC_RULES`) that applies, else ``other``. ``groups`` is :func:`by_sentence` of ``raws``
+    (computed here when not given; a caller looping over every figure passes it once)."""
     raw = raws[i]
-    neighbours = [r for r in raws if r.sentence_index == raw.sentence_index and r is not raw]
+    same = (groups if groups is not None else by_sentence(raws))[raw.sentence_index]
+    neighbours = [r for r in same if r is not raw]
     seg_start = max([r.end for r in neighbours if r.end <= raw.start], default=raw.sentence.start)
     seg_end = min([r.start for r in neighbours if r.start >= raw.end], default=raw.sentence.end)
     scopes = {
@@ -175,7 +219,7 @@ def metric_of(text: str, raws: Sequence[Any], i: int, spans: Sequence[Sentence],
         "before": text[raw.sentence.start:raw.start],  # the sentence up to the figure
         "lead": text[max(seg_start, raw.start - 60):raw.start],  # the few words right before it
         "trail": text[raw.end:min(seg_end, raw.end + 60)],  # the few words right after it
-        "article": text[:raw.sentence.end],
+        "article": _SoFar(text, raw.sentence.end),
         "figure": text[raw.start:raw.end],  # the figure's own words ("2.6 trillion roubles short")
     }
     for rule in METRIC_RULES if rules is None else rules:
@@ -183,15 +227,15 @@ def metric_of(text: str, raws: Sequence[Any], i: int, spans: Sequence[Sentence],
             continue
         if rule.scope == "passage" and "passage" not in scopes:
             scopes["passage"] = passage(text, spans, raw.sentence_index)
-        if not all(p.search(scopes[rule.scope]) for p in rule.patterns):
+        if not all(_found(scopes, rule.scope, p) for p in rule.patterns):
             continue
         if rule.also or rule.unless:
             for scope, _ in rule.also + rule.unless:
                 if scope == "passage" and "passage" not in scopes:
                     scopes["passage"] = passage(text, spans, raw.sentence_index)
-            if not all(p.search(scopes[scope]) for scope, p in rule.also):
+            if not all(_found(scopes, scope, p) for scope, p in rule.also):
                 continue
-            if any(p.search(scopes[scope]) for scope, p in rule.unless):
+            if any(_found(scopes, scope, p) for scope, p in rule.unless):
                 continue
         return rule.metric
     return "other"

@@ -27,6 +27,7 @@ Labels are ISO 8601 as in :mod:`oilimpact.articles.dates`; spans are ``A..B``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -373,17 +374,26 @@ def assign_periods(article: Article, raws: list[Any], find: PhraseFinder | None 
     phrases = [p for p in phrases if not any(overlaps(p, r) for r in raws)]
     context: list[When] = []  # the periods figures have named so far: the report's running context
     resolved: dict[int, When | None] = {}  # a relative phrase means one thing for every figure
+    starts = [p.start for p in phrases]
+    in_order = all(a <= b for a, b in zip(starts, starts[1:], strict=False))
+    in_sentence: dict[int, list[tuple[int, Any]]] = {}
+    for j, other in enumerate(raws):
+        in_sentence.setdefault(other.sentence_index, []).append((j, other))
     for i, raw in enumerate(raws):
         sentence = raw.sentence
         same_as = getattr(raw, "same_as", None)
-        mine = [p for p in phrases if sentence.start <= p.start < sentence.end]
+        if in_order:  # the sentence's phrases by bisection: linear in the article, not figures x phrases
+            first, last = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+            mine = phrases[first:last]
+        else:
+            mine = [p for p in phrases if sentence.start <= p.start < sentence.end]
         resumes = getattr(raw, "resumes", False)
         if same_as is not None and same_as.period is not None and not (resumes and mine):
             raw.period = same_as.period  # "the 92.2 in the law": the figure it repeats
             if resumes and _moves_context(raw.period, context, today):
                 context.append(raw.period)  # the report returns to that figure's period
             continue
-        others = [r for j, r in enumerate(raws) if j != i and r.sentence_index == raw.sentence_index
+        others = [r for j, r in in_sentence[raw.sentence_index] if j != i
                   and r.partner != i and raw.partner != j and not _restates(text, raw, r)]
         period = _choose(text, raw, mine, others, context, today, resolved)
         if period is not None:

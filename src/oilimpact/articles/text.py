@@ -12,15 +12,28 @@ Size: one article is at most :data:`MAX_ARTICLE_BYTES`; a bigger file is refused
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from oilimpact.errors import OilImpactError
+from oilimpact.project import read_regular
 
 MAX_ARTICLE_BYTES = 1_000_000
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+"""An article's date lies in this range ("next year" of 9999-12-31 is no date at all)."""
+MAX_SENTENCE_CHARS = 600
+"""A longer run without a sentence end is cut into pieces this long (the development corpora's longest
+sentence is 313 characters), so the rules that look across a sentence stay linear in the text."""
+MAX_NUMBERS = 2_000
+"""An article with more numbers than this is refused: a table or a data dump, not an article (the
+corpora's articles have 10–60)."""
+_NUMBER = re.compile(r"\d+")
+_HEADER_BYTES = 256  # ample for " date YYYY-MM-DD " and a BOM
 
 _HEADER = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(?P<date>\S+)[ \t]?")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -64,7 +77,7 @@ def read_article(path: str | Path) -> Article:
             "(news articles are 2-50 kB); split it or check that it is an article",
             where=path,
         )
-    raw = path.read_bytes()
+    raw = read_regular(path, limit=MAX_ARTICLE_BYTES, what="article file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -73,6 +86,7 @@ def read_article(path: str | Path) -> Article:
             f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the article as UTF-8",
             where=path, line=line,
         ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Path.read_text() reads it: offsets agree
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise OilImpactError("binary data (a NUL byte), not article text; save the article as UTF-8 text",
@@ -89,27 +103,90 @@ def read_article(path: str | Path) -> Article:
         if not ISO_DATE.match(raw_date):
             raise ValueError
         date = dt.date.fromisoformat(raw_date)
+        if not FIRST_DATE <= date <= LAST_DATE:
+            raise ValueError
     except ValueError:
         raise OilImpactError(
-            f"bad date {raw_date!r} in the header; expected a real calendar date as YYYY-MM-DD",
+            f"bad date {raw_date!r} in the header; expected a real calendar date as YYYY-MM-DD, "
+            f"from {FIRST_DATE} to {LAST_DATE}",
             where=path, line=1,
         ) from None
+    numbers = sum(1 for _ in _NUMBER.finditer(text, header.end()))
+    if numbers > MAX_NUMBERS:
+        raise OilImpactError(f"has {numbers:,} numbers, over the {MAX_NUMBERS:,} limit for one article (a "
+                             "table or a data dump?); split it or keep the prose", where=path)
     url = _URL.match(text, header.end())
     if url is not None:
         return Article(path, path.name, date, text, url.end(), url.group("url"))
     return Article(path, path.name, date, text, header.end())
 
 
+_FORMULA_LEAD = re.compile(r"[=@]|[+\-](?![\d$€£¥₽.,])")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width space/joiners, word joiner, BOM, soft hyphen
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+
+
+@dataclass(frozen=True)
+class Visible:
+    """An article as the rules read it (``article.text`` is the clean text) and the way back:
+    :meth:`span` turns a span of the clean text into the span of the original file."""
+
+    article: Article
+    starts: tuple[int, ...] | None  # original span of each clean character; None: the text as it is
+    ends: tuple[int, ...] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.starts is None or self.ends is None:
+            return start, end
+        return self.starts[start], self.ends[end - 1] if end > start else self.starts[start]
+
+
+def visible(article: Article) -> Visible:
+    """The article as the rules read it: without zero-width characters or soft hyphens, which a copy
+    from a web page leaves inside numbers ("$7\u200b2" is $72), and in Unicode NFC (a letter and its
+    combining accent as one character, "й" as one letter). Offsets the rules find in it are mapped back
+    with :meth:`Visible.span`, so ``read_text()[start:end]`` still holds on the file."""
+    text = article.text
+    compose = not unicodedata.is_normalized("NFC", text)
+    if not compose and not _INVISIBLE_RE.search(text):
+        return Visible(article, None)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(text):
+        if text[i] in _INVISIBLE:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1  # a base character and its combining marks: composed together
+        piece = unicodedata.normalize("NFC", text[i:j]) if compose else text[i:j]
+        same = len(piece) == j - i
+        for k, char in enumerate(piece):
+            chars.append(char)
+            starts.append(i + k if same else i)
+            ends.append(i + k + 1 if same else j)
+        i = j
+    body = sum(1 for start in starts if start < article.body_start)
+    clean = dataclasses.replace(article, text="".join(chars), body_start=body)
+    return Visible(clean, tuple(starts), tuple(ends))
+
+
 def article_date(path: str | Path) -> dt.date | None:
     """The date in an article file's header, or None when the first line has no valid one."""
-    with Path(path).open(encoding="utf-8", errors="replace") as handle:
-        header = _HEADER.match(handle.readline())
+    try:  # the header only, through the one safe read: a FIFO, a folder or /dev/zero is no article
+        first = read_regular(path, head=_HEADER_BYTES, what="article file").decode("utf-8", "replace")
+    except OilImpactError:
+        return None
+    header = _HEADER.match(first.split("\n", 1)[0])
     if header is None or not ISO_DATE.match(header.group("date")):
         return None
     try:
-        return dt.date.fromisoformat(header.group("date"))
+        day = dt.date.fromisoformat(header.group("date"))
     except ValueError:
         return None
+    return day if FIRST_DATE <= day <= LAST_DATE else None
 
 
 # --- sentences ------------------------------------------------------------------------------
@@ -148,10 +225,17 @@ def sentences(text: str, start: int = 0) -> list[Sentence]:
 
 
 def _add_sentence(spans: list[Sentence], text: str, begin: int, stop: int, paragraph: int) -> None:
-    while begin < stop and text[begin].isspace():
-        begin += 1
+    while begin < stop and (text[begin].isspace() or _FORMULA_LEAD.match(text, begin)):
+        begin += 1  # a sentence never starts like a spreadsheet formula ("=HYPERLINK(...)")
     while stop > begin and text[stop - 1].isspace():
         stop -= 1
+    while stop - begin > MAX_SENTENCE_CHARS:  # run-on text (a table, a dump): cut at a space
+        cut = text.rfind(" ", begin + MAX_SENTENCE_CHARS // 2, begin + MAX_SENTENCE_CHARS)
+        cut = cut if cut > begin else begin + MAX_SENTENCE_CHARS
+        _add_sentence(spans, text, begin, cut, paragraph)
+        begin = cut
+        while begin < stop and text[begin].isspace():
+            begin += 1
     if stop > begin:
         spans.append(Sentence(begin, stop, paragraph))
 

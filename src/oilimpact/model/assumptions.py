@@ -17,9 +17,41 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from oilimpact.errors import OilImpactError
-from oilimpact.project import data_dir, relative_to_root
+from oilimpact.model.schemas import PRICE_BAND, Domain
+from oilimpact.project import data_dir, read_text, relative_to_root
 from oilimpact.provenance import Source
 from oilimpact.yamlfile import read_yaml_mapping
+
+UNIT_DOMAINS: dict[str, Domain] = {
+    "USD/bbl": PRICE_BAND,
+    "RUB/USD": Domain(0, 1000),
+    "mb/d": Domain(0, 30),
+    "bbl/t": Domain(5, 10),
+    "RUB/t": Domain(0, 1e6),
+}
+"""The range of every entry in a unit (its first word before a space or parenthesis for "mb/d (...)")."""
+KEY_DOMAINS: dict[str, Domain] = {
+    "budget_law_gdp": Domain(0, 1e6),
+    "budget_law_revenue": Domain(0, 1e6),
+    "budget_law_expenditure": Domain(0, 1e6),
+    "budget_law_og_revenue": Domain(0, 1e5),
+    "og_revenue_monthly": Domain(0, 1e4),
+    "og_revenue_annual": Domain(0, 1e5),
+    "og_revenue_2025_q1": Domain(0, 1e5),
+    "extraction_tax_kc_divisor": Domain(0, 1e4),
+    "nwf_deficit_share": Domain(0, 1, low_closed=True),
+    "urals_discount": Domain(-100, 200, low_closed=True),
+}
+"""Entries whose range is narrower than their unit's (a GDP or a revenue of 0 is not data)."""
+ANY_NUMBER = Domain(-1e7, 1e7)
+"""Everything else: finite and within ±10 million (bn RUB: more than 40 years of the budget)."""
+
+
+def domain_of(key: str, unit: str) -> Domain:
+    """The accepted range of the entry ``key`` given in ``unit``."""
+    return KEY_DOMAINS.get(key) or UNIT_DOMAINS.get(re.split(r"[ (]", unit.strip(), maxsplit=1)[0],
+                                                      ANY_NUMBER)
+
 
 _ACCESSED = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -62,14 +94,14 @@ class AssumptionEntry(BaseModel):
     @field_validator("value", mode="before")
     @classmethod
     def _numbers(cls, value: object) -> object:
-        items = value.items() if isinstance(value, Mapping) else [("value", value)]
+        items = value.items() if isinstance(value, Mapping) else [("", value)]
         if isinstance(value, Mapping) and not value:
             raise ValueError("a series must have at least one entry")
         for label, number in items:
             if isinstance(number, bool) or not isinstance(number, int | float):
-                raise ValueError(f"{label}: must be a number, got {number!r}")
+                raise ValueError(f"{label}{': ' if label else ''}must be a number, got {number!r}")
             if not math.isfinite(number):
-                raise ValueError(f"{label}: must be finite, got {number!r}")
+                raise ValueError(f"{label}{': ' if label else ''}must be finite, got {number!r}")
         if isinstance(value, Mapping):
             return {str(label): float(number) for label, number in value.items()}
         return value
@@ -208,9 +240,21 @@ def parse_assumptions(text: str, where: Path) -> Assumptions:
         try:
             entry = AssumptionEntry.model_validate(body)
         except ValidationError as exc:
-            raise OilImpactError(f"assumption {key}: {_first_error(exc)}", where=shown, line=line) from None
+            place = [part for part in exc.errors()[0]["loc"] if part not in ("float", "dict[str,float]")]
+            raise OilImpactError(f"assumption {key}: {_first_error(exc)}", where=shown,
+                                 line=lines.at(key, *place) or line) from None
         if isinstance(entry.value, dict):
             _in_order(key, list(entry.value), shown, line)
+        domain = domain_of(key, entry.unit)
+        numbers = entry.value.items() if isinstance(entry.value, dict) else [(None, entry.value)]
+        for label, number in numbers:
+            problem = domain.problem(float(number))
+            if problem is not None:
+                place = ("value",) if label is None else ("value", label)
+                raise OilImpactError(
+                    f"assumption {key}: {'.'.join(place)}: {problem} ({entry.unit}); accepted: a number "
+                    f"{domain.accepted()}", where=shown, line=lines.at(key, *place) or line,
+                )
         source = Source(
             "assumption", entry.source.title, entry.source.where, quote="", accessed=entry.source.accessed
         )
@@ -223,10 +267,4 @@ def parse_assumptions(text: str, where: Path) -> Assumptions:
 def load_assumptions(path: str | Path | None = None) -> Assumptions:
     """Read and validate ``data/assumptions.yaml`` (or ``path``)."""
     file = Path(path) if path is not None else default_path()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OilImpactError(
-            f"cannot read assumptions: {exc.strerror}", where=relative_to_root(file)
-        ) from None
-    return parse_assumptions(text, file)
+    return parse_assumptions(read_text(file, what="assumptions file"), file)

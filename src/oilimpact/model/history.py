@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oilimpact.errors import OilImpactError
+from oilimpact.model.schemas import PRICE_BAND, Domain
 from oilimpact.params import is_month
-from oilimpact.project import atomic_write, data_dir, relative_to_root
+from oilimpact.project import atomic_write, data_dir, read_text, relative_to_root
 from oilimpact.provenance import Source
 
 SERIES = {
@@ -47,6 +48,19 @@ SERIES = {
 expected additional O&G revenue of the announcement month, the deviation of the month it refers to, the
 FX operation's total and daily amount by announcement month; + purchase, − sale) also come from
 ``oilimpact ingest``."""
+SERIES_DOMAINS: dict[str, Domain] = {
+    "og_revenue": Domain(0, 1e5), "urals_tax_price": PRICE_BAND, "rub_usd_avg": Domain(0, 1000),
+    "met_oil": Domain(0, 1e5), "ndd": Domain(0, 1e5, low_closed=True),
+    "damper": Domain(-1e5, 1e5, low_closed=True), "export_duty": Domain(0, 1e5, low_closed=True),
+    "oil_tax_revenue": Domain(0, 1e5),
+    "og_additional_revenue_expected": Domain(-1e5, 1e5, low_closed=True),
+    "og_additional_revenue_deviation": Domain(-1e5, 1e5, low_closed=True),
+    "fx_operations_total": Domain(-1e5, 1e5, low_closed=True),
+    "fx_operations_daily": Domain(-1e4, 1e4, low_closed=True),
+}
+"""What each series' value can be: a revenue month of 0, a CBR rate of 0 or a tax price of $1e300 is
+a typo, not history (a month's O&G revenue has been 400–1,700 bn RUB; the damper and the currency
+operations can be negative)."""
 GATHERED_SERIES = frozenset(SERIES)
 """The series :func:`import_gathered` takes from the gathered record."""
 COLUMNS = ("series", "period", "value", "unit", "confidence", "n_values", "source_url", "source_title",
@@ -111,16 +125,14 @@ def choose(rows: Iterable[dict[str, str]], series_kept: Collection[str] = GATHER
 
 
 def _gathered_rows(path: Path) -> list[dict[str, str]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise OilImpactError(f"cannot read the gathered history: {exc.strerror}", where=path) from None
+    """The rows of one gathered file, each checked (:func:`_checked_gathered`)."""
+    text = read_text(path, what="gathered history file")
     reader = csv.DictReader(io.StringIO(text))
     needed = {"series", "period", "value", "confidence", "source_url", "quote"}
     missing = needed - set(reader.fieldnames or [])
     if missing:
         raise OilImpactError(f"missing columns {', '.join(sorted(missing))}", where=path)
-    return list(reader)
+    return _checked_gathered(reader, relative_to_root(path))
 
 
 def import_gathered(folder: str | Path) -> list[Row]:
@@ -135,6 +147,32 @@ def import_gathered(folder: str | Path) -> list[Row]:
         covered = {r.period for r in rows if r.series == "rub_usd_avg"}
         rows += [r for r in derived_rates(daily) if r.period not in covered and r.period > max(covered)]
     return sorted(rows, key=lambda r: (r.series, r.period))
+
+
+def _checked_gathered(reader: csv.DictReader, shown: str) -> list[dict[str, str]]:
+    """The gathered rows of the series :func:`choose` keeps, each checked (file:line in errors): a real
+    month, a finite number in the series' range (:data:`SERIES_DOMAINS`), a confidence V, I or S."""
+    rows = []
+    for line, raw in enumerate(reader, start=2):
+        series, period = raw.get("series"), raw.get("period") or ""
+        if series not in GATHERED_SERIES or not is_month(period):
+            rows.append(raw)  # not kept by choose(): no need to check it
+            continue
+        try:
+            value = float(raw.get("value") or "")
+        except ValueError:
+            raise OilImpactError(f"{series} {period}: value {raw.get('value')!r} is not a number",
+                                 where=shown, line=line) from None
+        domain = SERIES_DOMAINS[series]
+        problem = domain.problem(value) if math.isfinite(value) else f"{value!r} is not finite"
+        if problem is not None:
+            raise OilImpactError(f"{series} {period}: value {problem}; accepted: a number "
+                                 f"{SERIES_DOMAINS[series].accepted()}", where=shown, line=line)
+        if raw.get("confidence") not in ("V", "I", "S"):
+            raise OilImpactError(f"{series} {period}: confidence {raw.get('confidence')!r}; accepted: V, "
+                                 "I or S", where=shown, line=line)
+        rows.append(raw)
+    return rows
 
 
 def derived_rates(path: Path) -> list[Row]:
@@ -211,13 +249,10 @@ def load_history(path: str | Path | None = None) -> dict[str, dict[str, Row]]:
     known series, a real month, a finite number, one row per series and month, months in order."""
     path = Path(path) if path is not None else default_path()
     shown = relative_to_root(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise OilImpactError("missing; run `oilimpact history --from ../shared/history --write data`",
-                             where=shown) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OilImpactError(f"cannot read: {exc}", where=shown) from None
+                             where=shown)
+    text = read_text(path, what="history file")
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise OilImpactError(f"columns must be {', '.join(COLUMNS)}", where=shown, line=1)
@@ -236,6 +271,13 @@ def load_history(path: str | Path | None = None) -> dict[str, dict[str, Row]]:
             raise OilImpactError(f"value {raw['value']!r} is not a number", where=shown, line=line) from None
         if not math.isfinite(value):
             raise OilImpactError(f"value {raw['value']!r} is not a finite number", where=shown, line=line)
+        problem = SERIES_DOMAINS[series].problem(value)
+        if problem is not None:
+            raise OilImpactError(f"{series} {period}: value {problem} ({SERIES[series]}); accepted: a number "
+                                 f"{SERIES_DOMAINS[series].accepted()}", where=shown, line=line)
+        if n_values < 1:
+            raise OilImpactError(f"n_values {raw['n_values']!r} must be an integer >= 1", where=shown,
+                                 line=line)
         months = history.setdefault(series, {})
         if period in months:
             raise OilImpactError(f"{series} {period} appears twice; keep one row per series and month",

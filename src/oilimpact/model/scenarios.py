@@ -20,15 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
 from oilimpact.articles import find_figure, load_figures
 from oilimpact.errors import OilImpactError
 from oilimpact.model.assumptions import Assumptions, load_assumptions
+from oilimpact.model.schemas import AssumptionRef, FigureRef, LiteralValue, Preset, error_line
 from oilimpact.params import Parameters, build_parameters, validate_overrides
 from oilimpact.presets import GRIDS_KEY, preset_names, presets_path, read_presets
 from oilimpact.project import data_dir, relative_to_root
 from oilimpact.provenance import Source
-from oilimpact.yamlfile import read_yaml_mapping
+from oilimpact.yamlfile import Lines, read_yaml_mapping
 
 
 @dataclass(frozen=True)
@@ -91,34 +93,24 @@ def _figure(frame: pd.DataFrame, selector: dict[str, Any], fail: Callable[[str],
 
 
 def _resolve(
-    spec: Any,
+    spec: AssumptionRef | FigureRef | LiteralValue,
     assumptions: Assumptions,
     figures: Callable[[], pd.DataFrame],
     fail: Callable[[str], OilImpactError],
 ) -> tuple[Any, list[Source]]:
-    if not isinstance(spec, dict):
-        raise fail(
-            "must be {assumption: KEY}, {figure: {...}} or {value: V, why: TEXT}; "
-            f"a bare value needs a why, got {spec!r}"
-        )
-    kinds = [k for k in ("assumption", "figure", "value") if k in spec]
-    if len(kinds) != 1:
-        raise fail("needs exactly one of assumption, figure, value")
-    kind = kinds[0]
-    if kind == "value":
-        if not str(spec.get("why", "")).strip():
-            raise fail("a literal value needs a why: note")
-        value, sources = spec["value"], [Source("parameter", f"{spec['why']}".strip())]
-    elif kind == "assumption":
-        key = spec["assumption"]
+    """The number (or text) a value of the file stands for, already checked by :class:`Preset`."""
+    if isinstance(spec, LiteralValue):
+        value, sources = spec.value, [Source("parameter", spec.why.strip())]
+    elif isinstance(spec, AssumptionRef):
+        key = spec.assumption
         if key not in assumptions:
             raise fail(f"no assumption {key!r} in data/assumptions.yaml")
         entry = assumptions.get(key)
         try:
-            if "at" in spec:
-                value = entry.at(str(spec["at"]))
-            elif "mean" in spec:
-                low, high = (str(x) for x in spec["mean"])
+            if spec.at is not None:
+                value = entry.at(spec.at)
+            elif spec.mean is not None:
+                low, high = spec.mean
                 chosen = [v for label, v in entry.series().items() if low <= label <= high]
                 if not chosen:
                     raise fail(f"assumption {key}: no entries from {low} to {high}")
@@ -129,9 +121,11 @@ def _resolve(
             raise fail(str(exc)) from None
         sources = [entry.source]
     else:
-        value, sources = _figure(figures(), spec["figure"], fail, spec.get("take"))
-    if "minus" in spec:
-        other, more = _resolve(spec["minus"], assumptions, figures, fail)
+        value, sources = _figure(figures(), dict(spec.figure), fail, spec.take)
+    if spec.minus is not None:
+        other, more = _resolve(spec.minus, assumptions, figures, fail)
+        if isinstance(other, str):
+            raise fail(f"minus: must stand for a number, got the text {other!r}")
         value, sources = value - other, sources + more
     return value, sources
 
@@ -147,7 +141,7 @@ def parse_scenarios(
 
 
 def _scenarios(
-    raw: dict, lines: dict[str, int], shown: str, assumptions: Assumptions | None,
+    raw: dict, lines: Lines, shown: str, assumptions: Assumptions | None,
     figures: pd.DataFrame | Path | None,
 ) -> dict[str, Scenario]:
     assumptions = assumptions if assumptions is not None else load_assumptions()
@@ -167,18 +161,22 @@ def _scenarios(
         line = lines.get(str(name))
 
         def fail(
-            message: str, _name: str = str(name), _line: int | None = line, _p: str = ""
+            message: str, _name: str = str(name), _line: int | None = line
         ) -> OilImpactError:
             return OilImpactError(f"scenario {_name}: {message}", where=shown, line=_line)
 
-        if not isinstance(body, dict) or not isinstance(body.get("values"), dict):
-            raise fail("needs title, description and values: {parameter: source}")
+        try:
+            preset = Preset.model_validate(body)
+        except ValidationError as exc:
+            raise error_line(exc, lines, str(name), shown, f"scenario {name}") from None
         values: dict[str, Any] = {}
         traces: dict[str, list[Source]] = {}
-        for param, spec in body["values"].items():
+        for param, spec in preset.values.items():
 
-            def fail_param(message: str, _param: str = str(param)) -> OilImpactError:
-                return fail(f"{_param}: {message}")
+            def fail_param(message: str, _param: str = str(param), _name: str = str(name),
+                           _line: int | None = line) -> OilImpactError:
+                return OilImpactError(f"scenario {_name}: {_param}: {message}", where=shown,
+                                      line=lines.at(_name, "values", _param) or _line)
 
             value, sources = _resolve(spec, assumptions, figure_frame, fail_param)
             values[param] = round(value, 6) if isinstance(value, float) else value
@@ -187,25 +185,25 @@ def _scenarios(
             values = validate_overrides(values)
         except OilImpactError as exc:
             raise fail(str(exc)) from None
-        for check in body.get("checks", []) or []:
-            param, relation = check.get("parameter"), check.get("relation", "equal")
+        for check in preset.checks or []:
+            param, relation = check.parameter, check.relation
             if param not in values:
                 raise fail(f"check on {param!r}: the scenario does not set it")
-            figure, sources = _resolve({"figure": check.get("figure")}, assumptions, figure_frame, fail)
+            if isinstance(values[param], str):
+                raise fail(f"check on {param}: compares a number with a figure, and {param} is text")
+            figure, sources = _resolve(FigureRef(figure=check.figure), assumptions, figure_frame, fail)
             ok = {
                 "equal": abs(values[param] - figure) < 1e-6,
                 "below": values[param] < figure,
                 "above": values[param] > figure,
-            }.get(relation)
-            if ok is None:
-                raise fail(f"check on {param}: relation must be equal, below or above, got {relation!r}")
+            }[relation]
             if not ok:
                 raise fail(f"check on {param}: {values[param]:g} is not {relation} the article's {figure:g}")
             traces[param] = traces[param] + sources
         scenarios[str(name)] = Scenario(
             str(name),
-            str(body.get("title", name)),
-            " ".join(str(body.get("description", "")).split()),
+            preset.title or str(name),
+            " ".join(preset.description.split()),
             values,
             {p: s[0] for p, s in traces.items()},
             traces,

@@ -37,7 +37,7 @@ from oilimpact.errors import OilImpactError
 from oilimpact.project import reports_dir as default_reports_dir
 from oilimpact.project import seeds_dir
 from oilimpact.report.index import write_index
-from oilimpact.report.lock import render_lock
+from oilimpact.report.lock import RenderLock, render_lock
 from oilimpact.report.manifest import (
     inputs_digest,
     load_manifest,
@@ -46,7 +46,7 @@ from oilimpact.report.manifest import (
 )
 from oilimpact.report.outcome import Outcome, Summary
 from oilimpact.report.plan import Report
-from oilimpact.report.pool import Executor, Job, LocalPool
+from oilimpact.report.pool import Executor, Job, Limits, LocalPool
 from oilimpact.report.revisions import record_revision
 
 
@@ -88,19 +88,21 @@ def render(
     presets: Sequence[str] = (),
     on_outcome: Callable[[Outcome], None] | None = None,
     executor: Executor | None = None,
+    limits: Limits | None = None,
 ) -> Summary:
     """Render ``reports`` (from :func:`plan`) into ``reports_dir``; skip the unchanged ones. Holds the
     folder's render lock (:mod:`oilimpact.report.lock`) throughout. ``executor`` runs them (default a
     :class:`~oilimpact.report.pool.LocalPool` of ``jobs`` warm kernels)."""
     reports_dir = Path(reports_dir) if reports_dir is not None else default_reports_dir()
-    with render_lock(reports_dir):
+    with render_lock(reports_dir) as held:
         return _render(reports, reports_dir, jobs=jobs, force=force, pdf=pdf, progress=progress,
-                       presets=presets, on_outcome=on_outcome, executor=executor)
+                       presets=presets, on_outcome=on_outcome, executor=executor, held=held,
+                       limits=limits or Limits())
 
 
 def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, force: bool, pdf: bool,
             progress: bool, presets: Sequence[str], on_outcome: Callable[[Outcome], None] | None,
-            executor: Executor | None) -> Summary:
+            executor: Executor | None, held: RenderLock, limits: Limits) -> Summary:
     started = time.perf_counter()
     inputs = {stem: inputs_digest(stem) for stem in {r.notebook.path.stem for r in reports}}
     manifest = load_manifest(reports_dir)
@@ -123,7 +125,7 @@ def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, f
     if todo:
         executor = executor or LocalPool(jobs or os.cpu_count() or 1)
         done, interrupted = _run_parallel(todo, reports_dir, executor, pdf, date, progress, manifest, keys,
-                                          on_outcome)
+                                          on_outcome, held, limits)
         outcomes += done
     index = None
     if todo and not interrupted:
@@ -137,8 +139,9 @@ def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, f
     return Summary(outcomes, time.perf_counter() - started, index, interrupted)
 
 
-def _run_parallel(todo, reports_dir, executor: Executor, pdf, date, progress, manifest, keys, on_outcome):
-    job = Job(reports_dir, pdf, date, preset_file.preset_summaries())
+def _run_parallel(todo, reports_dir, executor: Executor, pdf, date, progress, manifest, keys, on_outcome,
+                  held: RenderLock, limits: Limits):
+    job = Job(reports_dir, pdf, date, preset_file.preset_summaries(), limits)
     outcomes: list[Outcome] = []
     bar = tqdm(total=len(todo), unit="report", desc="render", disable=not progress, leave=False)
 
@@ -147,6 +150,7 @@ def _run_parallel(todo, reports_dir, executor: Executor, pdf, date, progress, ma
         if outcome.status in ("ok", "failed"):
             manifest[outcome.report.name] = _manifest_entry(outcome, keys[outcome.report.name], reports_dir)
             if save:
+                held.check()  # the folder deleted under us: stop, a second render may own it now
                 write_manifest(reports_dir, manifest)  # OilImpactError when the disk is full
         bar.set_postfix_str(f"{outcome.report.name} {outcome.status}", refresh=False)
         bar.update(1)

@@ -117,7 +117,7 @@ def render_task(report: Report, job: Job, inputs: str, preload: Sequence[str]) -
         folder = Path(tmp)
         kernel = _worker_kernel(report.notebook.path.parent, preload)
         outcome = render_one(report, folder, kernel, pdf=job.pdf, date=job.date,
-                             preset=job.presets.get(report.scenario or ""))
+                             preset=job.presets.get(report.scenario or ""), limits=job.limits)
         files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in outcome.outputs}
     return {"status": outcome.status, "seconds": outcome.seconds, "files": files, "title": outcome.title,
             "results": outcome.results, "message": outcome.message}

@@ -28,9 +28,21 @@ from oilimpact.report.manifest import KERNEL_NAME
 from oilimpact.report.notebook import notebook_subject, notebook_title
 from oilimpact.report.outcome import Outcome
 from oilimpact.report.plan import Report
+from oilimpact.report.pool import Limits
 from oilimpact.results import collect
 
-CELL_TIMEOUT_S = 600
+FAILED_SUFFIX = ".failed"
+"""A run that fails where a good report exists is written as ``<notebook>.failed.ipynb``/``.html``
+beside it; the good ipynb, HTML and PDF stay until a run succeeds."""
+
+
+def _good_report(path: Path) -> bool:
+    """``path`` is an executed notebook of a run that did not fail (papermill marks one that did)."""
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    return not (metadata.get("papermill") or {}).get("exception")
 
 
 def resolved_values(report: Report) -> dict[str, Any]:
@@ -70,10 +82,38 @@ def _report_info(report: Report, nb: dict[str, Any], date: str | None, failed: b
     )
 
 
+def capped_outputs(nb: dict[str, Any], limit: int) -> dict[str, Any]:
+    """A copy of ``nb`` for the HTML and the PDF with each cell output's text clipped to ``limit``
+    characters and any other payload over ``limit * 20`` bytes dropped, each with a note saying so:
+    a cell printing megabytes must not make the export take minutes and gigabytes."""
+    def clip(text: Any) -> Any:
+        joined = "".join(text) if isinstance(text, list) else text
+        if not isinstance(joined, str) or len(joined) <= limit:
+            return text
+        return f"{joined[:limit]}\n[... output clipped: {len(joined):,} characters, {limit:,} shown]\n"
+
+    copy = json.loads(json.dumps(nb))
+    for cell in copy.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            if "text" in output:
+                output["text"] = clip(output["text"])
+            if "traceback" in output:
+                output["traceback"] = [clip("\n".join(output["traceback"]))]
+            data = output.get("data") or {}
+            for mime, payload in list(data.items()):
+                if mime.startswith("text/") or mime.endswith("json"):
+                    data[mime] = clip(payload) if not isinstance(payload, dict) else payload
+                elif len(str(payload)) > limit * 20:
+                    data.pop(mime)
+                    data.setdefault("text/plain", f"[{mime} output dropped: over {limit * 20:,} bytes]")
+    return copy
+
+
 def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, pdf: bool = True,
                date: str | None = None, stop: threading.Event | None = None,
-               preset: dict[str, str] | None = None) -> Outcome:
+               preset: dict[str, str] | None = None, limits: Limits | None = None) -> Outcome:
     """Execute one report with papermill and export it; never raises for a notebook's own error."""
+    limits = limits or Limits()
     register_engine()
     started = time.perf_counter()
     target = report.output(reports_dir, ".ipynb")
@@ -85,7 +125,7 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
             nb = papermill.execute_notebook(
                 str(report.notebook.path), str(tmp), parameters=dict(report.parameters),
                 engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
-                request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT_S,
+                request_save_on_cell_execute=False, execution_timeout=limits.cell_timeout,
                 warm_kernel=kernel, cwd=None if kernel else str(report.notebook.path.parent),
             )
         except PapermillExecutionError as exc:
@@ -94,6 +134,9 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
         if stop is not None and stop.is_set():
             tmp.unlink(missing_ok=True)
             return Outcome(report, "interrupted", time.perf_counter() - started)
+        keep = bool(message) and _good_report(target)
+        if keep:  # the last good report stays; the failed run is written beside it
+            target = target.with_name(f"{target.stem}{FAILED_SUFFIX}.ipynb")
         os.replace(tmp, target)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
@@ -104,12 +147,14 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
 
     failed = bool(message)
     info = _report_info(report, nb, date, failed, preset)
+    shown = capped_outputs(nb, limits.output_chars)
     outputs = [target]
     try:
-        html_path = report.output(reports_dir, ".html")
-        data = datapackage.data_folder(html_path)
+        html_path = target.with_suffix(".html")  # beside the last good report when this run failed
+        data = datapackage.data_folder(report.output(reports_dir, ".html"))
         if failed:
-            datapackage.remove_report_data(data)
+            if not keep:  # a kept good report keeps its data
+                datapackage.remove_report_data(data)
         else:
             outputs += datapackage.write_report_data(
                 nb, data, name=f"{report.folder} {report.notebook.name}", title=f"{info.title}: the data",
@@ -117,14 +162,17 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
                                              "default")) for p in info.parameters],
                 extra={"scenario": report.scenario or "", "notebook": report.notebook.path.name})
             info = replace(info, data_folder=data.name, data_files=frozenset(p.stem for p in outputs[1:]))
-        atomic_write(html_path, export.html_report(nb, info))
+        atomic_write(html_path, export.html_report(shown, info))
         outputs.append(html_path)
         pdf_path = report.output(reports_dir, ".pdf")
         if pdf and not failed:
-            atomic_write(pdf_path, export.pdf_report(nb, info))
+            atomic_write(pdf_path, export.pdf_report(shown, info, timeout=limits.export_timeout))
             outputs.append(pdf_path)
-        else:
+        elif not keep:
             pdf_path.unlink(missing_ok=True)  # a stale PDF would contradict the failed notebook
+        if not failed:
+            for stale in (".ipynb", ".html"):  # the record of an earlier failed run, now superseded
+                report.output(reports_dir, f"{FAILED_SUFFIX}{stale}").unlink(missing_ok=True)
     except export.ExportError as exc:
         if stop is not None and stop.is_set():  # Ctrl-C reaches pandoc too: not the report's fault
             return Outcome(report, "interrupted", time.perf_counter() - started)

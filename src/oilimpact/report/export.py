@@ -471,8 +471,9 @@ def _pandoc() -> str:
     return path
 
 
-def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
-    """Typst source of the report; media pandoc extracts land in ``workdir/media``."""
+def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path, timeout: float | None = None) -> str:
+    """Typst source of the report; media pandoc extracts land in ``workdir/media``; pandoc is stopped
+    after ``timeout`` seconds (an :class:`ExportError`)."""
     lua = workdir / "ipynb.lua"
     lua.write_text(_resource("ipynb.lua"), encoding="utf-8")
     notebook = json.dumps(clean_notebook(nb, "pdf", title=info.title), ensure_ascii=False)
@@ -481,8 +482,11 @@ def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
         proc = subprocess.run(
             [pandoc, "--from", "ipynb", "--to", "typst", "--ipynb-output=all", "--wrap=none",
              "--lua-filter", lua.name, "--extract-media=media"],
-            input=notebook.encode("utf-8"), cwd=workdir, capture_output=True, check=False,
+            input=notebook.encode("utf-8"), cwd=workdir, capture_output=True, check=False, timeout=timeout,
         )
+    except subprocess.TimeoutExpired:
+        raise ExportError(f"pandoc took over {timeout:g} s on {info.notebook} (raise --export-timeout, "
+                          "or print less)") from None
     except OSError as exc:  # the pandoc binary is gone or not executable
         raise ExportError(f"pandoc could not run ({pandoc}: {exc.strerror}); run `make venv` to reinstall "
                           "pypandoc-binary") from None
@@ -492,7 +496,7 @@ def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path) -> str:
     return f"{_resource('report.typ')}\n{_typst_title_call(info, report_sources(nb))}\n{body}"
 
 
-def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
+def pdf_report(nb: dict[str, Any], info: ReportInfo, timeout: float | None = None) -> bytes:
     """The report as a PDF (A4, Typst's bundled fonts only, creation date = the data's date)."""
     try:
         import typst  # here, for start-up speed (a no-op `render` never compiles)
@@ -504,7 +508,7 @@ def pdf_report(nb: dict[str, Any], info: ReportInfo) -> bytes:
     with tempfile.TemporaryDirectory(prefix="oilimpact-pdf-") as tmp:
         workdir = Path(tmp)
         main = workdir / "report.typ"
-        main.write_text(typst_source(nb, info, workdir), encoding="utf-8")
+        main.write_text(typst_source(nb, info, workdir, timeout), encoding="utf-8")
         try:
             pdf, warnings = typst.compile_with_warnings(
                 str(main), root=str(workdir), ignore_system_fonts=True, format="pdf", timestamp=timestamp,

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -84,10 +86,18 @@ class WarmKernel:
     def __init__(self, kernel_name: str, cwd: Path, preload: Sequence[str]):
 
         self.cwd = cwd
-        self.km = AsyncKernelManager(kernel_name=kernel_name)
-        # The kernel's stderr would only repeat ipykernel's start-up notices over our progress bar.
-        run_sync(self.km.start_kernel)(cwd=str(cwd), stderr=subprocess.DEVNULL)
-        self._run(_WARMUP.format(modules=list(preload), source=_WARM_MODULE))
+        # Its connection file (ports and the signing key) in a private folder of ours, removed on
+        # shutdown even when the kernel died: a killed kernel must not leave its key in the temp folder.
+        self._runtime = Path(tempfile.mkdtemp(prefix="oilimpact-kernel-"))
+        self.km = AsyncKernelManager(kernel_name=kernel_name,
+                                     connection_file=str(self._runtime / "kernel.json"))
+        try:
+            # The kernel's stderr would only repeat ipykernel's start-up notices over our progress bar.
+            run_sync(self.km.start_kernel)(cwd=str(cwd), stderr=subprocess.DEVNULL)
+            self._run(_WARMUP.format(modules=list(preload), source=_WARM_MODULE))
+        except BaseException:
+            self.shutdown()
+            raise
 
     def _run(self, code: str) -> None:
         client = self.km.blocking_client()
@@ -121,8 +131,13 @@ class WarmKernel:
                 os.kill(pid, signal.SIGINT)
 
     def shutdown(self) -> None:
-        with contextlib.suppress(Exception):  # already gone: nothing to clean up
-            run_sync(self.km.shutdown_kernel)(now=True)
+        try:
+            with contextlib.suppress(Exception):  # already gone: nothing to stop
+                run_sync(self.km.shutdown_kernel)(now=True)
+            with contextlib.suppress(Exception):
+                run_sync(self.km.cleanup_resources)()
+        finally:
+            shutil.rmtree(self._runtime, ignore_errors=True)
 
 
 def register_engine() -> None:

@@ -21,6 +21,7 @@ from oilimpact import params
 from oilimpact import presets as preset_file
 from oilimpact.errors import OilImpactError
 from oilimpact.project import notebooks_dir as default_notebooks_dir
+from oilimpact.project import seeds_dir as default_seeds_dir
 from oilimpact.report.gridplan import Grid, format_value
 from oilimpact.report.notebook import Notebook, NotebookParameter, list_notebooks, read_notebook
 
@@ -65,6 +66,48 @@ def coerce(parameter: NotebookParameter, raw: str, where: str) -> Any:
         f"parameter {parameter.name}: {raw!r} is not of type {parameter.type_name.replace('|', ' | ')}",
         where=where,
     )
+
+
+def _seeds_dir(value: Any, values: dict[str, Any], presets: Sequence[str]) -> Any:
+    folder = Path(str(value)).expanduser()
+    if not folder.is_dir():
+        raise OilImpactError(f"parameter seeds_dir: {value!r} is not a folder; give a folder of article "
+                             "files (*.txt), or leave it out for the project's seeds/")
+    if not any(folder.glob("*.txt")):
+        raise OilImpactError(f"parameter seeds_dir: {value!r} has no *.txt articles; give a folder of them")
+    return str(folder.resolve())  # the kernel runs in the notebooks' folder: a relative path would move
+
+
+def _article(value: Any, values: dict[str, Any], presets: Sequence[str]) -> Any:
+    folder = Path(values.get("seeds_dir") or default_seeds_dir())
+    names = sorted(path.name for path in folder.glob("*.txt"))
+    chosen = [name for name in names if name == value or name.startswith(str(value))]
+    if len(chosen) != 1:
+        found = "no article" if not chosen else f"{len(chosen)} articles"
+        raise OilImpactError(f"parameter article: {found} matches {value!r}; give one of {', '.join(names)}")
+    return value
+
+
+def _compare_to(value: Any, values: dict[str, Any], presets: Sequence[str]) -> Any:
+    if presets and value not in presets:
+        raise OilImpactError(f"parameter compare_to: {value!r} is not a scenario "
+                             f"(have: {', '.join(presets)})")
+    return value
+
+
+NOTEBOOK_VALUE_CHECKS = {"seeds_dir": _seeds_dir, "article": _article, "compare_to": _compare_to}
+"""The notebooks' own parameters that are not model parameters, checked before a kernel starts (a
+mistyped folder would otherwise fail the report in its kernel, after the work of starting it)."""
+
+
+def check_notebook_values(values: dict[str, Any], presets: Sequence[str] = ()) -> dict[str, Any]:
+    """``values`` (name → typed value of one notebook) with each of :data:`NOTEBOOK_VALUE_CHECKS`
+    applied to the ones given (``None`` and empty mean the notebook's default)."""
+    checked = dict(values)
+    for name in ("seeds_dir", "article", "compare_to"):  # seeds_dir first: article is looked up in it
+        if checked.get(name) not in (None, ""):
+            checked[name] = NOTEBOOK_VALUE_CHECKS[name](checked[name], checked, presets)
+    return checked
 
 
 def preset_names() -> list[str]:
@@ -182,6 +225,7 @@ def plan(
             name: project_values[name] if name in project_values else coerce(nb.parameter(name), value, where)
             for name, value in raw.items() if nb.parameter(name)
         }
+        values = check_notebook_values(values, presets)
         scenario_param = nb.parameter("scenario")
         if scenario_param is None:
             if scenarios and not notebooks:

@@ -23,6 +23,15 @@ from oilimpact.report.plan import Report
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How long and how much one report may take (``oilimpact render --cell-timeout`` etc.)."""
+
+    cell_timeout: float = 600.0  # seconds per notebook cell; the kernel is interrupted after it
+    export_timeout: float = 120.0  # seconds for pandoc's conversion of one report
+    output_chars: int = 200_000  # characters of one cell output shown in the HTML and the PDF
+
+
+@dataclass(frozen=True)
 class Job:
     """What every report of one run shares."""
 
@@ -30,6 +39,7 @@ class Job:
     pdf: bool = True
     date: str | None = None
     presets: dict[str, dict[str, str]] = field(default_factory=dict)  # name → title, description
+    limits: Limits = field(default_factory=Limits)
 
 
 class Executor(Protocol):
@@ -83,7 +93,8 @@ class LocalPool:
                             with self._lock:
                                 self._kernels.append(kernel)
                         outcome = render_one(report, job.reports_dir, kernel, pdf=job.pdf, date=job.date,
-                                             stop=self._stop, preset=job.presets.get(report.scenario or ""))
+                                             stop=self._stop, preset=job.presets.get(report.scenario or ""),
+                                             limits=job.limits)
                     except Exception as exc:  # kernel would not start: this report fails, the rest go on
                         outcome = Outcome(report, "failed", 0.0, message=f"{type(exc).__name__}: {exc}")
                     self._finished.put(outcome)
