@@ -82,15 +82,28 @@ def _report_info(report: Report, nb: dict[str, Any], date: str | None, failed: b
     )
 
 
+LINE_CHARS = 10_000
+"""The longest output line the export passes on: a longer one is broken (PDF/A allows no text string
+over 32,767 characters, and a browser lays one out slowly)."""
+
+
+def _wrapped(line: str) -> str:
+    return "\n".join(line[i:i + LINE_CHARS] for i in range(0, len(line), LINE_CHARS)) or line
+
+
 def capped_outputs(nb: dict[str, Any], limit: int) -> dict[str, Any]:
     """A copy of ``nb`` for the HTML and the PDF with each cell output's text clipped to ``limit``
     characters and any other payload over ``limit * 20`` bytes dropped, each with a note saying so:
     a cell printing megabytes must not make the export take minutes and gigabytes."""
     def clip(text: Any) -> Any:
         joined = "".join(text) if isinstance(text, list) else text
-        if not isinstance(joined, str) or len(joined) <= limit:
+        if not isinstance(joined, str):
             return text
-        return f"{joined[:limit]}\n[... output clipped: {len(joined):,} characters, {limit:,} shown]\n"
+        if len(joined) > limit:
+            joined = f"{joined[:limit]}\n[... output clipped: {len(joined):,} characters, {limit:,} shown]\n"
+        elif max(map(len, joined.splitlines() or [""])) <= LINE_CHARS:
+            return text
+        return "\n".join(_wrapped(line) for line in joined.split("\n"))
 
     copy = json.loads(json.dumps(nb))
     for cell in copy.get("cells", []):

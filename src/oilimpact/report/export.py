@@ -34,6 +34,7 @@ from typing import Any, Literal
 from oilimpact import __version__
 from oilimpact.dataset import Table, collect_tables
 from oilimpact.report.notebook import HEADING, cell_source, cell_tags
+from oilimpact.report.values import format_result, format_value  # noqa: F401 (the export's face)
 from oilimpact.results import MIME_TYPE as RESULT_MIME
 
 Target = Literal["html", "pdf"]
@@ -277,31 +278,6 @@ def _inline_attachments(cell: dict[str, Any]) -> str:
                 source = source.replace(f"attachment:{name}", _data_uri(mime, payload))
                 break
     return source
-
-
-def format_value(value: Any) -> str:
-    """A parameter or result as a reader wants to see it."""
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        # Digits are grouped from 10,000 up, so a seed or a year reads 2026, not 2,026.
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
-    if isinstance(value, float):
-        text = f"{value:,.2f}" if abs(value) < 1e15 else f"{value:.3g}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
-
-
-def format_result(value: Any, digits: int | None = None) -> str:
-    """A key result in the comparison table: ``digits`` decimals, by default precision by magnitude
-    (7,939 · 56.3 · 2.03); a minus sign, not a hyphen."""
-    if isinstance(value, float) and not isinstance(value, bool):
-        if digits is None:
-            digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-        return f"{value:,.{digits}f}".replace("-", "\u2212")
-    return format_value(value)
 
 
 def _facts(info: ReportInfo) -> str:
