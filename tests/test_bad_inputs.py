@@ -1143,3 +1143,21 @@ def test_two_forced_renders_are_byte_identical(tmp_path):
             {name: (out / "default" / name).read_bytes() for name in ("02_plain.html", "02_plain.pdf")}
         )
     assert outputs[0] == outputs[1]
+
+
+def test_a_fresh_clones_reports_folder_is_accepted(tmp_path, monkeypatch):
+    """reports/ of a clone holds .gitkeep, and after `make test` the browser tests' _artefacts/: `make
+    reports` must still render there, while a folder of other files is still refused."""
+    from oilimpact.errors import OilImpactError
+    from oilimpact.report.lock import check_reports_folder
+
+    monkeypatch.setenv("OILIMPACT_ROOT", str(tmp_path))
+    reports = tmp_path / "reports"
+    (reports / "_artefacts" / "browser").mkdir(parents=True)
+    (reports / ".gitkeep").write_text("")
+    check_reports_folder(reports)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(OilImpactError, match="not a reports folder"):
+        check_reports_folder(other)

@@ -47,7 +47,9 @@ def check_reports_folder(reports_dir: Path) -> None:
     entries = [entry.name for entry in os.scandir(folder)]
     for name in entries:
         _no_link(folder / name)
-    ours = (any(name in _REPORTS_MARKERS for name in entries) or all(name.startswith(".") for name in entries)
+    ours = (folder == (root / "reports").resolve()  # the project's own reports/ (make reports)
+            or any(name in _REPORTS_MARKERS for name in entries)
+            or all(name.startswith((".", "_")) for name in entries)  # .gitkeep, the tests' _artefacts/
             or any(folder.glob("*/*.ipynb")))  # reports of a render stopped before its manifest
     if not ours:
         raise OilImpactError("--output: not a reports folder (no manifest.json) and not empty; render into "
