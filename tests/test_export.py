@@ -257,8 +257,10 @@ def test_index_rows_share_decimals_and_state_what_every_scenario_shares():
     page = index.index_html([entry("a", -2.71), entry("b", -19.24), entry("c", 8.13)])
     assert ('<td class="num">\u22122.7</td><td class="num">\u221219.2</td><td class="num">8.1</td>'
             in page)
-    assert ('<td class="num same" colspan="3">59.0 <span class="muted">same in every scenario</span></td>'
-            in page)
+    same = page.split("<h2>The same in every scenario</h2>")[1]
+    assert ('<td class="label">Budget&#x27;s price</td><td class="unit">USD/bbl</td>'
+            '<td class="num">59.0</td>') in same
+    assert "Budget&#x27;s price" not in page.split("<h2>The same in every scenario</h2>")[0]
     assert '<td class="label">Urals minus the budget&#x27;s price</td>' in page
 
 
@@ -287,6 +289,15 @@ def test_russian_quotes_render_in_the_pdf_and_the_html_with_their_glyphs():
              for font in page["/Resources"]["/Font"].values()}
     assert any("LibertinusSerif" in name for name in fonts), fonts  # the body font, which has Cyrillic
     assert quote in export.html_report(nb, INFO)
+
+
+def test_index_writes_a_probability_as_the_prose_does():
+    def entry(scenario: str, chance: float) -> index.IndexEntry:
+        return index.IndexEntry("05_risk", "Risk", scenario, "ok", (f"{scenario}/05_risk.html",), {
+            "p": {"value": chance, "unit": "%", "label": "Chance", "decimals": 0}})
+
+    page = index.index_html([entry("a", 84.1), entry("b", 0.2), entry("c", 99.8)])
+    assert '<td class="num">84</td><td class="num">&lt; 0.5</td><td class="num">&gt; 99.5</td>' in page
 
 
 def test_pdf_without_a_data_date_is_still_pdfa_with_a_fixed_date():

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "extraction-dev" / "articles"
 needs_dev = pytest.mark.skipif(not DEV.is_dir(),
                                reason="../shared/extraction-dev is not beside the checkout")
+SHARED_HISTORY = ROOT.parent / "shared" / "history"
+needs_history = pytest.mark.skipif(not SHARED_HISTORY.is_dir(),
+                                   reason="../shared/history is not beside the checkout")
 RELEASE = (
     " date 2026-03-04 url https://example.org/news/minfin-february-2026\n"
     "MOSCOW, March 4 – Russia's oil and gas budget revenue came to 432.3 billion roubles in February, "
@@ -346,3 +349,35 @@ def test_wire_phrasings_of_a_release_map_to_their_series(project):
     # the history's rate is derived from the daily CBR rates to four decimals: the rule keeps it
     rate = _one(proposals, "rub_usd_avg", "2026-02")
     assert rate.status == "conflicts" and not rate.blocks and "the history's row stays" in rate.reason
+
+
+def test_an_ingested_month_replaces_its_nowcast_in_every_scenario(project):
+    from oilimpact import model
+    from oilimpact.model.structural import nowcast
+
+    before = model.run_scenario(model.resolve_parameters("war_premium")).monthly
+    assert before.loc["2026-02", "revenue_status"] == "nowcast"
+    path = _article(project, "release.txt", RELEASE)
+    assert CliRunner().invoke(main, ["ingest", str(path), "--write"]).exit_code == 0
+    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
+        cached.cache_clear()
+    for name in ("budget_law", "pre_war", "war_premium"):
+        after = model.run_scenario(model.resolve_parameters(name)).monthly
+        assert after.loc["2026-02", "og_revenue_used_bn_rub"] == 432.3
+        assert after.loc["2026-02", "revenue_status"] == "published"
+        # March keeps a nowcast, now fitted on February too
+        march = nowcast("2026-03").expected_bn_rub
+        assert after.loc["2026-03", "og_revenue_used_bn_rub"] == pytest.approx(march)
+
+
+@needs_history
+def test_rebuilding_the_history_keeps_the_months_ingest_added(project):
+    path = _article(project, "release.txt", RELEASE)
+    assert CliRunner().invoke(main, ["ingest", str(path), "--write"]).exit_code == 0
+    rebuilt = CliRunner().invoke(main, ["history", "--from", str(SHARED_HISTORY), "--write",
+                                        str(project / "data")])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "of which 4 added by oilimpact ingest and kept" in rebuilt.output
+    history = load_history(project / "data" / "history.csv")
+    assert history["og_revenue"]["2026-02"].value == 432.3
+    assert history["og_revenue"]["2025-12"].value == 447.8  # the gathered record's rows are all there

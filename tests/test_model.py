@@ -234,3 +234,59 @@ def test_cli_model_bad_input_exits_2_in_one_line(cli, args):
     result = cli.invoke(main, args)
     assert result.exit_code == 2
     assert result.output.startswith("error: ") and result.output.count("\n") == 1
+
+
+# --- one number per month ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def every_preset():
+    return {name: model.run_scenario(resolve_parameters(name)) for name in model.scenario_names()}
+
+
+def test_months_with_published_inputs_show_the_nowcast_in_every_preset(every_preset):
+    from oilimpact.model.structural import nowcast
+
+    for month in ("2026-02", "2026-03"):  # the tax price and rate of the month before are published
+        expected = nowcast(month).expected_bn_rub
+        for name, result in every_preset.items():
+            row = result.monthly.loc[month]
+            assert row["revenue_status"] == "nowcast", name
+            assert row["og_revenue_used_bn_rub"] == pytest.approx(expected, abs=1e-9), (name, month)
+    assert nowcast("2026-02").expected_bn_rub == pytest.approx(415.5, abs=0.1)
+    january = {r.monthly.loc["2026-01", "og_revenue_used_bn_rub"] for r in every_preset.values()}
+    assert january == {393.3}  # the published month: the Finance Ministry's figure everywhere
+
+
+def test_the_scenario_takes_over_only_after_the_nowcast_months(every_preset):
+    for result in every_preset.values():
+        status = result.monthly.loc["2026-01":"2026-12", "revenue_status"].tolist()
+        assert status == ["published"] + ["nowcast"] * 2 + ["scenario"] * 9
+        scenario = result.monthly.loc["2026-04":"2026-12"]
+        assert np.allclose(scenario["og_revenue_used_bn_rub"], scenario["og_revenue_bn_rub"])
+
+
+def test_the_year_is_published_plus_nowcast_plus_scenario(every_preset):
+    from oilimpact.story import revenue_split_markdown
+
+    for result in every_preset.values():
+        a = result.annual
+        parts = sum(a[f"og_revenue_{kind}_bn_rub"] for kind in ("published", "nowcast", "scenario"))
+        assert parts == pytest.approx(a["og_revenue_bn_rub"])
+        assert (a["og_months_published"], a["og_months_nowcast"], a["og_months_scenario"]) == (1, 2, 9)
+    text = revenue_split_markdown(every_preset["war_premium"])
+    assert "393 bn RUB published by the Finance Ministry (January)" in text
+    assert "1,071 bn RUB nowcast (February–March" in text and "(April–December)" in text
+
+
+def test_cli_model_and_nowcast_print_the_same_february(cli):
+    from oilimpact.model.structural import nowcast
+
+    value = f"{nowcast('2026-02').expected_bn_rub:,.1f}"
+    assert f"expected O&G revenue {nowcast('2026-02').expected_bn_rub:,.0f} bn RUB" in cli.invoke(
+        main, ["nowcast", "2026-02"]).output
+    for name in ("pre_war", "war_premium"):
+        out = cli.invoke(main, ["model", name]).output
+        line = next(x for x in out.splitlines() if x.startswith("2026-02"))
+        assert value in line and line.rstrip().endswith("nowcast")
+        assert "nowcast 1,071 (2 months)" in out

@@ -82,7 +82,7 @@ def test_why_a_higher_price_still_leaves_revenue_below_plan():
 
     result = model.run_scenario(resolve_parameters("war_premium"))
     text = gap_markdown(result)
-    assert "549 bn RUB below" in text and "+1,379 bn RUB" in text
+    assert "512 bn RUB below" in text and "+1,379 bn RUB" in text
     assert "the strong rouble and the wide discount of the winter months take 1,932 bn RUB" in text
 
 
@@ -112,3 +112,29 @@ def test_a_small_nonzero_percentage_never_reads_zero(value):
 def test_percent_near_one_hundred_and_normal_values():
     assert fmt.percent(99.8, 0) == "> 99.5 %"
     assert fmt.percent(0, 0) == "0 %" and fmt.percent(-50.2, 1) == "−50.2 %"
+
+
+def test_the_heatmap_title_gives_the_exact_breakeven_at_the_scenarios_rate():
+    from oilimpact import story
+
+    runs = story.run_all(resolve_parameters("war_premium"))
+    p = runs["war_premium"].params
+    placed = story.placed_scenarios(runs)
+    title = story.heatmap_finding(p, placed, 3786.4)
+    rate = float(placed.loc[placed["name"] == "war_premium", "x"].iloc[0])
+    price = float(model.breakeven_urals(p, rates=(rate,)).iloc[0])
+    assert f"At {rate:.1f} RUB/USD" in title and f"Urals at ${price:.1f} or more from March 2026" in title
+    at = p.replace(urals_price=price, rub_usd=rate, path_shape="flat")
+    assert model.run_scenario(at).annual["deficit_bn_rub"] == pytest.approx(3786.4, abs=0.5)
+
+
+def test_the_scenarios_dollar_is_the_cards_dollar_at_the_scenarios_rate():
+    from oilimpact import story
+
+    result = model.run_scenario(resolve_parameters("war_premium"))
+    text = story.levers_markdown(result)
+    card = model.sensitivity_card()[0].loc["urals_price", "rest_of_year_bn_rub"]
+    assert f"The card's $1 is worth {fmt.bn_rub(card)} at the law's 92.2 RUB/USD" in text
+    assert "at this scenario's 77.3 RUB/USD it comes to about 106 bn RUB, the number above" in text
+    assert result.sensitivity.loc["urals_price", "rest_of_year_bn_rub"] == pytest.approx(
+        card * 77.3 / 92.2, rel=0.01)

@@ -74,3 +74,38 @@ def test_the_figures_table_quotes_a_long_russian_sentence_around_its_number(tmp_
     table = story.figures_table(extract_figures(read_article(path)))
     assert all(printed in quote for printed, quote in zip(table["As printed"], table["Quote"], strict=True))
     assert set(table["What"]) == {"Finance Ministry FX sales a day"}
+
+
+def test_periods_are_written_in_words():
+    from oilimpact.fmt import period_words
+
+    assert period_words("2026-W10") == "the week of 2–8 March 2026"
+    assert period_words("2026-03-05/P30D") == "30 days from 5 March 2026"
+    assert period_words("2025-12..2026-03") == "December 2025 – March 2026"
+    assert period_words("2025-09..2025-10") == "September–October 2025"
+    assert period_words("2026-Q1") == "Q1 2026" and period_words("2026-01") == "January 2026"
+    assert period_words("not a period") == "not a period"
+
+
+@settings(max_examples=200)
+@given(st.dates(min_value=__import__("datetime").date(1990, 1, 1),
+                max_value=__import__("datetime").date(2100, 12, 31)))
+def test_a_week_in_words_names_its_monday_and_sunday(day):
+    import datetime as dt
+
+    from oilimpact.fmt import period_words
+
+    year, week, _ = day.isocalendar()
+    text = period_words(f"{year}-W{week:02d}")
+    sunday = dt.date.fromisocalendar(year, week, 7)
+    assert text.startswith("the week of ") and text.endswith(f"{sunday.day} {sunday:%B} {sunday.year}")
+    monday = sunday - dt.timedelta(days=6)
+    assert f"{monday.day}" in text.removeprefix("the week of ").split("–")[0]
+
+
+def test_the_figures_table_shows_periods_in_words(seeds):
+    from oilimpact.articles import read_corpus
+
+    corpus = read_corpus(seeds)
+    periods = set(story.figures_table(corpus.figures, include_other=True)["Period"])
+    assert "the week of 2–8 March 2026" in periods and not any("-W" in p or "/P" in p for p in periods)

@@ -99,7 +99,7 @@ _MONTHLY_COLUMNS = {
     "urals_usd_bbl": "Urals", "brent_usd_bbl": "Brent", "discount_usd_bbl": "disc", "rub_usd": "RUB/USD",
     "export_volume_index": "vol", "og_revenue_used_bn_rub": "O&G bn",
     "extraction_tax_bn_rub": "of which NDPI",
-    "base_revenue_bn_rub": "base bn", "nwf_flow_bn_rub": "NWF flow",
+    "base_revenue_bn_rub": "base bn", "nwf_flow_bn_rub": "NWF flow", "revenue_status": "O&G is",
 }
 
 
@@ -136,7 +136,10 @@ def model_command(scenario: str, pairs: tuple[str, ...], fmt: str) -> None:
     annual = result.annual
     click.echo(f"\nAnnual {annual['year']}")
     lines = [
-        ("O&G revenue", f"{annual['og_revenue_bn_rub']:,.0f} bn RUB"),
+        ("O&G revenue", f"{annual['og_revenue_bn_rub']:,.0f} bn RUB = " + " + ".join(
+            f"{kind} {annual[f'og_revenue_{kind}_bn_rub']:,.0f} ({annual[f'og_months_{kind}']} "
+            f"month{'' if annual[f'og_months_{kind}'] == 1 else 's'})"
+            for kind in ("published", "nowcast", "scenario"))),
         ("gap to the law's plan",
          f"{annual['og_gap_to_plan_bn_rub']:+,.0f} bn RUB (plan {annual['og_plan_bn_rub']:,.0f})"),
         ("deficit", f"{annual['deficit_bn_rub']:,.0f} bn RUB = {annual['deficit_pct_gdp']:.2f} % of GDP "
@@ -191,7 +194,9 @@ def history_command(source: Path, write_dir: Path | None) -> None:
     if write_dir is None:
         click.echo(history.history_csv(rows), nl=False)
         return
-    click.echo(f"wrote {history.write_history(rows, write_dir)} ({len(rows)} rows)", err=True)
+    rows, kept = history.keep_ingested(rows, Path(write_dir) / "history.csv")
+    click.echo(f"wrote {history.write_history(rows, write_dir)} ({len(rows)} rows, of which {len(kept)} "
+               "added by oilimpact ingest and kept)", err=True)
 
 
 @main.command("ingest")

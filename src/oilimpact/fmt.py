@@ -8,7 +8,9 @@ Standard library only: importing it costs nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 
 MINUS = "\u2212"
@@ -76,3 +78,58 @@ def fixed_width(header: Sequence[str], rows: Sequence[Sequence[object]], *, rule
         padded = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
         lines.append("  ".join([*padded, row[-1]]).rstrip())
     return lines
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_DURATION = {"D": ("day", "days"), "W": ("week", "weeks"), "M": ("month", "months"), "Y": ("year", "years")}
+
+
+def _day_words(day: dt.date) -> str:
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _one_period(label: str) -> str:
+    if re.fullmatch(r"\d{4}", label):
+        return label
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
+        return f"{_MONTHS[int(m[2]) - 1]} {m[1]}"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", label):
+        return _day_words(dt.date.fromisoformat(label))
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+        return f"Q{m[2]} {m[1]}"
+    if m := re.fullmatch(r"(\d{4})-H([12])", label):
+        return f"{('first', 'second')[int(m[2]) - 1]} half of {m[1]}"
+    if m := re.fullmatch(r"(\d{4})-W(\d{2})", label):
+        monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        sunday = monday + dt.timedelta(days=6)
+        first = (f"{monday.day}" if monday.month == sunday.month
+                 else f"{monday.day} {_MONTHS[monday.month - 1]}" + ("" if monday.year == sunday.year
+                                                                     else f" {monday.year}"))
+        return f"the week of {first}–{_day_words(sunday)}"
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})/P(\d+)([DWMY])", label):
+        n, (one, many) = int(m[2]), _DURATION[m[3]]
+        return f"{n} {one if n == 1 else many} from {_day_words(dt.date.fromisoformat(m[1]))}"
+    raise ValueError(label)
+
+
+def period_words(label: str | None) -> str:
+    """A figure's period label as a person writes it: ``2026-W10`` → ``the week of 2–8 March 2026``,
+    ``2026-03-05/P30D`` → ``30 days from 5 March 2026``, ``2025-12..2026-03`` → ``December 2025 – March
+    2026``, ``..2026-03`` → ``to March 2026``; a label it does not know is returned as it is."""
+    if not label:
+        return ""
+    try:
+        if ".." in label:
+            first, _, last = label.partition("..")
+            if not first:
+                return f"to {_one_period(last)}"
+            if not last:
+                return f"from {_one_period(first)}"
+            both = re.fullmatch(r"(\d{4})-(\d{2})", first), re.fullmatch(r"(\d{4})-(\d{2})", last)
+            if both[0] and both[1] and both[0][1] == both[1][1]:  # "September–October 2025"
+                return f"{_MONTHS[int(both[0][2]) - 1]}–{_one_period(last)}"
+            return f"{_one_period(first)} – {_one_period(last)}"
+        return _one_period(label)
+    except ValueError:
+        return label

@@ -13,14 +13,19 @@ from typing import Any
 MIME_TYPE = "application/vnd.oilimpact.result+json"
 
 
-def record(name: str, value: float | int | str, unit: str = "", label: str = "") -> None:
-    """Record one key result of the running notebook (shown to no one, read by the renderer)."""
+def record(name: str, value: float | int | str, unit: str = "", label: str = "",
+           decimals: int | None = None) -> None:
+    """Record one key result of the running notebook (shown to no one, read by the renderer);
+    ``decimals`` is how the index writes it (by default, by its magnitude), so a number reads the same
+    on the index as in the report's prose."""
     # Imported here, for start-up speed: the render step only collects results and never needs IPython.
     from IPython.display import display
 
     if isinstance(value, float) and not math.isfinite(value):
         value = str(value)
     payload = {"name": name, "value": value, "unit": unit, "label": label or name}
+    if decimals is not None:
+        payload["decimals"] = decimals
     display({MIME_TYPE: payload}, raw=True)
 
 

@@ -43,26 +43,32 @@ def revenue_vs_plan(
     plan: pd.Series | float | None = None,
     prior_year: pd.Series | None = None,
     actual: pd.Series | None = None,
+    status: pd.Series | None = None,
     scenario: str = "scenario",
     unit: str = "bn RUB",
     title: str | None = None,
     subtitle: str | None = None,
 ) -> Figure:
-    """Monthly oil & gas revenue of a scenario (bars from zero) against the law's plan (step line),
-    the same month a year earlier (open circles) and actual receipts (filled diamonds)."""
+    """Monthly oil & gas revenue of a scenario (bars from zero, shaded by ``status``: published, nowcast,
+    scenario) against the law's plan (step line), the same month a year earlier (open circles) and actual
+    receipts (filled diamonds)."""
     months = _months(monthly.index)
     values = monthly.set_axis(months)
     fig, (ax,) = _new(height=4.8)
-    ax.bar(
-        months,
-        values.values,
-        width=20,
-        color="#9db3d6",
-        edgecolor="#1f3b73",
-        linewidth=0.6,
-        label=f"{scenario.replace('_', ' ')}: actual where published, else model",
-        zorder=2,
-    )
+    name = scenario.replace("_", " ")
+    if status is None:
+        status = pd.Series("scenario", index=monthly.index)
+    kinds = status.set_axis(months).reindex(months).fillna("scenario")
+    looks = {
+        "published": ("#1f3b73", "#1f3b73", "", "published"),
+        "nowcast": ("#c9d5ea", "#1f3b73", "////", "nowcast (inputs published, the same in every scenario)"),
+        "scenario": ("#9db3d6", "#1f3b73", "", f"{name} scenario (model)"),
+    }
+    for kind, (face, edge, hatch, label) in looks.items():
+        chosen = np.asarray(kinds == kind)
+        if chosen.any():
+            ax.bar(months[chosen], values.values[chosen], width=20, color=face, edgecolor=edge, hatch=hatch,
+                   linewidth=0.6, label=label, zorder=2)
     if plan is not None:
         if isinstance(plan, pd.Series):
             plan_line = plan.set_axis(_months(plan.index)).reindex(months)
@@ -114,7 +120,6 @@ def revenue_vs_plan(
     ax.set_ylim(top=ax.get_ylim()[1] * 1.18)
     if title is None:
         total = values.loc[values.index.year == months[-1].year].sum()
-        name = scenario.replace("_", " ")
         title = f"{months[-1].year} oil & gas revenue: {fmt.bn_rub(total)} in the {name} scenario"
         if plan is not None:
             planned = plan_line.loc[plan_line.index.year == months[-1].year].sum()

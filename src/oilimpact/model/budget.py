@@ -30,7 +30,7 @@ from oilimpact.model.revenue import (
     gross_extraction_tax,
     layout,
 )
-from oilimpact.model.structural import full_fit
+from oilimpact.model.structural import expected_revenue, full_fit, load_data
 from oilimpact.provenance import Source
 
 CALIBRATION_WINDOW = ("2025-01", "2025-12")
@@ -161,6 +161,7 @@ class Engine:
     plan: np.ndarray  # per receipt month (NaN where the law gives no plan)
     base_price: np.ndarray  # per base month: the base price of its receipt year
     actual: np.ndarray  # per receipt month (NaN where unknown)
+    nowcast: np.ndarray  # per receipt month: the nowcast where the inputs are published, not the revenue
 
     def gross(self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray) -> np.ndarray:
         return gross_extraction_tax(urals, fx, volume, _days(self.base)[None, :], self.context.constants)
@@ -173,8 +174,11 @@ class Engine:
         return self.context.calibration.revenue(self.gross(urals, fx, volume), self.lay) + self.level
 
     def used(self, revenue: np.ndarray) -> np.ndarray:
-        """Actual revenue where published, the model elsewhere."""
-        return np.where(np.isnan(self.actual), revenue, self.actual)
+        """One number per month: the published revenue where there is one; the nowcast
+        (:func:`oilimpact.model.structural.expected_revenue`) where only the month's inputs are
+        published; the scenario's model revenue after that."""
+        known = np.where(np.isnan(self.actual), self.nowcast, self.actual)
+        return np.where(np.isnan(known), revenue, known)
 
     def budget(
         self, urals: np.ndarray, fx: np.ndarray, volume: np.ndarray, base_price: np.ndarray | None = None,
@@ -263,10 +267,23 @@ def engine_for(start: str, end: str, context: Context | None = None) -> Engine:
         plan,
         _base_price_path(context, base),
         actual,
+        nowcast_months(receipts, actual),
     )
     if plan_end != pd.Period(end, "M"):
         return _trim(engine, pd.Period(end, "M"))
     return engine
+
+
+def nowcast_months(receipts: pd.PeriodIndex, actual: np.ndarray) -> np.ndarray:
+    """The nowcast of every receipt month without published revenue whose inputs (the tax price and
+    rate of the month before, and the NDD quarter's) are published; NaN elsewhere."""
+    data = load_data()
+    out = np.full(len(receipts), np.nan)
+    for i, month in enumerate(receipts):
+        if np.isnan(actual[i]):
+            value = expected_revenue(str(month), data)
+            out[i] = np.nan if value is None else value
+    return out
 
 
 def _trim(engine: Engine, end: pd.Period) -> Engine:
@@ -290,4 +307,5 @@ def _trim(engine: Engine, end: pd.Period) -> Engine:
         engine.plan[keep],
         engine.base_price[base_keep],
         engine.actual[keep],
+        engine.nowcast[keep],
     )

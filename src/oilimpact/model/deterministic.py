@@ -80,8 +80,8 @@ def run_scenario(params: Parameters, year: int = 2026) -> ScenarioResult:
             "base_revenue_bn_rub": out["base"][0],
             "nwf_flow_bn_rub": out["nwf_flow"][0],
             "nwf_balance_bn_rub": out["nwf_balance"][0],
-            "revenue_status": np.where(np.isfinite(engine.actual), "published", np.where(
-                lag(paths.is_scenario), "scenario", "nowcast")),
+            "og_revenue_nowcast_bn_rub": engine.nowcast,
+            "revenue_status": revenue_status(engine),
             "price_month_is_scenario": lag(paths.is_scenario),
         },
         index=pd.PeriodIndex(engine.receipts, name="month"),
@@ -121,6 +121,8 @@ def _annual(
     known = fund.last_published_deficit(context.fund, year)
     covered = engine.budget(paths.urals, paths.rub_usd, paths.volume, base_price, deficit_share=1.0)
     covered_end = covered["nwf_balance"][0][mask]
+    status = revenue_status(engine)[mask]
+    used_monthly = out["used"][0][mask]
     summary = {
         "year": year,
         "urals_average_usd_bbl": float(paths.urals[price_mask].mean()) if price_mask.any() else math.nan,
@@ -128,6 +130,10 @@ def _annual(
         "og_revenue_model_bn_rub": float(engine.year_total(out["revenue"], year)[0]),
         "og_revenue_published_bn_rub": float(np.nansum(engine.actual[mask])),
         "og_months_published": int(np.isfinite(engine.actual[mask]).sum()),
+        "og_revenue_nowcast_bn_rub": float(np.nansum(np.where(status == "nowcast", used_monthly, 0.0))),
+        "og_months_nowcast": int((status == "nowcast").sum()),
+        "og_revenue_scenario_bn_rub": float(np.nansum(np.where(status == "scenario", used_monthly, 0.0))),
+        "og_months_scenario": int((status == "scenario").sum()),
         "og_plan_bn_rub": plan,
         "og_gap_to_plan_bn_rub": float(used - plan),
         "deficit_bn_rub": deficit,
@@ -146,6 +152,13 @@ def _annual(
         **_cap_shares(paths.urals, paths.months, context.caps, year),
     }
     return pd.Series(summary, dtype=object)
+
+
+def revenue_status(engine: Engine) -> np.ndarray:
+    """Per receipt month: ``published`` (the ministry's figure), ``nowcast`` (its inputs are published,
+    its revenue not: the nowcast, the same in every scenario) or ``scenario`` (the scenario's model)."""
+    return np.where(np.isfinite(engine.actual), "published",
+                    np.where(np.isfinite(engine.nowcast), "nowcast", "scenario"))
 
 
 def _first_below_zero(months: pd.PeriodIndex, balance: np.ndarray) -> str:

@@ -164,6 +164,23 @@ def history_csv(rows: Iterable[Row]) -> str:
     return out.getvalue()
 
 
+INGEST_MARK = "(oilimpact ingest;"
+"""Marks the source title of a row ``oilimpact ingest`` added from an article."""
+
+
+def keep_ingested(rows: list[Row], existing: str | Path) -> tuple[list[Row], list[Row]]:
+    """``rows`` (a rebuild from the gathered record) plus the rows of ``existing`` that ``oilimpact
+    ingest`` added and the rebuild does not have (series and month): rebuilding the history keeps the
+    months taken in from articles. Returns (all rows sorted, the ingested rows kept)."""
+    path = Path(existing)
+    if not path.is_file():
+        return rows, []
+    have = {(r.series, r.period) for r in rows}
+    kept = [row for months in load_history(path).values() for row in months.values()
+            if INGEST_MARK in row.source_title and (row.series, row.period) not in have]
+    return sorted([*rows, *kept], key=lambda r: (r.series, r.period)), kept
+
+
 def write_history(rows: Iterable[Row], folder: str | Path) -> Path:
     """Write ``folder/history.csv`` atomically."""
     folder = Path(folder)

@@ -38,7 +38,15 @@ from pathlib import Path
 
 from oilimpact.articles import Article, Figure, read_corpus
 from oilimpact.errors import OilImpactError
-from oilimpact.model.history import SERIES, Row, choose, default_path, history_csv, load_history
+from oilimpact.model.history import (
+    INGEST_MARK,
+    SERIES,
+    Row,
+    choose,
+    default_path,
+    history_csv,
+    load_history,
+)
 from oilimpact.project import atomic_write, relative_to_root
 
 STATUSES = ("new", "agrees", "conflicts", "skipped")
@@ -351,7 +359,7 @@ def _printed(p: Proposal) -> str:
 
 
 def _title(p: Proposal) -> str:
-    return f"Article {Path(p.article).name}, characters {p.start}–{p.end} (oilimpact ingest; {p.rule})"
+    return f"Article {Path(p.article).name}, characters {p.start}–{p.end} {INGEST_MARK} {p.rule})"
 
 
 def _row(p: Proposal) -> Row:

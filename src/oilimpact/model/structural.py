@@ -335,6 +335,20 @@ class Nowcast:
     sources: tuple[str, ...]
 
 
+def expected_revenue(month: str, data: Data | None = None) -> float | None:
+    """The month's expected O&G revenue (the nowcast's central value), or ``None`` when the tax price or
+    rate of a month it depends on is not published: the model fitted on every month before ``month``
+    with published revenue, evaluated at the month's published inputs. The scenario engine takes this
+    value for every month whose inputs are published but whose revenue is not, so a report, a table and
+    ``oilimpact nowcast`` show one number for it."""
+    data = data or load_data()
+    x = data.inputs(month)
+    earlier = [m for m in sorted(data.revenue) if m < month]
+    if x is None or not earlier:
+        return None
+    return fit(data, earlier).predict(x)
+
+
 def nowcast(month: str, data: Data | None = None, coverage: float = 0.8) -> Nowcast:
     """The month's expected O&G revenue from the tax price and rate of the month before, fitted on every
     earlier month; the range spans the central ``coverage`` of the backtest's percentage errors."""
@@ -350,7 +364,7 @@ def nowcast(month: str, data: Data | None = None, coverage: float = 0.8) -> Nowc
     model = fit(data, earlier)
     errors = rolling_backtest(data, end=max(earlier))["error_pct"].dropna() / 100
     low_q, high_q = (1 - coverage) / 2, 1 - (1 - coverage) / 2
-    expected = model.predict(x)
+    expected = expected_revenue(month, data)
     # an error e means predicted = actual·(1 + e): the actual is predicted / (1 + e)
     low, high = expected / (1 + errors.quantile(high_q)), expected / (1 + errors.quantile(low_q))
     tax_month = _shift(month, -1)

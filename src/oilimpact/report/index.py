@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from oilimpact import presets as preset_file
+from oilimpact.fmt import percent
 from oilimpact.project import atomic_write
 from oilimpact.report.datapackage import DATA_SUFFIX, PACKAGE, ZIP, write_collections
 from oilimpact.report.export import check_self_contained, format_result, page_html
@@ -43,6 +44,17 @@ def _files(entry: IndexEntry) -> str:
     return " · ".join(links)
 
 
+UNIT_DIGITS = {"bn RUB": 0, "%": 1, "% GDP": 2, "USD/bbl": 1, "RUB/USD": 1}
+"""One rounding rule per quantity, as the reports' prose writes it (a recorded ``decimals`` overrides)."""
+
+
+def _shown(value: Any, digits: int | None, unit: str | None) -> str:
+    """A key result as the index writes it; a percentage never reads 0 for 0.2 (``< 0.5``)."""
+    if unit == "%" and isinstance(value, float) and digits is not None:
+        return percent(value, digits).removesuffix(" %")
+    return format_result(value, digits)
+
+
 def _row_digits(values: Sequence[Any]) -> int | None:
     """Decimals for one row of the comparison table, by its largest number (so −2.7 / −19.2 / 8.1)."""
     floats = [abs(v) for v in values if isinstance(v, float)]
@@ -68,7 +80,10 @@ def _brief_section(entries: Iterable[IndexEntry]) -> str:
     return f'<section class="brief"><h2>In brief</h2>\n<ul>{items}</ul></section>'
 
 
-def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[str]:
+def _results_rows(entries: list[IndexEntry], columns: list[str | None],
+                  same: list[str] | None = None) -> list[str]:
+    """One row per key result of ``entries`` across ``columns``; a result that is the same in every
+    scenario goes to ``same`` (one value cell) when it is given."""
     by_column = {e.scenario: e for e in entries}
     names: dict[str, dict[str, Any]] = {}
     for entry in entries:
@@ -79,11 +94,16 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[
     for name, result in sorted(names.items(), key=lambda item: item[1].get("order", 0)):
         present = [by_column[c].results[name]["value"] for c in columns
                    if c in by_column and name in by_column[c].results]
-        digits = _row_digits(present)
-        shown = [format_result(v, digits) for v in present]
+        digits = result.get("decimals")
+        if digits is None:
+            digits = UNIT_DIGITS.get(str(result.get("unit") or ""), _row_digits(present))
+        shown = [_shown(v, digits, result.get("unit")) for v in present]
         label = html.escape(str(result.get("label") or name))
         unit = html.escape(str(result.get("unit") or ""))
         head = f'<td class="label">{label}</td><td class="unit">{unit}</td>'
+        if len(columns) > 1 and len(present) == len(columns) and len(set(shown)) == 1 and same is not None:
+            same.append(f'<tr>{head}<td class="num">{html.escape(shown[0])}</td></tr>')
+            continue
         if len(columns) > 1 and len(present) == len(columns) and len(set(shown)) == 1:
             rows.append(f'<tr>{head}<td class="num same" colspan="{len(columns)}">{html.escape(shown[0])} '
                         '<span class="muted">same in every scenario</span></td></tr>')
@@ -94,7 +114,7 @@ def _results_rows(entries: list[IndexEntry], columns: list[str | None]) -> list[
             if entry is None:
                 cells.append("<td></td>")
             elif name in entry.results:
-                value = html.escape(format_result(entry.results[name]["value"], digits))
+                value = html.escape(_shown(entry.results[name]["value"], digits, result.get("unit")))
                 cells.append(f'<td class="num">{value}</td>')
             else:
                 missing = "failed" if entry.status == "failed" else "—"
@@ -163,10 +183,14 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
     for group in notebooks.values():
         title = html.escape(group[0].title)
         if any(e.scenario for e in group):
-            rows = _results_rows(group, scenarios)
+            same: list[str] = []
+            rows = _results_rows(group, scenarios, same)
             if rows:
                 result_rows.append(f'<tr class="group"><th colspan="{width}">{title}</th></tr>')
                 result_rows += rows
+            if same:
+                single_rows.append(f'<tr class="group"><th colspan="3">{title}</th></tr>')
+                single_rows += same
         else:
             rows = _results_rows(group, [None])
             if rows:
@@ -186,7 +210,9 @@ def index_html(entries: Iterable[IndexEntry], data_date: str | None = None,
         )
     if single_rows:
         sections.append(
-            "<h2>Key results of notebooks without scenarios</h2>\n"
+            "<h2>The same in every scenario</h2>\n"
+            '<p class="muted">Numbers that do not depend on the scenario: the fixed-baseline sensitivity '
+            "card, the backtest, the months already published.</p>\n"
             '<table class="results"><thead><tr><th>Result</th><th class="unit">Unit</th>'
             '<th class="num">Value</th></tr></thead>\n'
             "<tbody>\n" + "\n".join(single_rows) + "\n</tbody></table>"

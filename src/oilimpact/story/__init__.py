@@ -26,22 +26,21 @@ from oilimpact.story.articles import (
 )
 from oilimpact.story.brief import (
     breakeven_table,
-    brief_table,
+    brief_basis_markdown,
+    card_caption,
     card_markdown,
     card_table,
     counterfactual_markdown,
     data_as_of,
+    data_as_of_markdown,
     deficit_markdown,
     fund_sources,
     gap_markdown,
+    known_months_markdown,
     month_words,
     nwf_markdown,
     nwf_table,
     so_what,
-    ytd_chart,
-    ytd_frame,
-    ytd_markdown,
-    ytd_table,
 )
 from oilimpact.story.common import (
     QUOTE_CHARS,
@@ -53,6 +52,9 @@ from oilimpact.story.common import (
     scenario_markdown,
     setup,
     table,
+)
+from oilimpact.story.compare import (
+    STEPS as COMPARE_STEPS,
 )
 from oilimpact.story.compare import (
     Comparison,
@@ -85,6 +87,7 @@ from oilimpact.story.scenarios import (
     price_table,
     prices,
     revenue_chart,
+    revenue_split_markdown,
     rolling_backtest_chart,
     rolling_backtest_frame,
     rolling_backtest_table,
@@ -103,9 +106,13 @@ from oilimpact.story.sensitivity import (
     tornado_chart,
     tornado_frame,
 )
+from oilimpact.story.tracker import ytd_chart, ytd_frame, ytd_markdown, ytd_table
 
 __all__ = [
+    "COMPARE_STEPS",
     "annual_frame",
+    "brief_basis_markdown",
+    "known_months_markdown",
     "publish",
     "publish_result",
     "grid_frame",
@@ -135,11 +142,12 @@ __all__ = [
     "article_label",
     "article_price_markdown",
     "breakeven_table",
-    "brief_table",
+    "card_caption",
     "card_markdown",
     "card_table",
     "counterfactual_markdown",
     "data_as_of",
+    "data_as_of_markdown",
     "december_note",
     "deficit_markdown",
     "fund_sources",
@@ -184,6 +192,7 @@ __all__ = [
     "prices",
     "record",
     "revenue_chart",
+    "revenue_split_markdown",
     "risk_table",
     "run_all",
     "scenario_markdown",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from oilimpact.articles import METRIC_GLOSSES, Corpus, cross_checks, cross_checks_frame, find_figure
 from oilimpact.errors import OilImpactError
-from oilimpact.fmt import MINUS, above_below, percent, trim, usd
+from oilimpact.fmt import MINUS, above_below, percent, period_words, trim, usd
 from oilimpact.provenance import Source
 from oilimpact.story.common import (
     QUOTE_CHARS,
@@ -96,7 +96,7 @@ def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.Dat
                 "Value": figure_value(f),
                 "Unit": f.unit + (f" ({f.scale})" if f.scale else ""),
                 "Qualifier": f.qualifier.replace("_", " ") if f.qualifier != "exact" else "",
-                "Period": f.period.replace("..", "..\u200b"),  # a span may wrap after its ".."
+                "Period": period_words(f.period),
                 "Quote": figure_quote(f.sentence, f.text, QUOTE_CHARS),
             }
         )

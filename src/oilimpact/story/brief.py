@@ -1,5 +1,5 @@
 """What a reader takes away: the sensitivity card, the one counterfactual, the sentences that explain a
-gap, the honest deficit and fund, the year to date against plan, the data's dates and the brief."""
+gap, the honest deficit and fund, the data's dates and the brief."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from typing import Any
 
 import pandas as pd
 
-from oilimpact import charts
 from oilimpact.fmt import bn_rub, number, percent, usd
 from oilimpact.model import (
-    HISTORY_SOURCE,
     LEVERS,
     counterfactual,
     default_context,
+    law_baseline,
     load_assumptions,
     load_scenarios,
     nwf_reconciliation,
+    run_scenario,
     sensitivity_card,
 )
 from oilimpact.model.history import load_history
@@ -60,15 +60,13 @@ def card_table() -> pd.DataFrame:
 
 def breakeven_table() -> pd.DataFrame:
     """The flat Urals price from the first month without a published price that keeps the 2026 deficit
-    at the law's, at 75, 80, 85 and 90 RUB/USD (the card's baseline otherwise)."""
+    at the law's, at 75, 80, 85 and 90 RUB/USD (the card's baseline otherwise): one row, a column a rate."""
     _sens, breakeven, _baseline = sensitivity_card()
     frame = pd.DataFrame(
-        {
-            "Rouble, RUB/USD": [number(r, 0) for r in breakeven.index],
-            "Urals that keeps the deficit at the law's, USD/bbl": breakeven.to_numpy(),
-        }
+        [{"At the rouble rate": "Urals that keeps the deficit at the law's, USD/bbl",
+          **{f"{number(rate, 0)} RUB/USD": float(price) for rate, price in breakeven.items()}}]
     )
-    return table(frame, 1, label="Rouble, RUB/USD")
+    return table(frame, 1, label="At the rouble rate")
 
 
 def card_markdown() -> str:
@@ -77,16 +75,21 @@ def card_markdown() -> str:
     first = first_scenario_month()
     per_usd = sens.loc["urals_price"]
     return (
-        f"**The sensitivity card** is computed once, at a fixed baseline — the law's Urals "
+        f"**The sensitivity card**, the same in every report: one fixed baseline, the law's Urals "
         f"{usd(baseline.urals_price)} and {number(baseline.rub_usd, 1)} RUB/USD held from "
-        f"{month_words(first)}"
-        f" — so it is the same in every report. Each lever moves the whole path. $1 on Urals is worth "
-        f"{bn_rub(per_usd['full_year_bn_rub'])} over a full year and "
-        f"{bn_rub(per_usd['rest_of_year_bn_rub'])} "
-        f"over the months still to come (the earlier months' prices are published). The model is linear "
-        f"in each lever, so $10 is ten times $1. At 80 RUB/USD the deficit stays at the law's level only "
-        f"with Urals at {usd(breakeven[80.0], 1)} or more."
+        f"{month_words(first)}; each lever moves the whole path, and $10 is ten times $1. $1 on Urals is "
+        f"worth {bn_rub(per_usd['full_year_bn_rub'])} over a full year and "
+        f"{bn_rub(per_usd['rest_of_year_bn_rub'])} over the months still to come. At 80 RUB/USD the "
+        f"deficit stays at the law's level only with Urals at {usd(breakeven[80.0], 1)} or more."
     )
+
+
+def card_caption() -> str:
+    """The card in one sentence, for the one-page brief (:func:`card_markdown` says more)."""
+    _sens, _breakeven, baseline = sensitivity_card()
+    return (f"The same in every report: one fixed baseline, the law's Urals {usd(baseline.urals_price)} and "
+            f"{number(baseline.rub_usd, 1)} RUB/USD held from {month_words(first_scenario_month())}; each "
+            "lever moves the whole path, and $10 is ten times $1.")
 
 
 def first_scenario_month() -> pd.Period:
@@ -140,7 +143,8 @@ def gap_markdown(result: Any) -> str:
         f"{bn_rub(d['scenario_price_effect_bn_rub'], signed=True)}"
     )
     steps.append(
-        f"published receipts against the model, {bn_rub(d['actual_months_residual_bn_rub'], signed=True)}"
+        "published and nowcast months against the scenario model, "
+        f"{bn_rub(d['actual_months_residual_bn_rub'], signed=True)}"
     )
     total = a["og_gap_to_plan_bn_rub"]
     text = (
@@ -170,6 +174,42 @@ def _moves(value: float) -> str:
 # --- the deficit and the fund, with their assumptions -----------------------------------------------
 
 
+def _deficit_basis(a: Any) -> str:
+    """How the deficit is made, after its published months: ``the published deficit of January (…)
+    and non-oil revenue and spending at the law's pace after it, plus the O&G shortfall``."""
+    known = pd.Period(a["deficit_published_to"], "M")
+    share = 100 * a["deficit_published_bn_rub"] / a["law_deficit_bn_rub"]
+    span = f"{known:%B}" if known.month == 1 else f"January–{known:%B}"
+    return (f"the published deficit of {span} ({bn_rub(a['deficit_published_bn_rub'])}, {percent(share, 0)} "
+            "of the law's year), then, as an assumption, non-oil revenue and spending at the law's average "
+            "monthly pace for the rest of the year, plus the O&G shortfall against the plan")
+
+
+def month_span(months: pd.Index) -> str:
+    """``January``, ``February–March``, ``April–December`` (a year's consecutive receipt months)."""
+    first, last = f"{months[0]:%B}", f"{months[-1]:%B}"
+    return first if first == last else f"{first}–{last}"
+
+
+def known_months_markdown(result: Any, year: int = 2026) -> str:
+    """The part of the year's revenue every scenario shares (published + nowcast months)."""
+    a, m = result.annual, result.monthly
+    status = m.loc[m.index.year == year, "revenue_status"]
+    parts = [f"{month_span(status.index[status == kind])}'s {bn_rub(a[f'og_revenue_{kind}_bn_rub'])} {kind}"
+             for kind in ("published", "nowcast") if (status == kind).any()]
+    return f"Every scenario shares {' and '.join(parts)} of {year} revenue."
+
+
+def brief_basis_markdown(law: Any) -> str:
+    """What every scenario of the brief shares and assumes: the published and nowcast months, how the
+    deficit is made, what the fund's end assumes."""
+    deficit = (f" Every deficit counts {_deficit_basis(law.annual)}." if law.annual["deficit_published_to"]
+               else " Every deficit is the law's plus the O&G shortfall against the plan.")
+    return (known_months_markdown(law) + deficit + " Each NWF end assumes no draws for the deficit beyond "
+            "those published, the budget rule's FX operations, and yuan and gold that keep their dollar "
+            "value.")
+
+
 def deficit_markdown(result: Any) -> str:
     """The deficit with what it is made of: the published year to date, the law's pace, the shortfall."""
     a = result.annual
@@ -178,16 +218,9 @@ def deficit_markdown(result: Any) -> str:
             f"The deficit is **{bn_rub(a['deficit_bn_rub'])} ({percent(a['deficit_pct_gdp'], 2)} of GDP)**: "
             f"the law's {bn_rub(a['law_deficit_bn_rub'])} plus the year's O&G shortfall against plan."
         )
-    known = pd.Period(a["deficit_published_to"], "M")
-    share = 100 * a["deficit_published_bn_rub"] / a["law_deficit_bn_rub"]
-    span = f"{known:%B}" if known.month == 1 else f"January–{known:%B}"
     return (
         f"The 2026 deficit comes to **{bn_rub(a['deficit_bn_rub'])} ({percent(a['deficit_pct_gdp'], 2)} of "
-        f"GDP)** against the law's {bn_rub(a['law_deficit_bn_rub'])}. It counts the published deficit of "
-        f"{span} ({bn_rub(a['deficit_published_bn_rub'])}, {percent(share, 0)} of the law's year) "
-        "and assumes "
-        f"non-oil revenue and spending at the law's average monthly pace after it, plus the O&G shortfall "
-        f"against the plan."
+        f"GDP)** against the law's {bn_rub(a['law_deficit_bn_rub'])}. It counts {_deficit_basis(a)}."
     )
 
 
@@ -266,95 +299,6 @@ def nwf_table(result: Any) -> pd.DataFrame:
     return table(pd.DataFrame(rows), 0, label="Month end")
 
 
-# --- the year to date against plan ------------------------------------------------------------------
-
-
-def ytd_frame(result: Any, year: int = 2026) -> pd.DataFrame:
-    """The months of ``year`` with published receipts: receipts, the law's plan, the same month a year
-    earlier, the gap and its running sum, and the published components (extraction tax, NDD, damper)."""
-    m = result.monthly
-    this = m[(m.index.year == year) & m["og_revenue_actual_bn_rub"].notna()]
-    prior = m["og_revenue_actual_bn_rub"]
-    frame = pd.DataFrame(
-        {
-            "receipts_bn_rub": this["og_revenue_actual_bn_rub"],
-            "plan_bn_rub": this["plan_bn_rub"],
-            "year_earlier_bn_rub": [prior.get(p - 12, float("nan")) for p in this.index],
-        },
-        index=this.index,
-    )
-    frame["gap_bn_rub"] = frame["receipts_bn_rub"] - frame["plan_bn_rub"]
-    frame["cumulative_gap_bn_rub"] = frame["gap_bn_rub"].cumsum()
-    history = load_history()
-    damper = load_assumptions().get("damper_payment").series()
-    for series, column in (("met_oil", "met_bn_rub"), ("ndd", "ndd_bn_rub")):
-        frame[column] = [
-            history.get(series, {}).get(str(p)).value
-            if str(p) in history.get(series, {})
-            else float("nan")
-            for p in this.index
-        ]
-    frame["damper_bn_rub"] = [damper.get(str(p), float("nan")) for p in this.index]
-    return frame
-
-
-def ytd_table(result: Any) -> pd.DataFrame:
-    f = ytd_frame(result)
-    shown = pd.DataFrame(
-        {
-            "Month": [f"{p:%B %Y}" for p in f.index],
-            "Receipts, bn RUB": f["receipts_bn_rub"].to_numpy(),
-            "Law's plan, bn RUB": f["plan_bn_rub"].to_numpy(),
-            "A year earlier, bn RUB": f["year_earlier_bn_rub"].to_numpy(),
-            "Gap to plan, bn RUB": f["gap_bn_rub"].to_numpy(),
-            "Gap so far, bn RUB": f["cumulative_gap_bn_rub"].to_numpy(),
-            "Damper (published), bn RUB": f["damper_bn_rub"].to_numpy(),
-        }
-    )
-    return table(shown, 1, label="Month")
-
-
-def ytd_markdown(result: Any) -> str:
-    f = ytd_frame(result)
-    if f.empty:
-        return "_No month of 2026 has published receipts yet._"
-    last = f.index[-1]
-    yoy = 100 * (f["receipts_bn_rub"].sum() / f["year_earlier_bn_rub"].sum() - 1)
-    span = f"{last:%B %Y}" if len(f) == 1 else f"January–{last:%B %Y}"
-    damper = f["damper_bn_rub"].dropna()
-    extra = ""
-    if len(damper):
-        value = float(damper.iloc[-1])
-        extra = (
-            f" Of the components, only the damper is published for {damper.index[-1]:%B}: "
-            f"{bn_rub(abs(value))} {'paid out to the oil companies' if value < 0 else 'paid in by them'}; "
-            "the extraction tax, NDD and gas taxes are not yet broken out."
-        )
-    return (
-        f"**Year to date ({span}), published:** {bn_rub(f['receipts_bn_rub'].sum())} of oil and gas revenue, "
-        f"{bn_rub(abs(f['cumulative_gap_bn_rub'].iloc[-1]))} "
-        f"{'below' if f['cumulative_gap_bn_rub'].iloc[-1] < 0 else 'above'} the law's plan "
-        "for the same months "
-        f"and {percent(abs(yoy), 1)} {'lower' if yoy < 0 else 'higher'} than a year earlier.{extra}"
-    )
-
-
-def ytd_chart(result: Any, year: int = 2026) -> Any:
-    m = result.monthly
-    this = m[m.index.year == year]
-    return charts.year_to_date(
-        this["og_revenue_actual_bn_rub"],
-        this["plan_bn_rub"],
-        m["og_revenue_actual_bn_rub"].reindex(this.index - 12).set_axis(this.index),
-        cite(
-            [
-                HISTORY_SOURCE,
-                *assumption_sources("og_revenue_monthly", "budget_law_og_revenue", "damper_payment"),
-            ]
-        ),
-    )
-
-
 # --- the data's dates and the brief ------------------------------------------------------------------
 
 DATA_SERIES = {
@@ -389,31 +333,49 @@ def data_as_of() -> pd.DataFrame:
         labels = [k[:7] for k in assumptions.get(key).series()]
         if labels:
             latest[label] = max(latest.get(label, ""), max(labels))
+    inputs_to = f"{default_context().history.last_actual:%Y-%m}"
+    nowcasts = _nowcast_months()
+    use = {
+        "Urals tax price": f"to {month_words(inputs_to)}, then the scenario's",
+        "CBR rouble rate, monthly average": f"to {month_words(inputs_to)} (the last tax price), then the "
+        "scenario's",
+        "Oil and gas revenue (receipts)": "as published"
+        + (f", the nowcast for {nowcasts}" if nowcasts else "") + ", then the scenario's",
+        "Extraction tax on crude": "to fit its term",
+        "Additional income tax (NDD)": "to fit its term",
+    }
     frame = pd.DataFrame(
-        {"Series": list(latest), "Latest month": [month_words(v) for v in latest.values()]}
+        {"Series": list(latest), "Latest month": [month_words(v) for v in latest.values()],
+         "The model uses it": [use.get(label, "as published") for label in latest]}
     )
     return table(frame, 0, label="Series")
 
 
-def brief_table(runs: Mapping[str, Any]) -> pd.DataFrame:
-    """Per scenario: 2026 O&G revenue, gap to plan, deficit (bn RUB and % of GDP) and the NWF's end."""
-    rows = []
-    for name, result in runs.items():
-        a = result.annual
-        rows.append(
-            {
-                "Scenario": name.replace("_", " "),
-                "O&G revenue, bn RUB": a["og_revenue_bn_rub"],
-                "Gap to plan, bn RUB": a["og_gap_to_plan_bn_rub"],
-                "Deficit, bn RUB": a["deficit_bn_rub"],
-                "Deficit, % GDP": a["deficit_pct_gdp"],
-                "NWF end, bn RUB": a["nwf_end_balance_bn_rub"],
-            }
-        )
-    frame = pd.DataFrame(rows)
-    return table(
-        frame, {c: 2 if "%" in c else 0 for c in frame.columns if c != "Scenario"}, label="Scenario"
-    )
+def data_as_of_markdown() -> str:
+    """:func:`data_as_of` in two sentences, for the one-page brief: each series' latest month, then what
+    the model uses of the prices, the rate and the revenue."""
+    frame = data_as_of()
+    by_month: dict[str, list[str]] = {}
+    for series, month in frame["Latest month"].items():
+        proper = series.split()[0] in ("Urals", "CBR", "NWF")  # names keep their capital
+        by_month.setdefault(month, []).append(series if proper else series[0].lower() + series[1:])
+    order = sorted(by_month, key=lambda m: pd.Period(pd.Timestamp(f"1 {m}"), "M"), reverse=True)
+    latest = "; ".join(f"{month}: {', '.join(by_month[month])}" for month in order)
+    uses = frame["The model uses it"]
+    return (f"Latest month of each series — {latest}. The model uses the Urals tax price and the CBR rate "
+            f"{uses['Urals tax price'].split(',')[0]} and each scenario's after; oil and gas revenue "
+            f"{uses['Oil and gas revenue (receipts)'].split(', then')[0]}, then the scenario's.")
+
+
+def _nowcast_months(year: int = 2026) -> str:
+    """The receipt months of ``year`` shown as the nowcast (inputs published, revenue not), in words."""
+    result = run_scenario(law_baseline())
+    months = result.monthly.index[(result.monthly["revenue_status"] == "nowcast")
+                                  & (result.monthly.index.year == year)]
+    if not len(months):
+        return ""
+    first, last = months[0], months[-1]
+    return month_words(first) if first == last else f"{first:%B}–{last:%B %Y}"
 
 
 def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
@@ -439,7 +401,10 @@ def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
             f". Even with Urals at {usd(price)} from {month_words(first_scenario_month())} "
             f"({titles['war_premium']}), the price adds {bn_rub(d['scenario_price_effect_bn_rub'])} "
             f"while the strong rouble and the low, wide-discount prices of the months already published "
-            f"take {bn_rub(against)}."
+            f"take {bn_rub(against)}; with the published and nowcast months "
+            f"{bn_rub(d['actual_months_residual_bn_rub'], signed=True)} against the model, revenue ends "
+            f"{bn_rub(abs(d['total_vs_plan_bn_rub']))} "
+            f"{'above' if d['total_vs_plan_bn_rub'] >= 0 else 'below'} plan."
         )
     else:
         first += "."
@@ -448,8 +413,13 @@ def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
         f"{bn_rub(worst[1].annual['deficit_bn_rub'])} ({titles[worst[0]]}) against the law's "
         f"{bn_rub(best[1].annual['law_deficit_bn_rub'])}"
         + (
-            f"; even at the law's own price and rate it is {bn_rub(law.annual['deficit_bn_rub'])}, because "
-            f"January alone ran a deficit of {bn_rub(law.annual['deficit_published_bn_rub'])}."
+            f"; even with the law's price and rate from {month_words(first_scenario_month())} it is "
+            f"{bn_rub(law.annual['deficit_bn_rub'])}, because "
+            f"{month_words(law.annual['deficit_published_to'])} alone ran a deficit of "
+            f"{bn_rub(law.annual['deficit_published_bn_rub'])}, "
+            f"{percent(100 * law.annual['deficit_published_bn_rub'] / law.annual['law_deficit_bn_rub'], 0)} "
+            "of the law's year, and the model assumes the rest of the year runs at the law's average "
+            "monthly pace (an assumption: spending is often front-loaded, so the year may end lower)."
             if law is not None and law.annual["deficit_published_to"]
             else "."
         )

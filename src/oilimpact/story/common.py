@@ -12,7 +12,7 @@ from IPython.display import Markdown
 
 from oilimpact import charts
 from oilimpact.errors import OilImpactError
-from oilimpact.fmt import number, percent, usd
+from oilimpact.fmt import MINUS, number, percent, usd
 from oilimpact.model import (
     default_context,
     load_assumptions,
@@ -43,7 +43,31 @@ def table(
             shown[column] = shown[column].round(digits)
             if digits == 0:
                 shown[column] = shown[column].astype("Int64")
+    shown.attrs["decimals"] = {c: d for c, d in places.items() if c in shown}
     return shown
+
+
+def _grouped(value: Any, digits: int) -> str:
+    """``8406`` → ``8,406``, ``-12.5`` → ``−12.5``; a missing value is an empty cell."""
+    if value is None or pd.isna(value):
+        return ""
+    text = f"{float(value):,.{digits}f}"
+    return text.replace("-", MINUS) if text.startswith("-") else text
+
+
+def table_html(frame: pd.DataFrame) -> str | None:
+    """The HTML of a :func:`table` frame with its numbers grouped by thousands (``8,406``) and a real minus
+    sign, each column to its own decimals; the frame itself keeps its numbers. ``None`` for any other
+    frame (IPython then shows pandas' own HTML)."""
+    decimals = frame.attrs.get("decimals")
+    if not decimals:
+        return None
+    shown = frame.copy()
+    shown.attrs = {}
+    for column, digits in decimals.items():
+        if column in shown and pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = [_grouped(v, digits) for v in shown[column]]
+    return shown._repr_html_()
 
 
 def bullet_list(lines: Iterable[str]) -> str:
@@ -71,6 +95,7 @@ def setup() -> None:
     shell = get_ipython()
     if shell is not None:
         shell.set_custom_exc((OilImpactError,), _one_line_error)
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
 
 
 # --- citations ----------------------------------------------------------------------------------

@@ -62,14 +62,25 @@ def difference_steps(c: Comparison) -> pd.Series:
                      index=list(STEPS), name="bn RUB")
 
 
+def _by_price_month(result: Any, values: Any) -> pd.Series:
+    return pd.Series(values, index=result.paths.months)
+
+
 def difference_table(c: Comparison, by: str = "month") -> pd.DataFrame:
-    """Urals, the rouble and oil and gas revenue of both, and the revenue difference, by month or year."""
+    """Urals and the rouble of the month (price months), oil and gas revenue received in the month and the
+    revenue difference, by month (in words) or by year; the year's prices average its own twelve months,
+    as every other report does."""
     first, second = c.first.monthly, c.second.monthly
-    frame = pd.DataFrame({
-        f"Urals, {c.labels[0]}": first["urals_usd_bbl"], f"Urals, {c.labels[1]}": second["urals_usd_bbl"],
-        f"RUB/USD, {c.labels[0]}": first["rub_usd"], f"RUB/USD, {c.labels[1]}": second["rub_usd"],
-        f"O&G bn RUB, {c.labels[0]}": first["og_revenue_used_bn_rub"],
-        f"O&G bn RUB, {c.labels[1]}": second["og_revenue_used_bn_rub"],
+    months = first.index
+    prices = pd.DataFrame({
+        f"Urals, {c.labels[0]}": _by_price_month(c.first, c.first.paths.urals),
+        f"Urals, {c.labels[1]}": _by_price_month(c.second, c.second.paths.urals),
+        f"RUB/USD, {c.labels[0]}": _by_price_month(c.first, c.first.paths.rub_usd),
+        f"RUB/USD, {c.labels[1]}": _by_price_month(c.second, c.second.paths.rub_usd),
+    }).reindex(months)
+    frame = prices.assign(**{
+        f"O&G received, bn RUB, {c.labels[0]}": first["og_revenue_used_bn_rub"],
+        f"O&G received, bn RUB, {c.labels[1]}": second["og_revenue_used_bn_rub"],
     })
     frame["Difference, bn RUB"] = frame.iloc[:, 4] - frame.iloc[:, 5]
     if by == "year":
@@ -78,8 +89,8 @@ def difference_table(c: Comparison, by: str = "month") -> pd.DataFrame:
         frame = pd.concat([means, sums], axis=1)
         frame.index = frame.index.astype(str)
     else:
-        frame.index = frame.index.strftime("%Y-%m")
-    return table(frame, 1)
+        frame.index = frame.index.strftime("%B %Y")
+    return table(frame, {col: 0 if "bn RUB" in col else 1 for col in frame.columns})
 
 
 def compare_chart(c: Comparison) -> Any:
@@ -112,7 +123,7 @@ def compare_markdown(c: Comparison) -> str:
     return (
         f"In {YEAR} oil and gas revenue comes to **{bn_rub(float(a['og_revenue_bn_rub']))}** in "
         f"{c.labels[0]}, **{bn_rub(abs(gap))} {more}** than the {bn_rub(float(b['og_revenue_bn_rub']))} of "
-        f"{c.labels[1]} (Urals averaging {usd(float(a['urals_average_usd_bbl']))} against "
-        f"{usd(float(b['urals_average_usd_bbl']))}). The largest part of the difference is the "
+        f"{c.labels[1]} (Urals averaging {usd(float(a['urals_average_usd_bbl']), 1)} against "
+        f"{usd(float(b['urals_average_usd_bbl']), 1)}). The largest part of the difference is the "
         f"{biggest.lower()}: {bn_rub(float(steps[biggest]), signed=True)}."
     )

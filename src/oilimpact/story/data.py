@@ -13,7 +13,8 @@ import pandas as pd
 
 from oilimpact.dataset import publish, unit_of
 
-_ANNUAL_UNITS = {"year": "", "og_months_published": "months", "deficit_published_to": "month"}
+_ANNUAL_UNITS = {"year": "", "og_months_published": "months", "og_months_nowcast": "months",
+                 "og_months_scenario": "months", "deficit_published_to": "month"}
 
 
 def _unit(name: str) -> str:

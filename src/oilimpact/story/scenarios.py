@@ -29,7 +29,7 @@ from oilimpact.story.articles import (
     events_for_chart,
     headline,
 )
-from oilimpact.story.brief import counterfactual_markdown
+from oilimpact.story.brief import counterfactual_markdown, month_span
 from oilimpact.story.common import (
     article_sources,
     assumption_sources,
@@ -128,14 +128,16 @@ def price_chart(runs: Mapping[str, Any], chosen: str, corpus: Any) -> Any:
 
 
 def price_table(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
-    """Per scenario: the year's average Urals, Brent, discount and rouble, and months above each cap."""
+    """Per scenario (by its title): the year's average Urals, Brent, discount and rouble, and months
+    above each cap."""
+    titles = scenario_titles(runs)
     rows = []
     for name, result in runs.items():
         mask = result.paths.months.year == year
         a = result.annual
         rows.append(
             {
-                "Scenario": name,
+                "Scenario": titles[name],
                 f"Urals {year} avg, USD/bbl": result.paths.urals[mask].mean(),
                 f"Brent {year} avg, USD/bbl": result.paths.brent[mask].mean(),
                 f"Discount {year} avg, USD/bbl": result.paths.discount[mask].mean(),
@@ -191,8 +193,8 @@ def model_sources(*extra: str) -> list[Source]:
 
 
 def revenue_chart(result: Any, year: int = 2026) -> Any:
-    """Chart 03a: the year's monthly O&G revenue (actual where published, else the model) vs the law's
-    plan, the same month a year earlier and actual receipts."""
+    """Chart 03a: the year's monthly O&G revenue (published, nowcast or the scenario's model, shaded
+    apart) vs the law's plan, the same month a year earlier and actual receipts."""
 
     m = result.monthly
     this = m[m.index.year == year]
@@ -202,7 +204,7 @@ def revenue_chart(result: Any, year: int = 2026) -> Any:
         model_sources(),
         plan=this["plan_bn_rub"],
         prior_year=prior,
-        actual=this["og_revenue_actual_bn_rub"],
+        status=this["revenue_status"],  # published months are the dark bars
         scenario=result.params.scenario,
     )
 
@@ -298,14 +300,22 @@ def deficit_chart(runs: Mapping[str, Any], chosen: str, year: int = 2026) -> Any
     )
 
 
+def scenario_titles(runs: Mapping[str, Any]) -> dict[str, str]:
+    """Each run's scenario title from data/scenarios.yaml (its name in words when it is not a preset)."""
+    presets = load_scenarios()
+    return {name: presets[name].title if name in presets else name.replace("_", " ") for name in runs}
+
+
 def annual_table(runs: Mapping[str, Any]) -> pd.DataFrame:
-    """Per scenario: the year's Urals, O&G revenue, gap to plan, deficit (bn RUB, % GDP), NWF end."""
+    """Per scenario (by its title): the year's Urals, O&G revenue, gap to plan, deficit (bn RUB, % GDP),
+    NWF end — the one table of these numbers, in the brief and in every report."""
+    titles = scenario_titles(runs)
     rows = []
     for name, result in runs.items():
         a = result.annual
         rows.append(
             {
-                "Scenario": name,
+                "Scenario": titles[name],
                 "Urals avg, USD/bbl": a["urals_average_usd_bbl"],
                 "O&G revenue, bn RUB": a["og_revenue_bn_rub"],
                 "Gap to plan, bn RUB": a["og_gap_to_plan_bn_rub"],
@@ -325,7 +335,7 @@ DECOMPOSITION_LABELS = {
     "volume_effect_bn_rub": "Export volume",
     "published_prices_effect_bn_rub": "Urals, months published",
     "scenario_price_effect_bn_rub": "Urals, scenario months",
-    "actual_months_residual_bn_rub": "Published receipts vs model",
+    "actual_months_residual_bn_rub": "Published and nowcast months vs model",
 }
 
 
@@ -340,3 +350,24 @@ def waterfall_chart(result: Any) -> Any:
         subtitle=f"{result.params.scenario.replace('_', ' ')}: 2026 oil & gas revenue minus "
         "the law's plan, the law's inputs switched to the scenario's one at a time, bn RUB",
     )
+
+
+def _split_parts(result: Any, year: int, kinds: tuple[str, ...]) -> list[str]:
+    a, m = result.annual, result.monthly
+    status = m.loc[m.index.year == year, "revenue_status"]
+    labels = {
+        "published": "published by the Finance Ministry ({months})",
+        "nowcast": "nowcast ({months}; from the published tax prices and rouble rates of the month before, "
+        "the same in every scenario)",
+        "scenario": f"from the {result.params.scenario.replace('_', ' ')} scenario ({{months}})",
+    }
+    return [f"{bn_rub(a[f'og_revenue_{kind}_bn_rub'])} " + labels[kind].format(months=month_span(months))
+            for kind in kinds if len(months := status.index[status == kind])]
+
+
+def revenue_split_markdown(result: Any, year: int = 2026) -> str:
+    """The year's O&G revenue as published to date + nowcast + scenario, each with its months: one number
+    per month, the same in every scenario until the scenario takes over."""
+    parts = _split_parts(result, year, ("published", "nowcast", "scenario"))
+    return (f"{year} oil and gas revenue of **{bn_rub(result.annual['og_revenue_bn_rub'])}** = "
+            + " + ".join(parts) + ".")

@@ -10,11 +10,13 @@ import pandas as pd
 from oilimpact import charts, fmt
 from oilimpact.fmt import bn_rub, number, percent, usd
 from oilimpact.model import (
+    breakeven_urals,
     default_context,
     deficit_grid,
+    sensitivity_card,
     tornado,
 )
-from oilimpact.story.brief import first_scenario_month
+from oilimpact.story.brief import first_scenario_month, month_words
 from oilimpact.story.common import (
     table,
 )
@@ -81,8 +83,30 @@ def levers_markdown(result: Any) -> str:
         f"**{bn_rub(urals)}** of 2026 oil and gas revenue, a rouble weaker by 1 RUB/USD "
         f"{bn_rub(rate)}, a discount wider by $1 (Brent held) costs {bn_rub(abs(discount))} and 1 % more "
         f"crude exports bring {bn_rub(volume)}; the tornado's ±$10 bar on Urals is ten times the first "
-        f"number ({bn_rub(10 * urals)}). They differ from the card's because the scenario's rouble rate and "
-        f"volumes differ from the law's."
+        f"number ({bn_rub(10 * urals)}). " + _versus_card(result, urals)
+    )
+
+
+def _versus_card(result: Any, urals: float) -> str:
+    """Why the scenario's $1 differs from the card's: a dollar of Urals is worth roubles at the rate."""
+    card, _breakeven, baseline = sensitivity_card()
+    at_card = float(card.loc["urals_price", "rest_of_year_bn_rub"])
+    paths = result.paths
+    mask = (paths.months.year == 2026) & paths.is_scenario
+    rate = float(paths.rub_usd[mask].mean()) if mask.any() else baseline.rub_usd
+    scaled = at_card * rate / baseline.rub_usd
+    if abs(at_card - urals) < 0.5:
+        return "That is the card's number: the scenario's rouble rate and volumes are the law's."
+    return (
+        f"The card's $1 is worth {bn_rub(at_card)} at the law's {number(baseline.rub_usd, 1)} RUB/USD; "
+        f"a dollar of Urals is worth roubles at the rate, so at this scenario's {number(rate, 1)} RUB/USD it "
+        f"comes to about {bn_rub(scaled)}" + (
+            ", the number above." if abs(scaled - urals) < 0.5
+            else f", and its {'lower' if urals < scaled else 'higher'} export volumes make it "
+            f"{bn_rub(urals)}."
+            if abs(float(paths.volume[mask].mean()) - 1.0) > 1e-9
+            else f", and its exact path makes it {bn_rub(urals)}."
+        )
     )
 def placed_scenarios(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
     """Each scenario's average Urals and RUB/USD over its own months of the year (where the grid puts it)."""
@@ -105,7 +129,7 @@ def heatmap_chart(p: Any, runs: Mapping[str, Any]) -> Any:
         highlight=p.scenario,
         reference=default_context().law_deficit,
         reference_label="law",
-        title=heatmap_finding(grid, placed_scenarios(runs), p.scenario, default_context().law_deficit),
+        title=heatmap_finding(p, placed_scenarios(runs), default_context().law_deficit),
         subtitle="2026 deficit, bn RUB, with Urals and the rouble flat over the months still to "
         "come; scenarios placed at their averages",
     )
@@ -145,32 +169,27 @@ def deficit_histogram(mc: Any) -> Any:
 def risk_table(mc: Any) -> pd.DataFrame:
     """The Monte Carlo's headline numbers with units, one row each."""
     pct = mc.deficit_percentiles
+    # one rounding rule per quantity: a probability as the prose writes it (whole per cent, "< 0.5 %"),
+    # roubles to the billion, the path count whole
     rows = [
-        ("Simulated paths", len(mc.deficit), ""),
-        ("Chance the 2026 average Urals is above the budget's price", 100 * mc.p_urals_above_law, "%"),
-        ("Chance the 2026 deficit is above the law's", 100 * mc.p_deficit_above_law, "%"),
+        ("Simulated paths", number(len(mc.deficit), 0), ""),
+        ("Chance the 2026 average Urals is above the budget's price", percent(100 * mc.p_urals_above_law, 0),
+         ""),
+        ("Chance the 2026 deficit is above the law's", percent(100 * mc.p_deficit_above_law, 0), ""),
     ]
-    rows += [(f"Deficit, {int(k)}th percentile", float(v), "bn RUB") for k, v in pct.items()]
-    rows += [
-        (f"NWF end, {int(k)}th percentile", float(v), "bn RUB") for k, v in mc.nwf_end_percentiles.items()
-    ]
-    frame = pd.DataFrame(rows, columns=["Statistic", "Value", "Unit"])
-    frame["Value"] = frame["Value"].map(lambda v: number(v, 1 if abs(v) < 100 else 0))
-    return table(frame, 0, label="Statistic")
+    rows += [(f"Deficit, {int(k)}th percentile", number(float(v), 0), "bn RUB") for k, v in pct.items()]
+    rows += [(f"NWF end, {int(k)}th percentile", number(float(v), 0), "bn RUB")
+             for k, v in mc.nwf_end_percentiles.items()]
+    return table(pd.DataFrame(rows, columns=["Statistic", "Value", "Unit"]), 0, label="Statistic")
 
 
-def heatmap_finding(grid: pd.DataFrame, placed: pd.DataFrame, chosen: str, law_deficit: float) -> str:
-    """The heatmap's title: the lowest Urals price on the grid that keeps the deficit within the law's
-    at the chosen scenario's rouble rate (nearest grid column)."""
-    rate = float(placed.loc[placed["name"] == chosen, "x"].iloc[0])
-    column = min(grid.columns, key=lambda c: abs(float(c) - rate))
-    within = grid.index[grid[column] <= law_deficit]
-    if len(within) == 0:
-        return (
-            f"At about {number(column, 0)} RUB/USD no Urals price up to {usd(grid.index.max())} keeps the "
-            f"deficit within the law's {bn_rub(law_deficit)}"
-        )
+def heatmap_finding(p: Any, placed: pd.DataFrame, law_deficit: float) -> str:
+    """The heatmap's title: the exact Urals price (flat over the months still to come) that keeps the
+    deficit at the law's at the chosen scenario's average rouble rate (:func:`breakeven_urals`, the same
+    computation as the sensitivity card's break-even prices), not the nearest grid step."""
+    rate = float(placed.loc[placed["name"] == p.scenario, "x"].iloc[0])
+    price = float(breakeven_urals(p, rates=(rate,)).iloc[0])
     return (
-        f"At about {number(column, 0)} RUB/USD the deficit stays within the law's {bn_rub(law_deficit)} "
-        f"only with Urals at {usd(within.min())} or more"
+        f"At {number(rate, 1)} RUB/USD the deficit stays within the law's {bn_rub(law_deficit)} only with "
+        f"Urals at {usd(price, 1)} or more from {month_words(first_scenario_month())}"
     )
