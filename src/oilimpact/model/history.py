@@ -155,8 +155,8 @@ def _checked_gathered(reader: csv.DictReader, shown: str) -> list[dict[str, str]
     rows = []
     for line, raw in enumerate(reader, start=2):
         series, period = raw.get("series"), raw.get("period") or ""
-        if series not in GATHERED_SERIES or not is_month(period):
-            rows.append(raw)  # not kept by choose(): no need to check it
+        if series not in GATHERED_SERIES or not is_month(period) or not (raw.get("value") or "").strip():
+            rows.append(raw)  # not kept by choose() (a blank value is an announced pause): no check
             continue
         try:
             value = float(raw.get("value") or "")
