@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,27 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def seeds(root: Path) -> Path:
     return root / "seeds"
+
+
+def clear_model_caches() -> None:
+    """Forget the model's cached history, context and engines (after the project's data changed)."""
+    from oilimpact.model import budget, inputs
+
+    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
+        cached.cache_clear()
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of data/, seeds/ and notebooks/ with an empty reports/, as the project root."""
+    root = tmp_path / "project"
+    for name in ("data", "seeds", "notebooks"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "reports").mkdir()
+    monkeypatch.setenv("OILIMPACT_ROOT", str(root))
+    clear_model_caches()
+    yield root
+    clear_model_caches()
 
 
 @pytest.fixture()

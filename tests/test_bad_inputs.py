@@ -30,7 +30,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oilimpact.cli import main
-from oilimpact.model import budget, inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -41,19 +40,6 @@ SEED = "003_db86b3df408a027f.txt"
 # --- a project of one's own ------------------------------------------------------------------------
 
 
-@pytest.fixture()
-def project(tmp_path, monkeypatch) -> Path:
-    """A copy of data/, seeds/ and notebooks/ with an empty reports/, as the project root."""
-    root = tmp_path / "project"
-    for name in ("data", "seeds", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
-    (root / "reports").mkdir()
-    monkeypatch.setenv("OILIMPACT_ROOT", str(root))
-    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
-        cached.cache_clear()
-    yield root
-    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
-        cached.cache_clear()
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import clear_model_caches
 
 from oilimpact.cli import main
-from oilimpact.model import budget, inputs
 from oilimpact.model.history import load_history
 from oilimpact.model.ingest import propose
 
@@ -43,19 +43,6 @@ FORECASTS = (
 )
 
 
-@pytest.fixture()
-def project(tmp_path, monkeypatch) -> Path:
-    """A copy of data/, seeds/ and notebooks/ with an empty reports/, as the project root."""
-    root = tmp_path / "project"
-    for name in ("data", "seeds", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
-    (root / "reports").mkdir()
-    monkeypatch.setenv("OILIMPACT_ROOT", str(root))
-    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
-        cached.cache_clear()
-    yield root
-    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
-        cached.cache_clear()
 
 
 def _article(root: Path, name: str, text: str) -> Path:
@@ -361,8 +348,7 @@ def test_an_ingested_month_replaces_its_nowcast_in_every_scenario(project):
     assert before.loc["2026-02", "revenue_status"] == "nowcast"
     path = _article(project, "release.txt", RELEASE)
     assert CliRunner().invoke(main, ["ingest", str(path), "--write"]).exit_code == 0
-    for cached in (inputs.default_history, budget.default_context, budget.engine_for):
-        cached.cache_clear()
+    clear_model_caches()
     for name in ("budget_law", "pre_war", "war_premium"):
         after = model.run_scenario(model.resolve_parameters(name)).monthly
         assert after.loc["2026-02", "og_revenue_used_bn_rub"] == 432.3
