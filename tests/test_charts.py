@@ -183,7 +183,7 @@ def test_titles_state_the_finding_from_the_data(figures):
 def test_caption_is_built_from_provenance_and_replaced_not_stacked():
     fig = charts.headline(_points().iloc[1:], [ARTICLE, LAW, ARTICLE], budget=59)
     assert charts.caption_text(fig) == (
-        'Sources: seeds/003_db86b3df408a027f.txt (2026-03-08): "rose from less than $50 in December to $72 '
+        'Sources: Hindustan Times, 8 March 2026: "rose from less than $50 in December to $72 '
         'this week"; Federal budget law 2026 (tass.com/economy/2022723) (pages accessed 2026-03-15).'
     )
     charts.caption(fig, [LAW], note="Note first.")

@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "oilimpact"
 # or lower ones, never a higher one.
 LAYERS: dict[str, int] = {
     "errors": 0, "provenance": 0, "dataset": 0, "project": 0, "fmt": 0, "yamlfile": 0, "results": 0,
+    "outlets": 0,
     "params": 1, "presets": 1,
     "articles": 2,
     "model": 3,

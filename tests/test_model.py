@@ -205,7 +205,7 @@ def test_cli_scenarios_lists_presets_with_sources(cli):
     result = cli.invoke(main, ["scenarios"])
     assert result.exit_code == 0
     assert "war_premium: War premium held" in result.output
-    assert 'urals_price = 72.0  [seeds/003_db86b3df408a027f.txt (2026-03-08) "$72"]' in result.output
+    assert 'urals_price = 72.0  [Hindustan Times, 8 March 2026 "$72"]' in result.output
 
 
 def test_cli_model_table_and_json(cli):

@@ -10,10 +10,10 @@ from oilimpact.articles import extract_figures, read_article
 from oilimpact.project import seeds_dir
 
 
-def test_figures_table_shows_article_prefix_and_long_quotes():
+def test_figures_table_shows_the_outlet_and_long_quotes():
     article = next(p for p in sorted(seeds_dir().glob("003*.txt")))
     table = story.figures_table(extract_figures(read_article(article)))
-    assert set(table.index) == {"003"}
+    assert set(table.index) == {"Hindustan Times"}  # seeds/sources.csv, not the file's hash
     quotes = list(table["Quote"])
     assert all(len(q) <= story.QUOTE_CHARS for q in quotes)
     assert any(len(q) > 100 for q in quotes)  # the sentence, not the 50 characters pandas used to show
@@ -41,13 +41,15 @@ def test_cross_checks_table_shows_the_rate_and_the_gap_with_the_words(seeds):
 
     shown = story.cross_checks_table(read_corpus(seeds).cross_checks)
     assert list(shown.columns) == ["Check", "Value", "Unit", "As printed"]
-    assert shown.columns.name == "Article" and list(shown.index) == ["003", "003"]
+    assert shown.columns.name == "Article" and list(shown.index) == ["Hindustan Times"] * 2
     assert shown["Value"].tolist() == [1.16, 13.0]
     assert shown["As printed"].tolist() == ["€500m ($580m)", "$72 … well above the $59"]
 
 
-def test_article_label_is_the_number_prefix_or_the_stem():
-    assert story.article_label("003_db86b3df408a027f.txt") == "003"
+def test_article_label_is_the_outlet_else_the_number_prefix_or_the_stem():
+    assert story.article_label("003_db86b3df408a027f.txt") == "Hindustan Times"
+    assert story.article_label("004_7beb1c430b950552.txt") == "The Moscow Times"
+    assert story.article_label("017_0123456789abcdef.txt") == "017"  # not in seeds/sources.csv
     assert story.article_label("reuters-budget.txt") == "reuters-budget"
 
 

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from oilimpact.outlets import outlet
+
 MIME_TYPE = "application/vnd.oilimpact.table+json"
 
 FieldType = Literal["string", "number", "integer", "boolean", "date", "yearmonth"]
@@ -206,7 +208,9 @@ def cite(sources: Iterable[Any]) -> tuple[tuple[str, str], ...]:
             pair = (str(source[0]), str(source[1]) if len(source) > 1 else "")
         elif hasattr(source, "cite"):
             if source.kind == "article":
-                title, path = f"Article {source.where} ({source.title})", ""
+                published = outlet(source.where)
+                title, path = ((published.reference, published.address) if published is not None
+                               else (f"Article {source.where} ({source.title})", ""))
             elif source.kind == "assumption":
                 accessed = f", accessed {source.accessed}" if source.accessed else ""
                 title = f"{source.title}{accessed}"

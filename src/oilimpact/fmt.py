@@ -101,7 +101,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _DURATION = {"D": ("day", "days"), "W": ("week", "weeks"), "M": ("month", "months"), "Y": ("year", "years")}
 
 
-def _day_words(day: dt.date) -> str:
+def day_words(day: dt.date) -> str:
+    """``2 March 2026``."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
@@ -111,7 +112,7 @@ def _one_period(label: str) -> str:
     if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
         return f"{_MONTHS[int(m[2]) - 1]} {m[1]}"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", label):
-        return _day_words(dt.date.fromisoformat(label))
+        return day_words(dt.date.fromisoformat(label))
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
         return f"Q{m[2]} {m[1]}"
     if m := re.fullmatch(r"(\d{4})-H([12])", label):
@@ -122,10 +123,10 @@ def _one_period(label: str) -> str:
         first = (f"{monday.day}" if monday.month == sunday.month
                  else f"{monday.day} {_MONTHS[monday.month - 1]}" + ("" if monday.year == sunday.year
                                                                      else f" {monday.year}"))
-        return f"the week of {first}–{_day_words(sunday)}"
+        return f"the week of {first}–{day_words(sunday)}"
     if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})/P(\d+)([DWMY])", label):
         n, (one, many) = int(m[2]), _DURATION[m[3]]
-        return f"{n} {one if n == 1 else many} from {_day_words(dt.date.fromisoformat(m[1]))}"
+        return f"{n} {one if n == 1 else many} from {day_words(dt.date.fromisoformat(m[1]))}"
     raise ValueError(label)
 
 

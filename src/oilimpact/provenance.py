@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from oilimpact.outlets import outlet
+
 SourceKind = Literal["article", "assumption", "parameter", "model"]
 
 
@@ -32,8 +34,7 @@ class Source:
         """A short citation for captions and tables."""
         if self.kind == "article":
             quote = f' "{self.quote}"' if self.quote else ""
-            dated = f" ({self.title})" if self.title else ""
-            return f"{self.where}{dated}{quote}"
+            return f"{article_name(self.where, self.title)}{quote}"
         if self.kind == "assumption":
             accessed = f", accessed {self.accessed}" if self.accessed else ""
             where = f" ({self.where}{accessed})" if self.where else ""
@@ -44,9 +45,9 @@ class Source:
 def caption(sources: Iterable[Source], prefix: str = "Source") -> str:
     """``Sources: a; b; c.`` — compact enough to sit under a chart, complete enough to check.
 
-    Quotes from one article are grouped after its file and date; page addresses lose their scheme;
-    an access date shared by every assumption is said once at the end. Each distinct citation
-    appears once, in first-seen order.
+    Quotes from one article are grouped after its outlet and date (its file when not listed); page
+    addresses lose their scheme; an access date shared by every assumption is said once at the end.
+    Each distinct citation appears once, in first-seen order.
     """
     sources = list(dict.fromkeys(sources))
     if not sources:
@@ -72,13 +73,21 @@ def caption(sources: Iterable[Source], prefix: str = "Source") -> str:
     for key in entries:
         if key[0] == "article":
             said = ", ".join(f'"{q}"' for q in quotes.get(key[1:], []))
-            dated = f" ({key[2]})" if key[2] else ""
-            parts.append(f"{key[1]}{dated}" + (f": {said}" if said else ""))
+            parts.append(article_name(key[1], key[2]) + (f": {said}" if said else ""))
         else:
             parts.append(key[1])
     label = prefix if len(parts) == 1 else f"{prefix}s"
     tail = f" (pages accessed {shared_access})" if shared_access else ""
     return f"{label}: " + "; ".join(parts) + tail + "."
+
+
+def article_name(where: str, date: str = "") -> str:
+    """An article as a reader looks it up: its outlet and date from ``seeds/sources.csv`` ("The Moscow
+    Times, 2 March 2026"), else its file and date."""
+    published = outlet(where) if where else None
+    if published is not None:
+        return published.byline
+    return f"{where} ({date})" if date else where
 
 
 def _bare_address(where: str) -> str:

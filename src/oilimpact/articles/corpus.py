@@ -23,7 +23,8 @@ from oilimpact.articles.figures import Figure, extract_figures
 from oilimpact.articles.text import ISO_DATE, Article, read_article
 from oilimpact.errors import OilImpactError
 from oilimpact.fmt import clip, csv_cell, fixed_width
-from oilimpact.project import atomic_write, data_dir, read_text, seeds_dir
+from oilimpact.outlets import SOURCES_FILE, outlet
+from oilimpact.project import atomic_write, data_dir, read_text, relative_to_root, seeds_dir
 
 if TYPE_CHECKING:
     import pandas as pd  # here, not at the top: start-up speed (module docstring)
@@ -73,12 +74,30 @@ def read_corpus(paths: Iterable[str | Path] | str | Path | None = None) -> Corpu
             corpus.articles.append(read_article(path))
         else:
             raise OilImpactError("no such file or folder; give article files or a folder of them", where=path)
+    corpus.warnings += _publication_warnings(corpus.articles)
     for article in corpus.articles:
         corpus.figures += extract_figures(article)
         corpus.events += extract_events(article)
     texts = {a.name: a.text for a in corpus.articles}
     corpus.cross_checks = cross_checks(corpus.figures, texts)
     return corpus
+
+
+def _publication_warnings(articles: Iterable[Article]) -> list[str]:
+    """An article of seeds/ with no row in seeds/sources.csv, or with another date there, is said."""
+    warnings = []
+    for article in articles:
+        if article.path.resolve().parent != seeds_dir().resolve():
+            continue
+        published = outlet(article.name)
+        shown = relative_to_root(article.path)
+        if published is None:
+            warnings.append(f"{shown}: no row in seeds/{SOURCES_FILE} (file,outlet,title,date,address); "
+                            "it is cited by its file name until one is added")
+        elif published.date != article.date.isoformat():
+            warnings.append(f"{shown}: seeds/{SOURCES_FILE} dates it {published.date}, its header "
+                            f"{article.date.isoformat()}; correct one of them")
+    return warnings
 
 
 # --- tables ---------------------------------------------------------------------------------

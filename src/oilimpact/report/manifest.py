@@ -25,7 +25,8 @@ MANIFEST = "manifest.json"
 # Bump when the output of render/export changes for the same inputs, so old reports are redone.
 RENDER_FORMAT = 2
 _PACKAGE_SUFFIXES = {".py", ".lua", ".typ", ".css", ".html", ".mplstyle"}
-_MODEL_INPUTS = ("data/assumptions.yaml", "data/figures.csv", "data/history.csv", "data/scenarios.yaml")
+_MODEL_INPUTS = ("data/assumptions.yaml", "data/figures.csv", "data/history.csv", "data/scenarios.yaml",
+                 "seeds/sources.csv")
 NOTEBOOK_READS: dict[str, tuple[str, ...]] = {
     "00_brief": (*_MODEL_INPUTS, "seeds"), "01_article_figures": (*_MODEL_INPUTS, "seeds"),
     "02_price_scenarios": (*_MODEL_INPUTS, "seeds"), "03_budget_impact": _MODEL_INPUTS,

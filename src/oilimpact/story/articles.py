@@ -12,6 +12,7 @@ import pandas as pd
 from oilimpact.articles import METRIC_GLOSSES, Corpus, cross_checks, cross_checks_frame, find_figure
 from oilimpact.errors import OilImpactError
 from oilimpact.fmt import MINUS, above_below, percent, period_words, trim, usd
+from oilimpact.outlets import outlet
 from oilimpact.provenance import Source
 from oilimpact.story.common import (
     QUOTE_CHARS,
@@ -122,7 +123,11 @@ def figure_value(figure: Any, decimals: int = 2) -> str:
 
 
 def article_label(source: str) -> str:
-    """A short name for an article file: its number prefix (``003`` of ``003_db86….txt``) or its stem."""
+    """A short name for an article file: its outlet (``seeds/sources.csv``), else its number prefix
+    (``003`` of ``003_db86….txt``) or its stem."""
+    published = outlet(source)
+    if published is not None:
+        return published.outlet
     stem = source.rsplit(".", 1)[0]
     return stem.split("_", 1)[0] or stem
 
