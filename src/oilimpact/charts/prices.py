@@ -52,15 +52,18 @@ def price_paths(
     unit: str = "USD per barrel",
     title: str | None = None,
     subtitle: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Monthly Urals paths, one column per scenario; ``highlight`` drawn bold with its Brent and the
-    discount between them shaded. ``history_end`` (last actual month) draws the shared history once.
-    ``points`` (date, value, label, qualifier) are article figures; ``events`` (date, label) are
-    numbered markers; ``caps`` are price caps as constant values or monthly step series."""
+    discount between them shaded; ``titles`` names the columns for the reader (else the name in words).
+    ``history_end`` (last actual month) draws the shared history once. ``points`` (date, value, label,
+    qualifier) are article figures; ``events`` (date, label) are numbered markers; ``caps`` are price
+    caps as constant values or monthly step series."""
     fig, (ax,) = _new(height=5.2)
     months = _months(paths.index)
     frame = paths.set_axis(months)
     highlight = highlight if highlight in frame.columns else frame.columns[0]
+    named = {name: (titles or {}).get(name, str(name).replace("_", " ")) for name in frame.columns}
     cut = _month(history_end) if history_end is not None else None
     entries = []
     if cut is not None:
@@ -97,7 +100,7 @@ def price_paths(
             (
                 future.index[-1],
                 float(future[name].iloc[-1]),
-                name.replace("_", " "),
+                named[name],
                 ACCENT if bold else look.color,
             )
         )
@@ -111,7 +114,7 @@ def price_paths(
             linewidth=1.2,
             marker="",
             zorder=4,
-            label=f"Brent ({highlight})",
+            label=f"Brent ({named[highlight]})",
         )
         ax.fill_between(
             months,
@@ -196,8 +199,7 @@ def price_paths(
     note = _events_key(ax, events)
     if title is None:
         avg = frame.loc[frame.index.year == months[-1].year, highlight].mean()
-        name = highlight.replace("_", " ")
-        title = f"In the {name} scenario Urals averages {fmt.usd(avg, 0)} in {months[-1].year}"
+        title = f"In the {named[highlight]} scenario Urals averages {fmt.usd(avg, 0)} in {months[-1].year}"
         if budget_price is not None:
             gap = avg - budget_price
             title += (

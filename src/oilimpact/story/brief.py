@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from oilimpact.fmt import bn_rub, number, percent, usd
+from oilimpact.articles import article_date
+from oilimpact.fmt import bn_rub, day_words, number, percent, usd
 from oilimpact.model import (
     LEVERS,
     counterfactual,
@@ -21,6 +22,7 @@ from oilimpact.model import (
     sensitivity_card,
 )
 from oilimpact.model.history import load_history
+from oilimpact.project import seeds_dir
 from oilimpact.story.common import assumption_sources, cite, table
 
 CARD_LABELS = {
@@ -373,7 +375,21 @@ def data_as_of_markdown() -> str:
     uses = frame["The model uses it"]
     return (f"Latest month of each series — {latest}. The model uses the tax price and the rate "
             f"{uses['Urals tax price'].split(',')[0]}, then each scenario's; revenue "
-            f"{uses['Oil and gas revenue (receipts)'].split(', then')[0]}, then the scenario's.")
+            f"{uses['Oil and gas revenue (receipts)'].split(', then')[0]}, then the scenario's."
+            + _later_data_sentence(frame))
+
+
+def _later_data_sentence(frame: pd.DataFrame) -> str:
+    """Series published past the scenarios' first month are dated above but not fed in: say so."""
+    start = pd.Period(first_scenario_month(), "M")
+    later = [_SHORT.get(s, s) for s, m in frame["Latest month"].items()
+             if pd.Period(pd.Timestamp(f"1 {m}"), "M") >= start]
+    if not later:
+        return ""
+    days = [d for d in (article_date(p) for p in sorted(seeds_dir().glob("*.txt"))) if d is not None]
+    latest = f"; the latest article is of {day_words(max(days))}" if days else ""
+    return (f" Months published from {month_words(start)} on ({', '.join(later)}) are not fed in: every "
+            f"scenario starts in {month_words(start)}{latest}.")
 
 
 def _nowcast_months(year: int = 2026) -> str:

@@ -98,6 +98,13 @@ def setup() -> None:
         shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
 
 
+def scenario_title(name: str) -> str:
+    """A scenario as a reader sees it: its title in data/scenarios.yaml ("War premium held"), else its
+    name in words."""
+    presets = load_scenarios()
+    return presets[name].title if name in presets else name.replace("_", " ")
+
+
 # --- citations ----------------------------------------------------------------------------------
 
 

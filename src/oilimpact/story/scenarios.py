@@ -34,6 +34,7 @@ from oilimpact.story.common import (
     article_sources,
     assumption_sources,
     cite,
+    scenario_title,
     table,
 )
 
@@ -124,6 +125,7 @@ def price_chart(runs: Mapping[str, Any], chosen: str, corpus: Any) -> Any:
         points=head.points(),
         events=events,
         caps=caps(),
+        titles=scenario_titles(runs),
     )
 
 
@@ -287,7 +289,7 @@ def deficit_chart(runs: Mapping[str, Any], chosen: str, year: int = 2026) -> Any
         nwf[name] = m["nwf_balance_bn_rub"]
     a = runs[chosen].annual
     title = (
-        f"{chosen.replace('_', ' ').capitalize()}: {year} deficit {bn_rub(a['deficit_bn_rub'])} "
+        f"{scenario_title(chosen)}: {year} deficit {bn_rub(a['deficit_bn_rub'])} "
         f"({percent(a['deficit_pct_gdp'], 2)} of GDP) against the law's {bn_rub(a['law_deficit_bn_rub'])}; "
         f"the NWF ends at {bn_rub(a['nwf_end_balance_bn_rub'])} with no further draws for the deficit"
     )
@@ -304,8 +306,7 @@ def deficit_chart(runs: Mapping[str, Any], chosen: str, year: int = 2026) -> Any
 
 def scenario_titles(runs: Mapping[str, Any]) -> dict[str, str]:
     """Each run's scenario title from data/scenarios.yaml (its name in words when it is not a preset)."""
-    presets = load_scenarios()
-    return {name: presets[name].title if name in presets else name.replace("_", " ") for name in runs}
+    return {name: scenario_title(name) for name in runs}
 
 
 def annual_table(runs: Mapping[str, Any]) -> pd.DataFrame:
@@ -349,7 +350,7 @@ def waterfall_chart(result: Any) -> Any:
         steps,
         model_sources("urals_tax_price_2026"),
         total_label="O&G revenue vs the law's plan",
-        subtitle=f"{result.params.scenario.replace('_', ' ')}: 2026 oil & gas revenue minus "
+        subtitle=f"{scenario_title(result.params.scenario)}: 2026 oil & gas revenue minus "
         "the law's plan, the law's inputs switched to the scenario's one at a time, bn RUB",
     )
 
@@ -361,7 +362,7 @@ def _split_parts(result: Any, year: int, kinds: tuple[str, ...]) -> list[str]:
         "published": "published by the Finance Ministry ({months})",
         "nowcast": "nowcast ({months}; from the published tax prices and rouble rates of the month before, "
         "the same in every scenario)",
-        "scenario": f"from the {result.params.scenario.replace('_', ' ')} scenario ({{months}})",
+        "scenario": f"from the {scenario_title(result.params.scenario)} scenario ({{months}})",
     }
     return [f"{bn_rub(a[f'og_revenue_{kind}_bn_rub'])} " + labels[kind].format(months=month_span(months))
             for kind in kinds if len(months := status.index[status == kind])]

@@ -18,6 +18,7 @@ from oilimpact.model import (
 )
 from oilimpact.story.brief import first_scenario_month, month_words
 from oilimpact.story.common import (
+    scenario_title,
     table,
 )
 from oilimpact.story.scenarios import (
@@ -66,7 +67,7 @@ def tornado_chart(p: Any) -> Any:
         high_text="high_text",
         what="2026 deficit",
         subtitle=f"Change in the 2026 deficit when one lever moves over the whole path from "
-        f"{first_scenario_month():%B %Y}, {p.scenario.replace('_', ' ')} scenario, bn RUB "
+        f"{first_scenario_month():%B %Y}, {scenario_title(p.scenario)} scenario, bn RUB "
         "(low setting hatched)",
     )
 
@@ -150,7 +151,7 @@ def fan_chart(mc: Any, result: Any) -> Any:
         history=history,
         budget_price=default_context().law_price,
         probability_above=mc.p_urals_above_law,
-        subtitle=f"{len(mc.deficit):,} simulated paths around the {result.params.scenario.replace('_', ' ')}"
+        subtitle=f"{len(mc.deficit):,} simulated paths around the {scenario_title(result.params.scenario)}"
         f" path, volatility {percent(100 * mc.params.mc_volatility, 0)} a year, USD per barrel",
     )
 
