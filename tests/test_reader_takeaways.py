@@ -144,3 +144,26 @@ def test_the_scenarios_dollar_is_the_cards_dollar_at_the_scenarios_rate():
     assert f"at this scenario's 77.3 RUB/USD it comes to about {fmt.bn_rub(own)}, the number above" in text
     assert result.sensitivity.loc["urals_price", "rest_of_year_bn_rub"] == pytest.approx(
         card * 77.3 / 92.2, rel=0.01)
+
+
+def test_the_backtest_says_which_months_it_leaves_out_and_why():
+    from oilimpact import story
+
+    bt = model.rolling_backtest()
+    left = bt.index[bt["predicted_bn_rub"].isna()]
+    said = story.rolling_backtest_markdown()
+    assert said.startswith(f"{len(bt) - len(left)} of the {len(bt)} months from January 2024 to ")
+    assert list(left) == ["2025-03", "2025-04"]  # the history lacks February 2025's tax price
+    assert "March and April 2025 are left out" in said
+    assert "the Urals tax price of February 2025" in said
+
+
+def test_the_compare_report_explains_why_its_rouble_bar_differs_from_report_03():
+    from oilimpact import story
+
+    c = story.compare(resolve_parameters("war_premium"))
+    said = story.order_markdown(c)
+    steps = story.difference_steps(c)
+    assert fmt.bn_rub(float(steps["Rouble rate"]), signed=True) in said
+    assert fmt.bn_rub(float(c.first.decomposition["rub_usd_effect_bn_rub"]), signed=True) in said
+    assert "War premium held" in said and "war_premium" not in said

@@ -64,6 +64,7 @@ from oilimpact.story.compare import (
     compare_waterfall,
     difference_steps,
     difference_table,
+    order_markdown,
 )
 from oilimpact.story.data import annual_frame, publish_result
 from oilimpact.story.grid import grid_frame, grid_position_markdown
@@ -90,6 +91,7 @@ from oilimpact.story.scenarios import (
     revenue_split_markdown,
     rolling_backtest_chart,
     rolling_backtest_frame,
+    rolling_backtest_markdown,
     rolling_backtest_table,
     run_all,
     waterfall_chart,
@@ -122,11 +124,13 @@ __all__ = [
     "compare_chart",
     "compare_markdown",
     "compare_waterfall",
+    "order_markdown",
     "difference_steps",
     "difference_table",
     "HISTORY_SOURCE",
     "rolling_backtest_chart",
     "rolling_backtest_frame",
+    "rolling_backtest_markdown",
     "rolling_backtest_table",
     "DECOMPOSITION_LABELS",
     "Headline",

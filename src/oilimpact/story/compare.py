@@ -16,7 +16,7 @@ import pandas as pd
 
 from oilimpact import charts
 from oilimpact.fmt import bn_rub, usd
-from oilimpact.model import load_scenarios, resolve_parameters, run_scenario
+from oilimpact.model import default_context, load_scenarios, resolve_parameters, run_scenario
 from oilimpact.story.common import table
 from oilimpact.story.scenarios import model_sources
 
@@ -127,3 +127,22 @@ def compare_markdown(c: Comparison) -> str:
         f"{usd(float(b['urals_average_usd_bbl']), 1)}). The largest part of the difference is the "
         f"{biggest.lower()}: {bn_rub(float(steps[biggest]), signed=True)}."
     )
+
+
+def order_markdown(c: Comparison) -> str:
+    """Why the rouble's part here differs from the same switch made first, and from report 03's rouble
+    step (against the law's own inputs in every month): each step is measured with the earlier switches
+    already made, from its own starting point."""
+    steps = difference_steps(c)
+    b = c.second.params
+    alone = _revenue(b.replace(rub_usd=c.first.params.rub_usd)) - float(c.second.annual["og_revenue_bn_rub"])
+    here = float(steps["Rouble rate"])
+    law = float(c.first.decomposition["rub_usd_effect_bn_rub"])
+    context = default_context()
+    return (f"Each bar depends on the order of the switches and on where they start. The rouble's "
+            f"{bn_rub(here, signed=True)} is measured with {c.labels[0]}'s Brent and discount already in; "
+            f"switched first, at {c.labels[1]}'s prices, the same rate is worth "
+            f"{bn_rub(alone, signed=True)}. "
+            f"Report 03 starts from the law's own inputs ({usd(context.law_price, 0)} and "
+            f"{context.law_rub_usd:.1f} RUB/USD in every month of {YEAR}, the published months included), "
+            f"so its rouble step for {c.labels[0]} is {bn_rub(law, signed=True)}.")

@@ -268,6 +268,40 @@ def rolling_backtest_chart() -> Any:
     return fig
 
 
+def rolling_backtest_markdown() -> str:
+    """How many months the rolling backtest predicts, and which it leaves out and why (its inputs)."""
+    bt = rolling_backtest()
+    months = pd.PeriodIndex(bt.index, freq="M")
+    left = bt["predicted_bn_rub"].isna().to_numpy()
+    said = (f"{int((~left).sum())} of the {len(bt)} months from {months[0]:%B %Y} to {months[-1]:%B %Y} "
+            "are predicted and scored")
+    if not left.any():
+        return said + "."
+    missing = sorted({part.strip() for note in bt.loc[left, "note"] for part in
+                      str(note).removeprefix("no inputs:").split(",") if part.strip()})
+    inputs = ", ".join(_input_words(m) for m in missing)
+    return (f"{said}; {_months_words(months[left])} {'is' if left.sum() == 1 else 'are'} left out because "
+            f"an input is missing from the history: {inputs}.")
+
+
+def _months_words(months: pd.PeriodIndex) -> str:
+    """``March and April 2025``; ``December 2024 and March 2025``."""
+    if len({m.year for m in months}) == 1:
+        names = [f"{m:%B}" for m in months]
+        names[-1] += f" {months[-1].year}"
+    else:
+        names = [f"{m:%B %Y}" for m in months]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _input_words(missing: str) -> str:
+    """``urals_tax_price 2025-02`` → ``the Urals tax price of February 2025``."""
+    series, _, month = missing.partition(" ")
+    names = {"urals_tax_price": "the Urals tax price", "rub_usd_avg": "the CBR rouble rate"}
+    when = f" of {pd.Period(month, 'M'):%B %Y}" if month else ""
+    return names.get(series, series.replace("_", " ")) + when
+
+
 def rolling_backtest_table() -> pd.DataFrame:
     _frame, summary = rolling_backtest_frame()
     shown = summary.rename(columns={
