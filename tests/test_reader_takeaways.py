@@ -167,3 +167,26 @@ def test_the_compare_report_explains_why_its_rouble_bar_differs_from_report_03()
     assert fmt.bn_rub(float(steps["Rouble rate"]), signed=True) in said
     assert fmt.bn_rub(float(c.first.decomposition["rub_usd_effect_bn_rub"]), signed=True) in said
     assert "War premium held" in said and "war_premium" not in said
+
+
+def test_a_paused_month_moves_nothing_and_the_next_window_carries_its_flow():
+    from oilimpact.model import fund
+
+    receipts = pd.period_range("2026-01", "2026-04", freq="M")
+    data = fund.FundData(balances={receipts[0]: 1000.0}, operations={}, financing={}, month_end_rates={},
+                         deficit_ytd={}, deficit_share=0.0, paused=frozenset({receipts[2]}))
+    flow = np.array([[10.0, 20.0, 30.0, 40.0]])
+    path = fund.balance(receipts, flow, np.ones((1, 5)), data, np.zeros((1, 4)))[0]
+    assert path.tolist() == [1010.0, 1030.0, 1030.0, 1100.0]  # March holds, April takes 30 + 40
+
+
+def test_march_2026s_announced_pause_is_in_the_data_and_said_in_the_report():
+    from oilimpact import story
+
+    march = pd.Period("2026-03", "M")
+    assert march in model.default_context().fund.paused  # assumptions.yaml: budget_rule_fx_paused
+    result = model.run_scenario(resolve_parameters("war_premium"))
+    flow = float(result.monthly.loc[march, "nwf_flow_bn_rub"])
+    said = story.nwf_markdown(result)
+    assert (f"paused the budget rule's currency operations for March 2026 (the rule's "
+            f"{fmt.bn_rub(flow, signed=True)} moves into April 2026's window)") in said

@@ -38,6 +38,7 @@ CALIBRATION_WINDOW = ("2025-01", "2025-12")
 FUND_KEYS = (
     "nwf_liquid_assets",
     "budget_rule_fx_operations",
+    "budget_rule_fx_paused",
     "nwf_deficit_financing",
     "nwf_deficit_share",
     "budget_deficit_ytd",
@@ -137,6 +138,7 @@ def fund_data(assumptions: Assumptions) -> fund.FundData:
     return fund.FundData(
         balances=_by_month(assumptions, "nwf_liquid_assets"),
         operations=_by_month(assumptions, "budget_rule_fx_operations"),
+        paused=frozenset(_by_month(assumptions, "budget_rule_fx_paused")),
         financing=_by_month(assumptions, "nwf_deficit_financing"),
         month_end_rates=_by_month(assumptions, "rub_usd_month_end"),
         deficit_ytd=_by_month(assumptions, "budget_deficit_ytd"),

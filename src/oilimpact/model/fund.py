@@ -16,7 +16,8 @@ published month it is the law's deficit plus the year's O&G shortfall.
   dollar value (the cross rate and the gold price held), so their rouble value moves with RUB/USD; the
   month-end rate is the published one where it exists, else the month's rate on the scenario's path.
 * F(m): the budget rule's FX operations — the published total of the month's window where announced,
-  else the rule's flow (revenue − base revenue).
+  else the rule's flow (revenue − base revenue); nothing in a month whose operations were paused
+  (March 2026), its flow added to the next month's window.
 * D(m): deficit financing — the published monthly sale where there is one, else the assumed share of
   the year's deficit above the law's, spread evenly over the months still to come.
 """
@@ -40,6 +41,7 @@ class FundData:
     month_end_rates: Mapping[pd.Period, float]  # RUB/USD on the month's last business day
     deficit_ytd: Mapping[pd.Period, float]  # federal deficit from January to the month, bn RUB (> 0)
     deficit_share: float  # share of the deficit above the law's the fund finances (months to come)
+    paused: frozenset[pd.Period] = frozenset()  # months whose budget-rule operations were paused
 
 
 def last_published_deficit(data: FundData, year: int) -> pd.Period | None:
@@ -97,6 +99,7 @@ def balance(
     the assumed deficit financing of each month (paths, receipts), used where none is published."""
     out = np.full(flow.shape, np.nan)
     current = None
+    deferred = np.zeros(flow.shape[0])
     for j, month in enumerate(receipts):
         if month in data.balances:
             current = np.full(flow.shape[0], data.balances[month])
@@ -104,7 +107,13 @@ def balance(
             continue
         reval = rates_end[:, j + 1] / rates_end[:, j]
         ops = data.operations.get(month)
-        moved = flow[:, j] if ops is None else np.full(flow.shape[0], ops)
+        if month in data.paused:  # nothing moves; the month's flow waits for the next window
+            deferred = deferred + np.nan_to_num(flow[:, j])
+            moved = np.zeros(flow.shape[0])
+        elif ops is None:
+            moved, deferred = flow[:, j] + deferred, np.zeros(flow.shape[0])
+        else:
+            moved = np.full(flow.shape[0], ops)
         financed = data.financing.get(month)
         drawn = draws[:, j] if financed is None else np.full(flow.shape[0], financed)
         current = current * reval + np.nan_to_num(moved) - drawn

@@ -255,8 +255,21 @@ def nwf_markdown(result: Any) -> str:
         f"The fund's liquid assets end 2026 at **{bn_rub(a['nwf_end_balance_bn_rub'])}**, assuming {draws} "
         f"(January's published sale for the deficit was {bn_rub(_published_draws())}), the "
         "budget rule's FX operations, and yuan and gold that keep their dollar value (so their rouble "
-        f"value follows the rouble). {alternative}{gap}"
+        f"value follows the rouble). {alternative}{_pause_sentence(result)}{gap}"
     )
+
+
+def _pause_sentence(result: Any, year: int = 2026) -> str:
+    """The months whose budget-rule operations the ministry paused, and what the model does there."""
+    m = result.monthly
+    parts = [f"{month_words(month)} (the rule's "
+             f"{bn_rub(float(m.loc[month, 'nwf_flow_bn_rub']), signed=True)} moves into "
+             f"{month_words(month + 1)}'s window)"
+             for month in sorted(default_context().fund.paused) if month.year == year and month in m.index]
+    if not parts:
+        return ""
+    return (" The Finance Ministry paused the budget rule's currency operations for " + "; ".join(parts)
+            + ": the fund moves by nothing from the rule then, and the year's total is unchanged.")
 
 
 def _published_draws() -> float:
@@ -266,6 +279,7 @@ def _published_draws() -> float:
 FUND_KEYS = (
     "nwf_liquid_assets",
     "budget_rule_fx_operations",
+    "budget_rule_fx_paused",
     "nwf_deficit_financing",
     "nwf_deficit_financing_plan",
     "nwf_deficit_share",
