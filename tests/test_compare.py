@@ -90,3 +90,13 @@ def test_a_notebook_can_show_where_its_point_sits_in_the_grid():
     below = int((frame.to_numpy() < own).sum())
     sentence = story.grid_position_markdown(p, axes)
     assert sentence.startswith(f"Of the grid's 6 points, {below} give less 2026 oil and gas revenue")
+
+
+def test_the_budget_law_is_compared_with_the_articles_case_not_with_itself():
+    from oilimpact import story
+    from oilimpact.model import resolve_parameters
+
+    c = story.compare(resolve_parameters("budget_law"))
+    assert c.labels == ("Budget law", "War premium held")
+    assert abs(float(story.difference_steps(c).sum())) > 100  # a real difference, not a page of zeros
+    assert story.compare(resolve_parameters("war_premium")).labels[1] == "Budget law"

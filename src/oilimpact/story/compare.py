@@ -21,6 +21,7 @@ from oilimpact.story.common import table
 from oilimpact.story.scenarios import model_sources
 
 BASELINE = "budget_law"
+ALTERNATE = "war_premium"  # the articles' case: Urals held at the $72 they report
 YEAR = 2026
 STEPS = ("Brent price", "Urals discount", "Rouble rate", "Export volume", "Other inputs")
 _PRICE_PATH = ("brent_price", "path_shape", "target_price", "target_month", "half_life_months")
@@ -35,9 +36,16 @@ class Comparison:
     labels: tuple[str, str]
 
 
+def default_other(scenario: str) -> str:
+    """The preset a scenario is compared with when none is named: the budget law, and the budget law
+    itself against the articles' scenario (:data:`ALTERNATE`) — not against itself, a page of zeros."""
+    return ALTERNATE if scenario == BASELINE else BASELINE
+
+
 def compare(p: Any, compare_to: str | None = None) -> Comparison:
-    """``p``'s run against the preset ``compare_to`` (default the budget law), each with its title."""
-    other = resolve_parameters(compare_to or BASELINE)
+    """``p``'s run against the preset ``compare_to`` (default :func:`default_other`), each with its
+    title."""
+    other = resolve_parameters(compare_to or default_other(p.scenario))
     titles = {name: preset.title for name, preset in load_scenarios().items()}
     labels = (titles.get(p.scenario, p.scenario), titles.get(other.scenario, other.scenario))
     if labels[0] == labels[1]:  # a scenario against itself (the budget law with the default): tell them apart
