@@ -130,7 +130,10 @@ def test_war_premium_history_then_scenario(war):
 )
 def test_decomposition_sums_exactly_to_the_total(scenario):
     parts = model.run_scenario(resolve_parameters(scenario, export_volume_change=-10)).decomposition
-    assert parts.drop("total_vs_plan_bn_rub").sum() == pytest.approx(parts["total_vs_plan_bn_rub"], abs=1e-6)
+    steps = parts[list(model.DECOMPOSITION_STEPS)]
+    assert steps.sum() == pytest.approx(parts["total_vs_plan_bn_rub"], abs=1e-6)
+    assert parts["rub_usd_effect_bn_rub"] == pytest.approx(
+        parts["published_rub_usd_effect_bn_rub"] + parts["scenario_rub_usd_effect_bn_rub"], abs=1e-9)
     assert parts["volume_effect_bn_rub"] < 0
 
 

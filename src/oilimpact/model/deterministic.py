@@ -309,7 +309,8 @@ def counterfactual(params: Parameters, price: float, year: int = 2026) -> float:
 
 
 DECOMPOSITION_STEPS = (
-    "rub_usd_effect_bn_rub",
+    "published_rub_usd_effect_bn_rub",
+    "scenario_rub_usd_effect_bn_rub",
     "volume_effect_bn_rub",
     "published_prices_effect_bn_rub",
     "scenario_price_effect_bn_rub",
@@ -319,18 +320,22 @@ DECOMPOSITION_STEPS = (
 
 def decompose(params: Parameters, year: int = 2026) -> pd.Series:
     """The year's revenue minus the law's plan, switching the law's inputs (the law states Urals, the
-    rouble rate and, implicitly, volumes) to the scenario's one at a time: the rouble, then volumes, then
-    the Urals prices already published, then the scenario's Urals path; plus the published receipts
-    minus the model. The steps sum exactly to the total; the last price step is the :func:`counterfactual`
-    of a flat path (evaluated at the scenario's rouble and volumes)."""
+    rouble rate and, implicitly, volumes) to the scenario's one at a time: the rouble of the months
+    already published, then the scenario's rouble, then volumes, then the Urals prices already
+    published, then the scenario's Urals path; plus the published receipts minus the model. The steps
+    (:data:`DECOMPOSITION_STEPS`) sum exactly to the total; ``rub_usd_effect_bn_rub`` is the two rouble
+    steps together. The last price step is the :func:`counterfactual` of a flat path (evaluated at the
+    scenario's rouble and volumes)."""
     context = default_context()
     engine, paths, _ = scenario_inputs(params, context)
     law_urals, law_fx = law_inputs(context, engine.base)
     published = ~paths.is_scenario
     urals_published = np.where(published, paths.urals, law_urals)
+    fx_published = np.where(published, paths.rub_usd, law_fx)
     ones = np.ones(len(engine.base))
     stages = np.stack([
         np.stack([law_urals, law_fx, ones]),
+        np.stack([law_urals, fx_published, ones]),
         np.stack([law_urals, paths.rub_usd, ones]),
         np.stack([law_urals, paths.rub_usd, paths.volume]),
         np.stack([urals_published, paths.rub_usd, paths.volume]),
@@ -343,12 +348,14 @@ def decompose(params: Parameters, year: int = 2026) -> pd.Series:
     steps = np.diff(totals)
     result = pd.Series(
         {
-            "rub_usd_effect_bn_rub": float(steps[0]),
-            "volume_effect_bn_rub": float(steps[1]),
-            "published_prices_effect_bn_rub": float(steps[2]),
-            "scenario_price_effect_bn_rub": float(steps[3]),
+            "published_rub_usd_effect_bn_rub": float(steps[0]),
+            "scenario_rub_usd_effect_bn_rub": float(steps[1]),
+            "volume_effect_bn_rub": float(steps[2]),
+            "published_prices_effect_bn_rub": float(steps[3]),
+            "scenario_price_effect_bn_rub": float(steps[4]),
             "actual_months_residual_bn_rub": float(used - totals[-1]),
         }
     )
+    result["rub_usd_effect_bn_rub"] = float(steps[0] + steps[1])
     result["total_vs_plan_bn_rub"] = float(used - plan)
     return result

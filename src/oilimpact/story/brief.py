@@ -130,9 +130,18 @@ def gap_markdown(result: Any) -> str:
     discount = pd.Series(paths.discount, index=paths.months).loc[feeding]
     scen = paths.is_scenario & (paths.months.year == 2026)
     rate = float(paths.rub_usd[scen].mean())
+    rates = pd.Series(paths.rub_usd, index=paths.months).loc[feeding]
+    law_rate = number(context.law_rub_usd, 1)
     steps = [
-        f"the rouble at {number(rate, 1)} instead of {number(context.law_rub_usd, 1)} RUB/USD, "
-        f"{bn_rub(d['rub_usd_effect_bn_rub'], signed=True)}",
+        f"the published rouble rates of {feeding[0]:%B %Y}–{feeding[-1]:%B %Y} ({number(rates.min(), 0)}–"
+        f"{number(rates.max(), 0)} instead of {law_rate} RUB/USD), "
+        f"{bn_rub(d['published_rub_usd_effect_bn_rub'], signed=True)}",
+    ]
+    if abs(d["scenario_rub_usd_effect_bn_rub"]) >= 0.5:
+        steps.append(f"the scenario's rouble at {number(rate, 1)} instead of {law_rate} RUB/USD from "
+                     f"{month_words(first_scenario_month())}, "
+                     f"{bn_rub(d['scenario_rub_usd_effect_bn_rub'], signed=True)}")
+    steps += [
         f"the published Urals prices of {feeding[0]:%B %Y}–{feeding[-1]:%B %Y} ({usd(urals.min(), 0)}–"
         f"{usd(urals.max(), 0)} instead of {usd(context.law_price)}, with the discount at "
         f"{usd(discount.min(), 0)}–{usd(discount.max(), 0)}), "
@@ -154,23 +163,36 @@ def gap_markdown(result: Any) -> str:
         "step from the law's inputs: " + "; ".join(steps) + "."
     )
     price = d["scenario_price_effect_bn_rub"]
-    against = -(
-        d["rub_usd_effect_bn_rub"] + d["published_prices_effect_bn_rub"] + d["volume_effect_bn_rub"]
-    )
-    lower = " and lower volumes" if d["volume_effect_bn_rub"] < -0.5 else ""
     if price > 0 and total < 0:
-        text += (
-            f" So the higher price from {month_words(first_scenario_month())} adds {bn_rub(price)}, but the "
-            f"strong rouble and the wide discount of the winter months{lower}"
-            f" take {bn_rub(against)}: more than the windfall."
-        )
+        text += f" So {windfall_clause(result)}: more than the windfall."
     return text
 
 
-def _moves(value: float) -> str:
+def windfall_clause(result: Any, price_words: str = "") -> str:
+    """``the higher price from March 2026 adds 1,398 bn RUB, but the months already published (…) take
+    1,084 bn RUB and the scenario's rouble of 77.3 RUB/USD takes 915 bn RUB`` — each part a step of the
+    decomposition, so the parts and the price add up to the gap with the residual."""
+    d = result.decomposition
+    paths = result.paths
+    scen = paths.is_scenario & (paths.months.year == 2026)
+    published = -(d["published_rub_usd_effect_bn_rub"] + d["published_prices_effect_bn_rub"])
+    parts = [f"the months already published (their strong rouble and low, wide-discount prices) "
+             f"{_moves(-published, plural=True)}"]
+    if abs(d["scenario_rub_usd_effect_bn_rub"]) >= 0.5:
+        parts.append(f"the scenario's rouble of {number(float(paths.rub_usd[scen].mean()), 1)} RUB/USD "
+                     f"{_moves(d['scenario_rub_usd_effect_bn_rub'])}")
+    if abs(d["volume_effect_bn_rub"]) >= 0.5:
+        parts.append(f"export volumes {_moves(d['volume_effect_bn_rub'], plural=True)}")
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    price_words = price_words or f"the higher price from {month_words(first_scenario_month())}"
+    return f"{price_words} {_moves(d['scenario_price_effect_bn_rub'])}, but {joined}"
+
+
+def _moves(value: float, plural: bool = False) -> str:
     if abs(value) < 0.5:
-        return "changes almost nothing"
-    return f"{'adds' if value > 0 else 'takes'} {bn_rub(abs(value))}"
+        return "change almost nothing" if plural else "changes almost nothing"
+    verb = ("add" if value > 0 else "take") + ("" if plural else "s")
+    return f"{verb} {bn_rub(abs(value))}"
 
 
 # --- the deficit and the fund, with their assumptions -----------------------------------------------
@@ -433,14 +455,10 @@ def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
     war = runs.get("war_premium")
     if war is not None:
         d = war.decomposition
-        against = -(
-            d["rub_usd_effect_bn_rub"] + d["published_prices_effect_bn_rub"] + d["volume_effect_bn_rub"]
-        )
         first += (
             f". Even with Urals at {usd(price)} from {month_words(first_scenario_month())} "
-            f"({titles['war_premium']}), the price adds {bn_rub(d['scenario_price_effect_bn_rub'])} "
-            f"while the strong rouble and the low, wide-discount prices of the months already published "
-            f"take {bn_rub(against)}; with the published and nowcast months "
+            f"({titles['war_premium']}), {windfall_clause(war, 'the price')}; with the published and nowcast "
+            "months "
             f"{bn_rub(d['actual_months_residual_bn_rub'], signed=True)} against the model, revenue ends "
             f"{bn_rub(abs(d['total_vs_plan_bn_rub']))} "
             f"{'above' if d['total_vs_plan_bn_rub'] >= 0 else 'below'} plan."

@@ -145,12 +145,11 @@ def order_markdown(c: Comparison) -> str:
     b = c.second.params
     alone = _revenue(b.replace(rub_usd=c.first.params.rub_usd)) - float(c.second.annual["og_revenue_bn_rub"])
     here = float(steps["Rouble rate"])
-    law = float(c.first.decomposition["rub_usd_effect_bn_rub"])
+    law = float(c.first.decomposition["scenario_rub_usd_effect_bn_rub"])
     context = default_context()
     return (f"Each bar depends on the order of the switches and on where they start. The rouble's "
             f"{bn_rub(here, signed=True)} is measured with {c.labels[0]}'s Brent and discount already in; "
             f"switched first, at {c.labels[1]}'s prices, the same rate is worth "
-            f"{bn_rub(alone, signed=True)}. "
-            f"Report 03 starts from the law's own inputs ({usd(context.law_price, 0)} and "
-            f"{context.law_rub_usd:.1f} RUB/USD in every month of {YEAR}, the published months included), "
-            f"so its rouble step for {c.labels[0]} is {bn_rub(law, signed=True)}.")
+            f"{bn_rub(alone, signed=True)}. Report 03 starts from the law's own inputs "
+            f"({usd(context.law_price, 0)} and {context.law_rub_usd:.1f} RUB/USD): its step for "
+            f"{c.labels[0]}'s rouble from {YEAR}'s scenario months is {bn_rub(law, signed=True)}.")

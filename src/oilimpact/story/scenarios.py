@@ -368,7 +368,8 @@ def annual_table(runs: Mapping[str, Any]) -> pd.DataFrame:
 
 
 DECOMPOSITION_LABELS = {
-    "rub_usd_effect_bn_rub": "Rouble rate",
+    "published_rub_usd_effect_bn_rub": "Rouble, months published",
+    "scenario_rub_usd_effect_bn_rub": "Rouble, scenario months",
     "volume_effect_bn_rub": "Export volume",
     "published_prices_effect_bn_rub": "Urals, months published",
     "scenario_price_effect_bn_rub": "Urals, scenario months",
