@@ -198,3 +198,15 @@ def test_march_2026s_announced_pause_is_in_the_data_and_said_in_the_report():
     said = story.nwf_markdown(result)
     assert (f"paused the budget rule's currency operations for March 2026 (the rule's "
             f"{fmt.bn_rub(flow, signed=True)} moves into April 2026's window)") in said
+
+
+def test_the_deficit_paragraph_gives_the_evidence_on_its_pace_assumption():
+    from oilimpact import story
+
+    result = model.run_scenario(resolve_parameters("war_premium"))
+    said = story.deficit_markdown(result)
+    # January's share of the year's published deficit: 124 / 3,485 in 2024, 1,466 / 5,645 in 2025
+    assert "falls in January varies: 4 % in 2024 and 26 % in 2025" in said
+    assert "the law's average pace gives 8 %" in said
+    share = 100 * result.annual["deficit_published_bn_rub"] / result.annual["deficit_bn_rub"]
+    assert f"January 2026 is {fmt.percent(share, 0)} of the year" in said

@@ -244,7 +244,28 @@ def deficit_markdown(result: Any) -> str:
     return (
         f"The 2026 deficit comes to **{bn_rub(a['deficit_bn_rub'])} ({percent(a['deficit_pct_gdp'], 2)} of "
         f"GDP)** against the law's {bn_rub(a['law_deficit_bn_rub'])}. It counts {_deficit_basis(a)}."
+        + past_share_sentence(a)
     )
+
+
+def past_share_sentence(a: Any) -> str:
+    """How much of past years' deficits the months already published carried, against the share the
+    law's pace gives them: the evidence on the assumption that drives the headline deficit."""
+    known = pd.Period(a["deficit_published_to"], "M")
+    past = load_assumptions().get("budget_deficit_ytd_past").series()
+    shares = []
+    for year in sorted({int(label[:4]) for label in past}):
+        part, whole = past.get(f"{year}-{known.month:02d}"), past.get(f"{year}-12")
+        if part is not None and whole:
+            shares.append(f"{percent(100 * part / whole, 0)} in {year}")
+    if not shares:
+        return ""
+    span = f"{known:%B}" if known.month == 1 else f"January–{known:%B}"
+    pace = percent(100 * known.month / 12, 0)
+    this_year = percent(100 * a["deficit_published_bn_rub"] / a["deficit_bn_rub"], 0)
+    return (f" How much of a year's deficit falls in {span} varies: {' and '.join(shares)} (published "
+            f"year-to-date figures); the law's average pace gives {pace}, and in this scenario {span} "
+            f"{known.year} is {this_year} of the year.")
 
 
 def nwf_markdown(result: Any) -> str:
