@@ -174,11 +174,12 @@ SENSITIVITY_NOTE_MD = """\
 **How the sensitivity compares with the 150–200 bn per $1 rule of thumb.** The rule of thumb (Salikhov,
 Izvestia) covers all budget revenue and a year at a higher rouble rate and export volumes; the model
 measures only oil and gas revenue, from the 2023–2025 relation of monthly receipts to the extraction-tax
-base, at the scenario's rouble rate. Per $1 the change is ∂R/∂P = Σ (c₁ + NDD share c₂)·919/261·X·Q·days/7.3,
-so it scales with the rouble rate X: at 92.2 RUB/USD it is a quarter larger than at 75. Only the months
-still to come can move: January's and February's prices are already in, so the rest-of-year effect is
-smaller than the full-year one. Per 1 RUB/USD the effect scales with P − 15, not with P, because the
-first $15 a barrel are untaxed.
+base, at the scenario's rouble rate. A dollar more on each barrel raises the extraction tax (and the
+NDD's share of it) by the same number of dollars in every month still to come, and the budget receives
+roubles: so the per-$1 effect scales with the rouble rate — at 92.2 RUB/USD it is a quarter larger than
+at 75 (the equations at the end give the formula). Only the months still to come can move: the
+published months' prices are already in, so the rest-of-year effect is smaller than the full-year one.
+Per 1 RUB/USD the effect scales with P − 15, not with P, because the first $15 a barrel are untaxed.
 """
 
 

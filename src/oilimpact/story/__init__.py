@@ -15,6 +15,7 @@ from oilimpact.story.articles import (
     METRIC_NAMES,
     Headline,
     article_label,
+    corpus_markdown,
     cross_checks_table,
     events_for_chart,
     figure_quote,
@@ -34,12 +35,9 @@ from oilimpact.story.brief import (
     data_as_of,
     data_as_of_markdown,
     deficit_markdown,
-    fund_sources,
     gap_markdown,
     known_months_markdown,
     month_words,
-    nwf_markdown,
-    nwf_table,
     so_what,
 )
 from oilimpact.story.common import (
@@ -67,6 +65,7 @@ from oilimpact.story.compare import (
     order_markdown,
 )
 from oilimpact.story.data import annual_frame, publish_result
+from oilimpact.story.fund import fund_sources, nwf_markdown, nwf_table
 from oilimpact.story.grid import grid_frame, grid_position_markdown
 from oilimpact.story.scenarios import (
     DECOMPOSITION_LABELS,
@@ -111,6 +110,7 @@ from oilimpact.story.sensitivity import (
 from oilimpact.story.tracker import ytd_chart, ytd_frame, ytd_markdown, ytd_table
 
 __all__ = [
+    "corpus_markdown",
     "COMPARE_STEPS",
     "annual_frame",
     "brief_basis_markdown",

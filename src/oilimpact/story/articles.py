@@ -109,6 +109,28 @@ def figures_table(figures: Iterable[Any], include_other: bool = False) -> pd.Dat
     )
 
 
+def corpus_markdown(corpus: Corpus) -> str:
+    """What the articles hold: how many figures the table shows and from which articles, what it leaves
+    out (numbers with no economic metric), and the dated events."""
+    shown = [f for f in corpus.figures if f.metric != "other"]
+    by_article: dict[str, int] = {}
+    for f in shown:
+        by_article[article_label(f.source)] = by_article.get(article_label(f.source), 0) + 1
+    n = len(corpus.articles)
+    if len(by_article) == 1 and n > 1:
+        only = next(iter(by_article))
+        whence = f", all from the {only} article (the other {n - 1} have no economic figure)"
+    elif by_article:
+        whence = " (" + ", ".join(f"{count} from {name}" for name, count in by_article.items()) + ")"
+    else:
+        whence = ""
+    other = len(corpus.figures) - len(shown)
+    left = (f"; {other} other numbers (counts, durations and the like) are left out of the table and "
+            "kept in the data" if other else "")
+    return (f"{n} article{'s' if n != 1 else ''}, **{len(shown)} figures** about oil, revenues, sanctions "
+            f"and trade{whence}{left}; **{len(corpus.events)} dated events**.")
+
+
 def figure_value(figure: Any, decimals: int = 2) -> str:
     """A figure's value as the table shows it: ``4.5``, ``−50``, a range as ``5–6`` (``−25 to −27`` when
     both ends are negative), thousands grouped, trailing zeros dropped."""

@@ -17,13 +17,12 @@ from oilimpact.model import (
     law_baseline,
     load_assumptions,
     load_scenarios,
-    nwf_reconciliation,
     run_scenario,
     sensitivity_card,
 )
 from oilimpact.model.history import load_history
 from oilimpact.project import seeds_dir
-from oilimpact.story.common import assumption_sources, cite, table
+from oilimpact.story.common import table
 
 CARD_LABELS = {
     "urals_price": "Urals +$1 a barrel",
@@ -42,6 +41,7 @@ def card_table() -> pd.DataFrame:
     """The sensitivity card: 2026 O&G revenue per unit of each lever at the one fixed baseline (the
     law's Urals and rouble rate from the first month without a published price)."""
     sens, _breakeven, _baseline = sensitivity_card()
+    rest = f"{first_scenario_month():%B}–December"
     rows = []
     for lever in LEVERS:
         row = sens.loc[lever]
@@ -49,9 +49,9 @@ def card_table() -> pd.DataFrame:
             {
                 "Lever": CARD_LABELS[lever],
                 "Full year, bn RUB": row["full_year_bn_rub"],
-                "Months to come, bn RUB": row["rest_of_year_bn_rub"],
+                f"{rest}, bn RUB": row["rest_of_year_bn_rub"],
                 "Full year, % GDP": row["full_year_pct_gdp"],
-                "Months to come, % GDP": row["rest_of_year_pct_gdp"],
+                f"{rest}, % GDP": row["rest_of_year_pct_gdp"],
             }
         )
     frame = pd.DataFrame(rows)
@@ -79,9 +79,9 @@ def card_markdown() -> str:
     return (
         f"**The sensitivity card**, the same in every report: one fixed baseline, the law's Urals "
         f"{usd(baseline.urals_price)} and {number(baseline.rub_usd, 1)} RUB/USD held from "
-        f"{month_words(first)}; each lever moves the whole path, and $10 is ten times $1. $1 on Urals is "
-        f"worth {bn_rub(per_usd['full_year_bn_rub'])} over a full year and "
-        f"{bn_rub(per_usd['rest_of_year_bn_rub'])} over the months still to come. At 80 RUB/USD the "
+        f"{month_words(first)}; each lever moves the whole path, and its effect is linear ($10 is ten "
+        f"times $1). $1 on Urals is worth {bn_rub(per_usd['full_year_bn_rub'])} over a full year and "
+        f"{bn_rub(per_usd['rest_of_year_bn_rub'])} over {first:%B}–December {first.year}. At 80 RUB/USD the "
         f"deficit stays at the law's level only with Urals at {usd(breakeven[80.0], 1)} or more."
     )
 
@@ -90,8 +90,8 @@ def card_caption() -> str:
     """The card in one sentence, for the one-page brief (:func:`card_markdown` says more)."""
     _sens, _breakeven, baseline = sensitivity_card()
     return (f"One fixed baseline in every report: the law's {usd(baseline.urals_price)} and "
-            f"{number(baseline.rub_usd, 1)} RUB/USD from {month_words(first_scenario_month())}; $10 is ten "
-            "times $1.")
+            f"{number(baseline.rub_usd, 1)} RUB/USD from {month_words(first_scenario_month())}; effects are "
+            "linear ($10 is ten times $1); break-even prices are Urals held flat from that month.")
 
 
 def first_scenario_month() -> pd.Period:
@@ -266,95 +266,6 @@ def past_share_sentence(a: Any) -> str:
     return (f" How much of a year's deficit falls in {span} varies: {' and '.join(shares)} (published "
             f"year-to-date figures); the law's average pace gives {pace}, and in this scenario {span} "
             f"{known.year} is {this_year} of the year.")
-
-
-def nwf_markdown(result: Any) -> str:
-    """The fund's end balance with its caveats: revaluation, deficit financing, the reconciliation."""
-    a = result.annual
-    rec = nwf_reconciliation(result.params)
-    gap = ""
-    if len(rec):
-        row = rec.iloc[-1]
-        gap = (
-            f" Checked against the published balance of 1 {row.name:%B %Y} "
-            f"({bn_rub(row['published_bn_rub'])}), the model's step from the month before gives "
-            f"{bn_rub(row['model_bn_rub'])}: the gap of {bn_rub(row['gap_bn_rub'], signed=True)} is what "
-            f"it does not carry (chiefly the gold price); the path restarts from each published balance."
-        )
-    share = a["nwf_deficit_share"]
-    draws = (
-        "no draws for the deficit beyond those published"
-        if share == 0
-        else f"{percent(100 * share, 0)} of the deficit above the law's drawn from the fund"
-    )
-    covered = a["nwf_end_if_fund_covers_overshoot_bn_rub"]
-    if a["nwf_runs_out_if_fund_covers_overshoot"]:
-        alternative = (f"If the fund covered the whole deficit above the law's, it would run out in "
-                       f"{month_words(a['nwf_runs_out_if_fund_covers_overshoot'])}.")
-    else:
-        alternative = (f"If the fund covered the whole deficit above the law's, it would end at "
-                       f"{bn_rub(covered)}.")
-    return (
-        f"The fund's liquid assets end 2026 at **{bn_rub(a['nwf_end_balance_bn_rub'])}**, assuming {draws} "
-        f"(January's published sale for the deficit was {bn_rub(_published_draws())}), the "
-        "budget rule's FX operations, and yuan and gold that keep their dollar value (so their rouble "
-        f"value follows the rouble). {alternative}{_pause_sentence(result)}{gap}"
-    )
-
-
-def _pause_sentence(result: Any, year: int = 2026) -> str:
-    """The months whose budget-rule operations the ministry paused, and what the model does there."""
-    m = result.monthly
-    parts = [f"{month_words(month)} (the rule's "
-             f"{bn_rub(float(m.loc[month, 'nwf_flow_bn_rub']), signed=True)} moves into "
-             f"{month_words(month + 1)}'s window)"
-             for month in sorted(default_context().fund.paused) if month.year == year and month in m.index]
-    if not parts:
-        return ""
-    return (" The Finance Ministry paused the budget rule's currency operations for " + "; ".join(parts)
-            + ": the fund moves by nothing from the rule then, and the year's total is unchanged.")
-
-
-def _published_draws() -> float:
-    return float(sum(default_context().fund.financing.values()))
-
-
-FUND_KEYS = (
-    "nwf_liquid_assets",
-    "budget_rule_fx_operations",
-    "budget_rule_fx_paused",
-    "nwf_deficit_financing",
-    "nwf_deficit_financing_plan",
-    "nwf_deficit_share",
-    "budget_deficit_ytd",
-    "rub_usd_month_end",
-)
-
-
-def fund_sources() -> list:
-    return cite(assumption_sources(*FUND_KEYS))
-
-
-def nwf_table(result: Any) -> pd.DataFrame:
-    """The fund by month end in 2026: the model's path and, where the next month-start balance is
-    published, that balance and the gap to the model's step into it."""
-    rec = nwf_reconciliation(result.params)
-    m = result.monthly[result.monthly.index.year == 2026]
-    published = {month - 1: row for month, row in rec.iterrows()}
-    rows = []
-    for month, balance in m["nwf_balance_bn_rub"].items():
-        row = published.get(month)
-        rows.append(
-            {
-                "Month end": f"{month:%B %Y}",
-                "Model, bn RUB": number(balance, 0),
-                "Published (next day), bn RUB": ""
-                if row is None
-                else number(row["published_bn_rub"], 0),
-                "Gap, bn RUB": "" if row is None else number(row["gap_bn_rub"], 0, signed=True),
-            }
-        )
-    return table(pd.DataFrame(rows), 0, label="Month end")
 
 
 # --- the data's dates and the brief ------------------------------------------------------------------

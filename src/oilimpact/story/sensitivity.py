@@ -84,7 +84,8 @@ def levers_markdown(result: Any) -> str:
         f"**{bn_rub(urals)}** of 2026 oil and gas revenue, a rouble weaker by 1 RUB/USD "
         f"{bn_rub(rate)}, a discount wider by $1 (Brent held) costs {bn_rub(abs(discount))} and 1 % more "
         f"crude exports bring {bn_rub(volume)}; the tornado's ±$10 bar on Urals is ten times the first "
-        f"number ({bn_rub(10 * urals)}). " + _versus_card(result, urals)
+        f"number before rounding ({number(urals, 1)} × 10 = {bn_rub(10 * urals)}). "
+        + _versus_card(result, urals)
     )
 
 

@@ -50,7 +50,7 @@ def ytd_table(result: Any) -> pd.DataFrame:
         {
             "Month": [f"{p:%B %Y}" for p in f.index],
             "Receipts, bn RUB": f["receipts_bn_rub"].to_numpy(),
-            "Law's plan, bn RUB": f["plan_bn_rub"].to_numpy(),
+            "Law's plan (model's months), bn RUB": f["plan_bn_rub"].to_numpy(),
             "A year earlier, bn RUB": f["year_earlier_bn_rub"].to_numpy(),
             "Gap to plan, bn RUB": f["gap_bn_rub"].to_numpy(),
             "Gap so far, bn RUB": f["cumulative_gap_bn_rub"].to_numpy(),
@@ -82,7 +82,16 @@ def ytd_markdown(result: Any) -> str:
         f"{'below' if f['cumulative_gap_bn_rub'].iloc[-1] < 0 else 'above'} the law's plan "
         "for the same months "
         f"and {percent(abs(yoy), 1)} {'lower' if yoy < 0 else 'higher'} than a year earlier.{extra}"
+        + _plan_sentence(result, last.year)
     )
+
+
+def _plan_sentence(result: Any, year: int) -> str:
+    """The law states a year, not months: say how the monthly plan is made."""
+    m = result.monthly
+    total = float(m.loc[m.index.year == year, "plan_bn_rub"].sum())
+    return (f" The law states only the year's {bn_rub(total)}; its months here are the model at the law's "
+            "price and rate, shifted by one constant so that they add up to it.")
 
 
 def ytd_chart(result: Any, year: int = 2026) -> Any:
