@@ -161,7 +161,9 @@ PARAMETER_SPECS: dict[str, ParamSpec] = {
         ),
         _spec("mc_paths", "int", 20_000, "Monte Carlo paths", low=1, high=2_000_000),
         _spec("mc_volatility", "float", 0.35, "Monte Carlo annual volatility of log Urals", low=0, high=3),
-        _spec("mc_reversion", "float", 1.0, "Monte Carlo mean-reversion speed, per year", low=0, high=24),
+        _spec("mc_reversion", "float", 1.0,
+              "Monte Carlo mean-reversion speed, per year (a half-life of ln 2 / speed years: 1 is about 8 "
+              "months)", low=0, high=24),
         _spec("seed", "int", 2026, "Random seed for the Monte Carlo", low=0, high=2**32 - 1),
     )
 }

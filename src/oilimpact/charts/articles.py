@@ -97,7 +97,7 @@ def timeline(
                     color=MUTED,
                     style="italic",
                 )
-    note = "Right-hand numbers: the article each event comes from (seeds/NNN_…)." if "source" in frame else ""
+    note = "Right-hand names: the article each event comes from (its outlet)." if "source" in frame else ""
     caption(fig, sources, note)
     return fig
 

@@ -180,7 +180,8 @@ def events_for_chart(events: Iterable[Any]) -> pd.DataFrame:
     """Events as a chart frame (date, label, precision), one row per (date, label), oldest first."""
     rows = {}
     for e in events:
-        rows.setdefault((e.date, e.label), {"date": e.date, "label": e.label, "source": e.source[:3]})
+        rows.setdefault((e.date, e.label),
+                        {"date": e.date, "label": e.label, "source": article_label(e.source)})
     frame = pd.DataFrame(list(rows.values()), columns=["date", "label", "source"])
     return frame.sort_values("date", kind="stable").reset_index(drop=True)
 

@@ -275,13 +275,15 @@ def rolling_backtest_markdown() -> str:
     left = bt["predicted_bn_rub"].isna().to_numpy()
     said = (f"{int((~left).sum())} of the {len(bt)} months from {months[0]:%B %Y} to {months[-1]:%B %Y} "
             "are predicted and scored")
+    terms = (" In the table, MAPE is the mean of the months' absolute percentage errors, median APE their "
+             "median, and worst the largest.")
     if not left.any():
-        return said + "."
+        return said + "." + terms
     missing = sorted({part.strip() for note in bt.loc[left, "note"] for part in
                       str(note).removeprefix("no inputs:").split(",") if part.strip()})
     inputs = ", ".join(_input_words(m) for m in missing)
     return (f"{said}; {_months_words(months[left])} {'is' if left.sum() == 1 else 'are'} left out because "
-            f"an input is missing from the history: {inputs}.")
+            f"an input is missing from the history: {inputs}." + terms)
 
 
 def _months_words(months: pd.PeriodIndex) -> str:

@@ -180,7 +180,10 @@ def risk_table(mc: Any) -> pd.DataFrame:
         ("Chance the 2026 deficit is above the law's", percent(100 * mc.p_deficit_above_law, 0), ""),
     ]
     rows += [(f"Deficit, {int(k)}th percentile", number(float(v), 0), "bn RUB") for k, v in pct.items()]
-    rows += [(f"NWF end, {int(k)}th percentile", number(float(v), 0), "bn RUB")
+    share = default_context().fund.deficit_share
+    draws = ("no draws for the deficit beyond those published" if share == 0
+             else f"{percent(100 * share, 0)} of the deficit above the law's drawn")
+    rows += [(f"NWF end, {int(k)}th percentile ({draws})", number(float(v), 0), "bn RUB")
              for k, v in mc.nwf_end_percentiles.items()]
     return table(pd.DataFrame(rows, columns=["Statistic", "Value", "Unit"]), 0, label="Statistic")
 
