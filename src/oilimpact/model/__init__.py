@@ -15,8 +15,8 @@ the notebooks and the CLI use are re-exported here.
 For tax-base month *t* (Urals tax price *P*, USD/bbl; rate *X*, RUB/USD; export-volume index *v*):
 
 - **Kc** = (*P* − 15) · *X* / 261 (floored at 0).
-- **Gross extraction tax** *G_t* = 919 · Kc · *Q* · *v_t* · days / 7.3, bn RUB, on the reference output
-  *Q* = 9.326 mb/d (December 2025), 7.3 bbl/t.
+- **Gross extraction tax** *G_t* = 919 · Kc · *Q* · *v_t* · days / 7.3 / 1,000, bn RUB, on the reference
+  output *Q* = 9.326 million barrels a day (December 2025), 7.3 barrels a tonne.
 - **O&G revenue received in month *m*** (taxes are paid by the 28th of the next month, so January's
   receipts reflect December's price):
   *R_m* = c₀ + c₁·*G*₍ₘ₋₁₎ + c₂·*N_m* + *s*·*S_m* + *L*₍year₎, with the NDD base
