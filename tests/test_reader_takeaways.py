@@ -210,3 +210,19 @@ def test_the_deficit_paragraph_gives_the_evidence_on_its_pace_assumption():
     assert "the law's average pace gives 8 %" in said
     share = 100 * result.annual["deficit_published_bn_rub"] / result.annual["deficit_bn_rub"]
     assert f"January 2026 is {fmt.percent(share, 0)} of the year" in said
+
+
+def test_the_brief_defines_every_scenario_with_its_modelled_months():
+    from oilimpact import story
+
+    runs = {name: model.run_scenario(resolve_parameters(name)) for name in PRESETS}
+    definitions = story.definitions_table(runs)
+    assert len(definitions) == len(PRESETS)
+    war = definitions.loc["War premium held"]
+    assert war["Urals, USD/bbl"] == pytest.approx(72.0)  # the article's $72, held from March
+    assert definitions.loc["Budget law", "Urals, USD/bbl"] == pytest.approx(59.0)  # the law's $59
+    assert definitions.loc["Sanctions tighten", "Crude exports, %"] == -10
+    assert all(len(text) > 40 and not text.endswith("...") for text in definitions["What it assumes"])
+    assert story.definitions_markdown(definitions) == (
+        "Averages over March–December 2026, the months each scenario models; January and February 2026 "
+        "are published and the same in all of them.")

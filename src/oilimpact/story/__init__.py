@@ -80,6 +80,8 @@ from oilimpact.story.scenarios import (
     caps,
     december_note,
     deficit_chart,
+    definitions_markdown,
+    definitions_table,
     last_actual_month,
     model_sources,
     price_chart,
@@ -110,6 +112,8 @@ from oilimpact.story.sensitivity import (
 from oilimpact.story.tracker import ytd_chart, ytd_frame, ytd_markdown, ytd_table
 
 __all__ = [
+    "definitions_markdown",
+    "definitions_table",
     "corpus_markdown",
     "COMPARE_STEPS",
     "annual_frame",

@@ -89,9 +89,9 @@ def card_markdown() -> str:
 def card_caption() -> str:
     """The card in one sentence, for the one-page brief (:func:`card_markdown` says more)."""
     _sens, _breakeven, baseline = sensitivity_card()
-    return (f"One fixed baseline in every report: the law's {usd(baseline.urals_price)} and "
+    return (f"The same baseline in every report: the law's {usd(baseline.urals_price)} and "
             f"{number(baseline.rub_usd, 1)} RUB/USD from {month_words(first_scenario_month())}; effects are "
-            "linear ($10 is ten times $1); break-even prices are Urals held flat from that month.")
+            "linear; break-even prices are Urals held flat from then.")
 
 
 def first_scenario_month() -> pd.Period:
@@ -227,7 +227,7 @@ def known_months_markdown(result: Any, year: int = 2026) -> str:
 def brief_basis_markdown(law: Any) -> str:
     """What every scenario of the brief shares and assumes: the published and nowcast months, how the
     deficit is made, what the fund's end assumes."""
-    deficit = (" Every deficit adds the O&G shortfall against the plan." if law.annual["deficit_published_to"]
+    deficit = ("" if law.annual["deficit_published_to"]
                else " Every deficit is the law's plus the O&G shortfall against the plan.")
     return (known_months_markdown(law) + deficit + " Each NWF end takes the budget rule's FX operations and "
             "holds the fund's yuan and gold at their dollar value.")
@@ -342,12 +342,10 @@ def data_as_of_markdown() -> str:
     latest = "; ".join(f"{month}: {', '.join(by_month[month])}" for month in order)
     uses = frame["The model uses it"]
     return (f"Latest month of each series — {latest}. The model uses the tax price and the rate "
-            f"{uses['Urals tax price'].split(',')[0]}, then each scenario's; revenue "
-            f"{uses['Oil and gas revenue (receipts)'].split(', then')[0]}, then the scenario's."
-            + _later_data_sentence(frame))
+            f"{uses['Urals tax price'].split(',')[0]}{_later_data_clause(frame)}.")
 
 
-def _later_data_sentence(frame: pd.DataFrame) -> str:
+def _later_data_clause(frame: pd.DataFrame) -> str:
     """Series published past the scenarios' first month are dated above but not fed in: say so."""
     start = pd.Period(first_scenario_month(), "M")
     later = [_SHORT.get(s, s) for s, m in frame["Latest month"].items()
@@ -355,9 +353,9 @@ def _later_data_sentence(frame: pd.DataFrame) -> str:
     if not later:
         return ""
     days = [d for d in (article_date(p) for p in sorted(seeds_dir().glob("*.txt"))) if d is not None]
-    latest = f"; the latest article is of {day_words(max(days))}" if days else ""
-    return (f" Months published from {month_words(start)} on ({', '.join(later)}) are not fed in: every "
-            f"scenario starts in {month_words(start)}{latest}.")
+    latest = f" (latest article: {day_words(max(days))})" if days else ""
+    return (f"; every scenario starts in {month_words(start)}{latest}, so the later months of the "
+            f"{', '.join(later)} are not fed in")
 
 
 def _nowcast_months(year: int = 2026) -> str:

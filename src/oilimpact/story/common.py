@@ -91,7 +91,7 @@ def setup() -> None:
     """Call once at the top of a notebook: house chart style, SVG figures, and the package's own errors
     (a bad parameter, a bad data file) shown as one line instead of a traceback."""
     charts.setup()
-    pd.set_option("display.max_colwidth", QUOTE_CHARS + 10)  # pandas cuts cells at 50 characters
+    pd.set_option("display.max_colwidth", 400)  # pandas cuts at 50; quotes are cut to QUOTE_CHARS
     shell = get_ipython()
     if shell is not None:
         shell.set_custom_exc((OilImpactError,), _one_line_error)

@@ -151,6 +151,42 @@ def price_table(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
     return table(pd.DataFrame(rows), 1, label="Scenario")
 
 
+def definitions_table(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
+    """What each scenario assumes for the months it models (from the first month without a published
+    price to December): its description from data/scenarios.yaml and the averages of its inputs."""
+    presets = load_scenarios()
+    rows = []
+    for name, result in runs.items():
+        paths = result.paths
+        mask = (paths.months.year == year) & paths.is_scenario
+        first = paths.months[mask][0] if mask.any() else None
+        rows.append({
+            "Scenario": scenario_title(name),
+            "What it assumes": " ".join(presets[name].description.split()) if name in presets else "",
+            "Urals, USD/bbl": paths.urals[mask].mean(),
+            "Brent, USD/bbl": paths.brent[mask].mean(),
+            "Discount, USD/bbl": paths.discount[mask].mean(),
+            "RUB/USD": paths.rub_usd[mask].mean(),
+            "Crude exports, %": result.params.export_volume_change,
+            "_from": first,
+        })
+    frame = pd.DataFrame(rows)
+    start = frame.pop("_from").dropna()
+    frame.attrs["months"] = f"{start.min():%B}–December {year}" if len(start) else str(year)
+    frame.attrs["published"] = (_months_words(pd.period_range(f"{year}-01", start.min() - 1, freq="M"))
+                                if len(start) and start.min().month > 1 else "")
+    return table(frame, {c: 0 if c == "Crude exports, %" else 1 for c in frame.columns
+                         if c not in ("Scenario", "What it assumes")}, label="Scenario")
+
+
+def definitions_markdown(definitions: pd.DataFrame) -> str:
+    """The caption of :func:`definitions_table`: over which months its averages run."""
+    published = definitions.attrs.get("published")
+    shared = (f"; {published} {'is' if ' and ' not in published else 'are'} published and the same in all"
+              " of them" if published else "")
+    return f"Averages over {definitions.attrs['months']}, the months each scenario models{shared}."
+
+
 def article_price_markdown(result: Any, head: Headline) -> str:
     """The one counterfactual at the article's latest price (see :func:`oilimpact.story.brief.
     counterfactual_markdown`), with the article's quote named."""
