@@ -8,8 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from oilimpact.articles import article_date
-from oilimpact.fmt import bn_rub, day_words, number, percent, usd
+from oilimpact.fmt import bn_rub, number, percent, usd
 from oilimpact.model import (
     LEVERS,
     counterfactual,
@@ -17,11 +16,11 @@ from oilimpact.model import (
     law_baseline,
     load_assumptions,
     load_scenarios,
+    nwf_reconciliation,
     run_scenario,
     sensitivity_card,
 )
 from oilimpact.model.history import load_history
-from oilimpact.project import seeds_dir
 from oilimpact.story.common import table
 
 CARD_LABELS = {
@@ -229,8 +228,8 @@ def brief_basis_markdown(law: Any) -> str:
     deficit is made, what the fund's end assumes."""
     deficit = ("" if law.annual["deficit_published_to"]
                else " Every deficit is the law's plus the O&G shortfall against the plan.")
-    return (known_months_markdown(law) + deficit + " Each NWF end takes the budget rule's FX operations and "
-            "holds the fund's yuan and gold at their dollar value.")
+    return (known_months_markdown(law) + deficit
+            + " Each NWF end holds the fund's yuan and gold at their dollar value.")
 
 
 def deficit_markdown(result: Any) -> str:
@@ -352,10 +351,8 @@ def _later_data_clause(frame: pd.DataFrame) -> str:
              if pd.Period(pd.Timestamp(f"1 {m}"), "M") >= start]
     if not later:
         return ""
-    days = [d for d in (article_date(p) for p in sorted(seeds_dir().glob("*.txt"))) if d is not None]
-    latest = f" (latest article: {day_words(max(days))})" if days else ""
-    return (f"; every scenario starts in {month_words(start)}{latest}, so the later months of the "
-            f"{', '.join(later)} are not fed in")
+    return (f"; every scenario starts in {month_words(start)}, so later {', '.join(later)} months "
+            "are not fed in")
 
 
 def _nowcast_months(year: int = 2026) -> str:
@@ -428,5 +425,17 @@ def so_what(runs: Mapping[str, Any], price: float) -> list[str]:
             else f"; if it covered each scenario's deficit above the law's, it would end between "
             f"{bn_rub(min(covered.values()))} and {bn_rub(max(covered.values()))}."
         )
+        + _fund_miss_clause(next(iter(runs.values())))
     )
     return [first, second, third]
+
+
+def _fund_miss_clause(result: Any) -> str:
+    """The fund's one published check, for the brief: how far the model's one-month step missed."""
+    rec = nwf_reconciliation(result.params)
+    if not len(rec):
+        return ""
+    row = rec.iloc[-1]
+    share = 100 * row["gap_bn_rub"] / row["published_bn_rub"]
+    return (f" Its one check missed the published 1 {row.name:%B} balance by "
+            f"{bn_rub(row['gap_bn_rub'], signed=True)} ({percent(share, 0)}: gold and the yuan rate, held).")

@@ -25,7 +25,8 @@ def nwf_markdown(result: Any) -> str:
             f" Checked against the published balance of 1 {row.name:%B %Y} "
             f"({bn_rub(row['published_bn_rub'])}), the model's step from the month before gives "
             f"{bn_rub(row['model_bn_rub'])}: the gap of {bn_rub(row['gap_bn_rub'], signed=True)} is what "
-            f"it does not carry (chiefly the gold price); the path restarts from each published balance."
+            "it does not carry (the gold price and the yuan cross rate, which it holds); the path restarts "
+            "from each published balance."
         )
     share = a["nwf_deficit_share"]
     draws = (
