@@ -206,13 +206,21 @@ def test_bars_start_at_zero(figures):
     assert waterfall.get_ylim()[0] <= 0 <= waterfall.get_ylim()[1]
 
 
+def _scenario(line) -> str:
+    return str(line.get_gid() or "").removeprefix("scenario:")
+
+
+def _scenario_lines(ax) -> list:
+    return [line for line in ax.get_lines() if _scenario(line) in SCENARIOS]
+
+
 def test_scenario_lines_differ_in_line_style_not_only_colour(figures):
     ax = _axes_with_data(figures["price_paths"])[0]
-    scenario_lines = [line for line in ax.get_lines() if line.get_label() in SCENARIOS]
+    scenario_lines = _scenario_lines(ax)
     assert len(scenario_lines) == len(SCENARIOS)
     markers = [line.get_marker() for line in scenario_lines]
     assert len(set(markers)) == len(SCENARIOS)
-    widths = {line.get_label(): line.get_linewidth() for line in scenario_lines}
+    widths = {_scenario(line): line.get_linewidth() for line in scenario_lines}
     assert widths["war_premium"] > max(w for name, w in widths.items() if name != "war_premium")
     assert len(
         {look.linestyle if isinstance(look.linestyle, str) else str(look.linestyle) for look in charts.LOOKS}

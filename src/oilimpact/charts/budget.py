@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from oilimpact.charts.base import (
     _thousands,
     _titles,
     caption,
+    scenario_looks,
 )
 from oilimpact.provenance import Source
 
@@ -224,35 +225,33 @@ def deficit_nwf(
     unit: str = "bn RUB",
     title: str | None = None,
     top_label: str = "Cumulative deficit",
+    titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Two panels sharing the month axis: cumulative deficit and NWF liquid balance, one column per
-    scenario (``highlight`` bold), with the law's full-year deficit as a line."""
+    scenario (each in its own look, ``highlight`` thicker), with the law's full-year deficit as a line;
+    ``titles`` names the columns for the reader (else the name in words)."""
     fig, (top, bottom) = _new(2, height=6.6, sharex=True)
     highlight = highlight if highlight in deficit.columns else deficit.columns[0]
+    named = {name: (titles or {}).get(name, str(name).replace("_", " ")) for name in deficit.columns}
+    looks = scenario_looks(deficit.columns)
     for ax, frame, label in ((top, deficit, top_label), (bottom, nwf, "NWF liquid assets")):
         data = frame.set_axis(_months(frame.index))
         entries = []
-        for i, name in enumerate(data.columns):
-            look = LOOKS[i % len(LOOKS)]
+        for name in data.columns:
+            look = looks[name]
             bold = name == highlight
             ax.plot(
                 data.index,
                 data[name].values,
-                color=ACCENT if bold else look.color,
+                color=look.color,
                 linestyle="-" if bold else look.linestyle,
                 marker=look.marker,
-                markersize=4 if bold else 3,
-                linewidth=2.6 if bold else 1.2,
+                markersize=4.5 if bold else 3,
+                linewidth=3.0 if bold else 1.2,
                 zorder=5 if bold else 3,
+                gid=f"scenario:{name}",
             )
-            entries.append(
-                (
-                    data.index[-1],
-                    float(data[name].iloc[-1]),
-                    name.replace("_", " "),
-                    ACCENT if bold else look.color,
-                )
-            )
+            entries.append((data.index[-1], float(data[name].iloc[-1]), named[name], look.color))
         ax.set_ylabel(f"{label},\n{unit}")
         _thousands(ax)
         lo, hi = ax.get_ylim()
@@ -268,10 +267,11 @@ def deficit_nwf(
     end_nwf = float(nwf[highlight].iloc[-1])
     if title is None:
         title = (
-            f"{highlight.replace('_', ' ').capitalize()}: deficit reaches {fmt.bn_rub(end_def)} "
+            f"{named[highlight]}: deficit reaches {fmt.bn_rub(end_def)} "
             f"and the NWF ends at {fmt.bn_rub(end_nwf)}"
         )
-    _titles(fig, top, title, f"Top: {top_label.lower()}. Bottom: NWF liquid assets. By scenario, {unit}")
+    lowered = top_label if top_label[1:2].isupper() else top_label[:1].lower() + top_label[1:]  # "O&G" stays
+    _titles(fig, top, title, f"Top: {lowered}. Bottom: NWF liquid assets. By scenario, {unit}")
     caption(fig, sources)
     return fig
 

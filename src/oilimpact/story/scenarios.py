@@ -335,6 +335,7 @@ def deficit_chart(runs: Mapping[str, Any], chosen: str, year: int = 2026) -> Any
         highlight=chosen,
         title=title,
         top_label="O&G shortfall vs plan, cumulative",
+        titles=scenario_titles(runs),
     )
 
 
