@@ -318,3 +318,112 @@ def test_rouble_and_percent_format():
     assert story.bn_rub(412.2, signed=True) == "+412 bn RUB"
     assert story.percent(-50.2, 0) == "\u221250 %"
     assert story.percent(1.60) == "1.6 %"
+
+
+# --- legibility: colours, labels and legends true to what they draw ----------------------------------
+
+
+def _colour(artist) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(artist.get_color())
+
+
+@pytest.mark.parametrize("highlight", SCENARIOS)
+def test_every_scenario_has_its_own_colour_whichever_is_highlighted(highlight):
+    paths = _paths()
+    fig = charts.price_paths(paths, [LAW], highlight=highlight, budget_price=59, history_end="2026-02")
+    lines = _scenario_lines(_axes_with_data(fig)[0])
+    colours = {_scenario(line): _colour(line) for line in lines}
+    assert len(set(colours.values())) == len(SCENARIOS)
+    assert charts.ACCENT not in colours.values()  # the law's line keeps its colour to itself
+    assert colours == {name: charts.scenario_looks(SCENARIOS)[name].color for name in SCENARIOS}
+    widths = {_scenario(line): line.get_linewidth() for line in lines}
+    assert widths[highlight] > max(w for name, w in widths.items() if name != highlight)
+
+
+def test_scenario_looks_are_fixed_by_name_and_unknown_names_take_free_ones():
+    presets = [*SCENARIOS, "sanctions_tighten"]
+    alone = charts.scenario_looks(["sanctions_tighten"])
+    together = charts.scenario_looks(presets)
+    assert alone["sanctions_tighten"] == together["sanctions_tighten"]
+    assert len({look.color for look in together.values()}) == len(presets)
+    assert charts.ACCENT not in {look.color for look in charts.LOOKS}
+    mixed = charts.scenario_looks(["war_premium", "my_own", "another"])
+    assert len({look.color for look in mixed.values()}) == 3
+
+
+def test_deficit_panels_give_each_scenario_its_own_colour(figures):
+    for ax in _axes_with_data(figures["deficit_nwf"]):
+        colours = [_colour(line) for line in _scenario_lines(ax)]
+        assert len(colours) == len(SCENARIOS) == len(set(colours))
+        assert charts.ACCENT not in colours
+
+
+def _end_label_gaps(ax) -> dict[str, float]:
+    """How far (in data units) each scenario's end label sits from its own line's last value."""
+    texts = {t.get_text(): t for t in ax.texts}
+    return {
+        _scenario(line): abs(texts[line.get_label()].get_position()[1] - float(line.get_ydata()[-1]))
+        for line in _scenario_lines(ax)
+        if line.get_label() in texts
+    }
+
+
+def _renderer(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    return fig.canvas.get_renderer()
+
+
+def test_end_labels_sit_by_their_own_line_not_by_another():
+    paths = _paths()
+    paths["de_escalation"] = paths["pre_war"] - 0.5  # ends under another line, beside two caps
+    fig = charts.price_paths(
+        paths, [LAW], highlight="war_premium", budget_price=59, history_end="2026-02",
+        caps={"US cap": 60.0, "EU cap": 44.0}, base_price=pd.Series(59.0, index=MONTHS),
+    )
+    ax = _axes_with_data(fig)[0]
+    gaps = _end_label_gaps(ax)
+    assert set(gaps) == set(SCENARIOS)
+    step = (ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.045  # the label gap
+    assert max(gaps.values()) < 3 * step, gaps
+    # labels keep the order of their lines' ends
+    ends = sorted(SCENARIOS, key=lambda n: float(paths[n].iloc[-1]))
+    texts = {t.get_text(): t for t in ax.texts}
+    ys = [texts[n.replace("_", " ")].get_position()[1] for n in ends]
+    assert ys == sorted(ys)
+
+
+def test_waterfall_legend_and_labels_touch_no_bar_or_title():
+    for steps in (
+        pd.Series({"Rouble": -1270.0, "Volume": 0.0, "Published": -729.0, "Scenario": 1398.0, "Rest": 37.0}),
+        pd.Series({"Brent": 694.0, "Discount": 974.0, "Rouble": -1185.0, "Volume": 0.0}),
+    ):
+        fig = charts.waterfall(steps, [LAW], total_label="Total change", subtitle="A subtitle, bn RUB")
+        renderer = _renderer(fig)
+        ax = _axes_with_data(fig)[0]
+        bars = [p.get_window_extent(renderer) for p in ax.patches if p.get_height() != 0]
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert not any(legend.overlaps(bar) for bar in bars)
+        assert legend.y1 < ax.get_window_extent(renderer).y0  # under the axis
+        title = ax.title.get_window_extent(renderer)
+        frame = ax.get_window_extent(renderer)
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            assert not box.overlaps(title), text.get_text()
+            assert frame.y0 <= box.y0 and box.y1 <= frame.y1, text.get_text()
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert any("Total change" in label for label in labels)
+
+
+def test_waterfall_total_is_not_drawn_as_a_loss_when_it_is_a_gain():
+    from matplotlib.colors import to_hex
+
+    gain_and_loss = ((pd.Series({"a": 70.0, "b": -2.0}), True), (pd.Series({"a": -70.0, "b": 2.0}), False))
+    for steps, gain in gain_and_loss:
+        fig = charts.waterfall(steps, [LAW])
+        total = [p for p in _axes_with_data(fig)[0].patches if p.get_height() != 0][-1]
+        assert charts.ACCENT not in (to_hex(total.get_facecolor()), to_hex(total.get_edgecolor()))
+        assert bool(total.get_hatch()) is not gain  # hatched means takes away, as for the steps

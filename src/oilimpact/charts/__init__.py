@@ -21,13 +21,16 @@ from __future__ import annotations
 
 from oilimpact.charts.articles import headline, timeline
 from oilimpact.charts.base import (
+    ACCENT,
     CAPTION_GID,
     LOOKS,
+    SCENARIO_LOOKS,
     STYLE,
     Look,
     caption,
     caption_text,
     save,
+    scenario_looks,
     setup,
 )
 from oilimpact.charts.budget import backtest, deficit_nwf, heatmap, revenue_vs_plan, tornado, waterfall
@@ -38,8 +41,10 @@ from oilimpact.charts.tracker import year_to_date
 
 __all__ = [
     "compare_paths",
+    "ACCENT",
     "CAPTION_GID",
     "LOOKS",
+    "SCENARIO_LOOKS",
     "STYLE",
     "Look",
     "backtest",
@@ -53,6 +58,7 @@ __all__ = [
     "price_paths",
     "revenue_vs_plan",
     "save",
+    "scenario_looks",
     "setup",
     "timeline",
     "tornado",

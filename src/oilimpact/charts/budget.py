@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import matplotlib.transforms as mtransforms
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -290,12 +291,15 @@ def waterfall(
     subtitle: str | None = None,
 ) -> Figure:
     """The change against a reference split into effects (a Series label → value) that add up to the
-    total bar. Increases are solid, decreases hatched; the axis includes zero."""
+    total bar. Increases are solid, decreases hatched, the total dark grey (solid a gain, cross-hatched a
+    loss); values are written beyond each bar's end, the legend sits under the axis; the axis includes
+    zero."""
     labels = [str(i) for i in steps.index] + [total_label]
     values = steps.astype(float).to_numpy()
     total = float(values.sum())
     starts = np.concatenate([[0.0], np.cumsum(values)[:-1]])
-    fig, (ax,) = _new(height=4.6)
+    fig, (ax,) = _new(height=4.8)
+    ends: list[tuple[float, float, bool]] = []  # (x, where the label goes, above the bar)
     for i, (start, value) in enumerate(zip(starts, values, strict=True)):
         up = value >= 0
         ax.bar(
@@ -313,41 +317,43 @@ def waterfall(
             ax.plot(
                 [i + 0.3, i + 0.7], [start + value] * 2, color=MUTED, linestyle="-", linewidth=0.8, marker=""
             )
-        ax.annotate(
-            fmt.number(value, 0, signed=True),
-            xy=(i, max(start, start + value)),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-        )
+        ends.append((i, start + value, up))
     n = len(values)
+    gain = total >= 0
     ax.bar(
         n,
         total,
         width=0.6,
-        color=ACCENT if total >= 0 else "white",
-        edgecolor=ACCENT,
-        hatch=None if total >= 0 else "xx",
+        color=INK if gain else "white",
+        edgecolor=INK,
+        hatch=None if gain else "xx",
         linewidth=1.2,
         zorder=2,
     )
-    ax.annotate(
-        fmt.number(total, 0, signed=True),
-        xy=(n, max(0.0, total)),
-        xytext=(0, 3),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        fontsize=10,
-        fontweight="bold",
-    )
+    ends.append((n, total, gain))
+    for (x, y, above), value in zip(ends, [*values, total], strict=True):
+        ax.annotate(
+            fmt.number(value, 0, signed=True),
+            xy=(x, y),
+            xytext=(0, 3 if above else -3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom" if above else "top",
+            fontsize=10 if x == n else 9,
+            fontweight="bold" if x == n else "normal",
+        )
     ax.axhline(0, color=INK, linewidth=0.9)
-    ax.set_xticks(range(n + 1), [textwrap.fill(lbl, 14) for lbl in labels])
+    ticks = [textwrap.fill(lbl, 14) for lbl in labels]
+    ax.set_xticks(range(n + 1), ticks)
     ax.tick_params(axis="x", length=0)
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(min(lo, 0) * 1.1, max(hi, 0) * 1.12 + (hi - lo) * 0.02)
+    # Headroom on both sides for the value labels, from the bars themselves, so no label meets a title.
+    tops = np.concatenate([starts, starts + values, [0.0, total]])
+    lo, hi = float(tops.min()), float(tops.max())
+    pad = (hi - lo or 1.0) * 0.13
+    floor, ceiling = min(lo, 0.0), max(hi, 0.0)
+    label_below = any(not above and y - floor < pad for _x, y, above in ends)
+    label_above = any(above and ceiling - y < pad for _x, y, above in ends)
+    ax.set_ylim(floor - pad * label_below, ceiling + pad * label_above)
     _thousands(ax)
     ax.set_ylabel(f"Change, {unit}")
     if title is None:
@@ -357,13 +363,25 @@ def waterfall(
             f"{biggest} ({fmt.bn_rub(float(steps[biggest]), signed=True)})"
         )
     _titles(fig, ax, title, subtitle or f"Contributions to the change, {unit}")
+    # Under the category labels (as many lines as the longest), clear of every bar.
+    tick_lines = max(label.count("\n") + 1 for label in ticks)
+    below = mtransforms.ScaledTranslation(0, -(8 + 12 * tick_lines) / 72, fig.dpi_scale_trans)
     ax.legend(
         handles=[
             Patch(facecolor="#1f3b73", edgecolor="#1f3b73", label="adds"),
             Patch(facecolor="white", edgecolor="#1f3b73", hatch="///", label="takes away"),
+            Patch(
+                facecolor=INK if gain else "white",
+                edgecolor=INK,
+                hatch=None if gain else "xx",
+                label=f"{total_label} (the sum, {'a gain' if gain else 'a loss'})",
+            ),
         ],
-        loc="upper right",
-        ncols=2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=ax.transAxes + below,
+        ncols=3,
+        fontsize=8.5,
     )
     caption(fig, sources)
     return fig
