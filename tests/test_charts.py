@@ -174,7 +174,9 @@ def test_titles_state_the_finding_from_the_data(figures):
         f"In the war premium scenario Urals averages {story.usd(average, 0)} in 2026"
     )
     assert paths_title.endswith("below the budget's $59")
-    assert _title(figures["backtest"]).startswith("Out of sample the model misses December 2025 by 5 %")
+    assert _title(figures["backtest"]).startswith(
+        "Out of sample the model misses December 2025 by +5.0 % and January 2026 by +5.0 %"
+    )
     assert "+350 bn RUB" in _title(figures["waterfall"])
     assert _title(figures["tornado"]).startswith("Urals ±$10 moves the 2026 deficit most")
     assert _title(figures["fan"]) == "58 % of simulated paths average above the budget's $59 in 2026"
@@ -427,3 +429,13 @@ def test_waterfall_total_is_not_drawn_as_a_loss_when_it_is_a_gain():
         total = [p for p in _axes_with_data(fig)[0].patches if p.get_height() != 0][-1]
         assert charts.ACCENT not in (to_hex(total.get_facecolor()), to_hex(total.get_edgecolor()))
         assert bool(total.get_hatch()) is not gain  # hatched means takes away, as for the steps
+
+
+def test_backtest_title_writes_each_miss_with_its_sign_and_one_decimal():
+    frame = pd.DataFrame({"actual": [100.0, 200.0, 300.0], "model": [101.0, 208.8, 289.5]}, index=MONTHS[:3])
+    fig = charts.backtest(frame, [LAW], out_of_sample=["2025-02", "2025-03"])
+    assert _title(fig) == (
+        "Out of sample the model misses February 2025 by +4.4 % and March 2025 by \u22123.5 %"
+    )
+    written = {t.get_text() for t in _axes_with_data(fig)[0].texts}
+    assert {"+4.4 %", "\u22123.5 %"} <= written

@@ -176,7 +176,7 @@ def backtest(
         error = (row[model] - row[actual]) / row[actual] * 100
         errors.append((month, error))
         ax.annotate(
-            fmt.percent(error, 0, signed=True),
+            fmt.percent(error, 1, signed=True),
             xy=(month, row[model]),
             xytext=(0, 8),
             textcoords="offset points",
@@ -205,7 +205,8 @@ def backtest(
     ax.legend(loc="lower left", ncols=2)
     if title is None:
         if errors:
-            parts = [f"{m:%B %Y} by {fmt.percent(abs(e), 0)}" for m, e in errors]
+            # one decimal and the sign (model above actual is +), as the report's text and table write it
+            parts = [f"{m:%B %Y} by {fmt.percent(e, 1, signed=True)}" for m, e in errors]
             title = "Out of sample the model misses " + " and ".join(parts)
         else:
             fit = (data[model] - data[actual]).abs().mean()
