@@ -439,3 +439,44 @@ def test_backtest_title_writes_each_miss_with_its_sign_and_one_decimal():
     )
     written = {t.get_text() for t in _axes_with_data(fig)[0].texts}
     assert {"+4.4 %", "\u22123.5 %"} <= written
+
+
+def _heatmap_with(placed: pd.DataFrame) -> Figure:
+    grid_u, grid_fx = np.arange(30, 101, 5), np.arange(70, 111, 5)
+    grid = pd.DataFrame(
+        [[3786.4 + (59 - u) * 160 + (92.2 - f) * 95 for f in grid_fx] for u in grid_u],
+        index=grid_u,
+        columns=grid_fx,
+    )
+    return charts.heatmap(grid, [LAW], placed=placed, highlight="war_premium", reference=3786.4,
+                          titles={"war_premium": "War premium held"})
+
+
+def test_heatmap_shows_and_labels_every_scenario_even_at_one_point():
+    placed = pd.DataFrame({
+        "name": ["budget_law", "war_premium", "hormuz_prolonged", "sanctions_tighten", "pre_war"],
+        "x": [92.2, 77.3, 77.3, 77.4, 78.4], "y": [59.0, 72.0, 72.4, 66.0, 39.0],
+    })
+    fig = _heatmap_with(placed)
+    renderer = _renderer(fig)
+    ax = _axes_with_data(fig)[0]
+    markers = [line for line in ax.get_lines() if line.get_marker() not in ("None", "", None)]
+    assert len(markers) == len(placed)
+    centres = [line.get_transform().transform(np.c_[line.get_xdata(), line.get_ydata()])[0]
+               for line in markers]
+    for i, a in enumerate(centres):
+        for b in centres[i + 1:]:
+            assert np.hypot(*(a - b)) >= 8, "a marker hides another"
+    from matplotlib.text import Annotation
+
+    names = [t for t in ax.texts if isinstance(t, Annotation) and t.get_text()]
+    assert {t.get_text() for t in names} == {
+        "budget law", "War premium held", "hormuz prolonged", "sanctions tighten", "pre war"
+    }
+    boxes = [t.get_window_extent(renderer) for t in names]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    contour_labels = [t for t in ax.texts if not isinstance(t, Annotation) and t.get_text()]
+    assert contour_labels
+    for label in contour_labels:
+        box = label.get_window_extent(renderer)
+        assert not any(box.overlaps(b) for b in boxes), label.get_text()

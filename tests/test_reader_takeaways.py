@@ -167,3 +167,18 @@ def test_the_compare_report_explains_why_its_rouble_bar_differs_from_report_03()
     assert fmt.bn_rub(float(steps["Rouble rate"]), signed=True) in said
     assert fmt.bn_rub(float(c.first.decomposition["rub_usd_effect_bn_rub"]), signed=True) in said
     assert "War premium held" in said and "war_premium" not in said
+
+
+def test_the_heatmap_subtitle_names_the_months_its_markers_average():
+    from oilimpact import story
+
+    result = model.run_scenario(resolve_parameters("war_premium"))
+    paths = result.paths
+    months = paths.months[(paths.months.year == 2026) & paths.is_scenario]
+    span = f"{months[0]:%B}–{months[-1]:%B} 2026"
+    subtitle = story.heatmap_subtitle(result)
+    assert f"average Urals and rouble over {span}" in subtitle
+    assert "placed at their averages" not in subtitle
+    placed = story.placed_scenarios({"war_premium": result})
+    assert float(placed["y"].iloc[0]) == pytest.approx(float(paths.urals[(paths.months.year == 2026)
+                                                                           & paths.is_scenario].mean()))
