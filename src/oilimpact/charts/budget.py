@@ -57,7 +57,7 @@ def revenue_vs_plan(
     months = _months(monthly.index)
     values = monthly.set_axis(months)
     fig, (ax,) = _new(height=4.8)
-    name = scenario.replace("_", " ")
+    name = scenario.replace("_", " ")  # a scenario's title passes unchanged
     if status is None:
         status = pd.Series("scenario", index=monthly.index)
     kinds = status.set_axis(months).reindex(months).fillna("scenario")

@@ -207,7 +207,7 @@ def revenue_chart(result: Any, year: int = 2026) -> Any:
         plan=this["plan_bn_rub"],
         prior_year=prior,
         status=this["revenue_status"],  # published months are the dark bars
-        scenario=result.params.scenario,
+        scenario=scenario_title(result.params.scenario),
     )
 
 
