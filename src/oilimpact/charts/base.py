@@ -273,7 +273,10 @@ def _end_labels(ax: Axes, entries: list[tuple[pd.Timestamp, float, str, str]]) -
         return
     ax.figure.canvas.draw_idle()
     low, high = ax.get_ylim()
-    gap = (high - low) * 0.045
+    # a label's height (8.5 pt and its leading) in data units, on the axes' height before the layout
+    # shrinks it by about a fifth; never less than 4.5 % of the axis
+    height_pt = ax.get_position().height * ax.figure.get_figheight() * 72 * 0.8
+    gap = (high - low) * max(0.045, 11.5 / max(height_pt, 1.0))
     ys = _dodge([e[1] for e in entries], gap, low + gap / 2, high - gap / 2)
     moved = [abs(y - e[1]) > gap * 0.25 for e, y in zip(entries, ys, strict=True)]
     shift = 16 if any(moved) else 6

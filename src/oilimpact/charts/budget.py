@@ -272,7 +272,8 @@ def deficit_nwf(
             f"{named[highlight]}: deficit reaches {fmt.bn_rub(end_def)} "
             f"and the NWF ends at {fmt.bn_rub(end_nwf)}"
         )
-    lowered = top_label if top_label[1:2].isupper() else top_label[:1].lower() + top_label[1:]  # "O&G" stays
+    first_word = top_label.split(" ", 1)[0]
+    lowered = top_label if first_word.isupper() else top_label[:1].lower() + top_label[1:]  # "O&G" stays
     _titles(fig, top, title, f"Top: {lowered}. Bottom: NWF liquid assets. By scenario, {unit}")
     caption(fig, sources)
     return fig
