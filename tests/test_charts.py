@@ -477,6 +477,8 @@ def test_heatmap_shows_and_labels_every_scenario_even_at_one_point():
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     contour_labels = [t for t in ax.texts if not isinstance(t, Annotation) and t.get_text()]
     assert contour_labels
+    frame = ax.get_window_extent(renderer)
     for label in contour_labels:
         box = label.get_window_extent(renderer)
         assert not any(box.overlaps(b) for b in boxes), label.get_text()
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, label.get_text()  # not cut by the axes' edge

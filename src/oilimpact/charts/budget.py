@@ -608,8 +608,8 @@ def _scenario_spots(
 
 
 def _label_spots(ax: Any, contours: Any, avoid: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """One point per contour level, in data coordinates: the point of its line, away from the axes' edges,
-    farthest from every point in ``avoid`` (axes fractions)."""
+    """One point per contour level, in data coordinates: the point of its line, away from the axes' edges
+    (where a label would be cut), farthest from every point in ``avoid`` (axes fractions)."""
     to_axes = ax.transData + ax.transAxes.inverted()
     far = np.asarray(avoid, dtype=float)
     spots = []
@@ -618,7 +618,9 @@ def _label_spots(ax: Any, contours: Any, avoid: list[tuple[float, float]]) -> li
         if not len(vertices):
             continue
         fractions = to_axes.transform(vertices)
-        inside = np.all((fractions > 0.06) & (fractions < 0.94), axis=1)
+        # a label is centred on its point: keep it a label's half-width from the sides
+        inside = (fractions[:, 0] > 0.12) & (fractions[:, 0] < 0.88) & (fractions[:, 1] > 0.08) & (
+            fractions[:, 1] < 0.92)
         if not inside.any():
             continue
         distance = np.min(np.hypot(*(fractions[:, None, :] - far[None, :, :]).transpose(2, 0, 1)), axis=1)
