@@ -482,3 +482,19 @@ def test_heatmap_shows_and_labels_every_scenario_even_at_one_point():
         box = label.get_window_extent(renderer)
         assert not any(box.overlaps(b) for b in boxes), label.get_text()
         assert frame.x0 <= box.x0 and box.x1 <= frame.x1, label.get_text()  # not cut by the axes' edge
+
+
+def test_reference_lines_are_labelled_at_their_ends_and_the_base_price_merges_with_the_law():
+    base = pd.Series(59.0, index=MONTHS)
+    base.loc[:"2025-12"] = 60.0
+    fig = charts.price_paths(_paths(), [LAW], highlight="war_premium", budget_price=59, history_end="2026-02",
+                             base_price=base, caps={"US cap": 60.0})
+    ax = _axes_with_data(fig)[0]
+    texts = {t.get_text() for t in ax.texts}
+    assert {"budget law and base price $59", "US cap $60"} <= texts
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Budget-rule base price $60" in legend  # only where it differs from the law's price
+    assert not any(label.startswith("US cap") for label in legend)  # labelled at its end instead
+    base_line = [line for line in ax.get_lines() if line.get_label().startswith("Budget-rule")][0]
+    drawn = pd.Series(np.asarray(base_line.get_ydata(), dtype=float))
+    assert set(drawn.dropna()) == {60.0}
