@@ -598,8 +598,7 @@ def _scenario_spots(
         else:
             reach.append([j])
     for members in reach:
-        # points of one group keep their stacking order: nudge their targets apart by rank first
-        targets = [spots[j]["y"] for j in members]
+        targets = [spots[j]["y"] for j in members]  # labels keep the order of their points' heights
         ys = _dodge(targets, gap, gap / 2, 1 - gap / 2)
         for j, y in zip(members, ys, strict=True):
             spots[j]["label_at"] = (spots[j]["x"], y)
