@@ -33,10 +33,11 @@ from oilimpact.charts.base import (
     scenario_looks,
     setup,
 )
-from oilimpact.charts.budget import backtest, deficit_nwf, heatmap, revenue_vs_plan, tornado, waterfall
+from oilimpact.charts.budget import backtest, deficit_nwf, revenue_vs_plan, tornado, waterfall
 from oilimpact.charts.compare import compare_paths
 from oilimpact.charts.prices import price_paths
 from oilimpact.charts.risk import fan, histogram
+from oilimpact.charts.surface import heatmap
 from oilimpact.charts.tracker import year_to_date
 
 __all__ = [
