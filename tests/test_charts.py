@@ -174,7 +174,9 @@ def test_titles_state_the_finding_from_the_data(figures):
         f"In the war premium scenario Urals averages {story.usd(average, 0)} in 2026"
     )
     assert paths_title.endswith("below the budget's $59")
-    assert _title(figures["backtest"]).startswith("Out of sample the model misses December 2025 by 5 %")
+    assert _title(figures["backtest"]).startswith(
+        "Out of sample the model misses December 2025 by +5.0 % and January 2026 by +5.0 %"
+    )
     assert "+350 bn RUB" in _title(figures["waterfall"])
     assert _title(figures["tornado"]).startswith("Urals ±$10 moves the 2026 deficit most")
     assert _title(figures["fan"]) == "58 % of simulated paths average above the budget's $59 in 2026"
@@ -206,13 +208,21 @@ def test_bars_start_at_zero(figures):
     assert waterfall.get_ylim()[0] <= 0 <= waterfall.get_ylim()[1]
 
 
+def _scenario(line) -> str:
+    return str(line.get_gid() or "").removeprefix("scenario:")
+
+
+def _scenario_lines(ax) -> list:
+    return [line for line in ax.get_lines() if _scenario(line) in SCENARIOS]
+
+
 def test_scenario_lines_differ_in_line_style_not_only_colour(figures):
     ax = _axes_with_data(figures["price_paths"])[0]
-    scenario_lines = [line for line in ax.get_lines() if line.get_label() in SCENARIOS]
+    scenario_lines = _scenario_lines(ax)
     assert len(scenario_lines) == len(SCENARIOS)
     markers = [line.get_marker() for line in scenario_lines]
     assert len(set(markers)) == len(SCENARIOS)
-    widths = {line.get_label(): line.get_linewidth() for line in scenario_lines}
+    widths = {_scenario(line): line.get_linewidth() for line in scenario_lines}
     assert widths["war_premium"] > max(w for name, w in widths.items() if name != "war_premium")
     assert len(
         {look.linestyle if isinstance(look.linestyle, str) else str(look.linestyle) for look in charts.LOOKS}
@@ -310,3 +320,181 @@ def test_rouble_and_percent_format():
     assert story.bn_rub(412.2, signed=True) == "+412 bn RUB"
     assert story.percent(-50.2, 0) == "\u221250 %"
     assert story.percent(1.60) == "1.6 %"
+
+
+# --- legibility: colours, labels and legends true to what they draw ----------------------------------
+
+
+def _colour(artist) -> str:
+    from matplotlib.colors import to_hex
+
+    return to_hex(artist.get_color())
+
+
+@pytest.mark.parametrize("highlight", SCENARIOS)
+def test_every_scenario_has_its_own_colour_whichever_is_highlighted(highlight):
+    paths = _paths()
+    fig = charts.price_paths(paths, [LAW], highlight=highlight, budget_price=59, history_end="2026-02")
+    lines = _scenario_lines(_axes_with_data(fig)[0])
+    colours = {_scenario(line): _colour(line) for line in lines}
+    assert len(set(colours.values())) == len(SCENARIOS)
+    assert charts.ACCENT not in colours.values()  # the law's line keeps its colour to itself
+    assert colours == {name: charts.scenario_looks(SCENARIOS)[name].color for name in SCENARIOS}
+    widths = {_scenario(line): line.get_linewidth() for line in lines}
+    assert widths[highlight] > max(w for name, w in widths.items() if name != highlight)
+
+
+def test_scenario_looks_are_fixed_by_name_and_unknown_names_take_free_ones():
+    presets = [*SCENARIOS, "sanctions_tighten"]
+    alone = charts.scenario_looks(["sanctions_tighten"])
+    together = charts.scenario_looks(presets)
+    assert alone["sanctions_tighten"] == together["sanctions_tighten"]
+    assert len({look.color for look in together.values()}) == len(presets)
+    assert charts.ACCENT not in {look.color for look in charts.LOOKS}
+    mixed = charts.scenario_looks(["war_premium", "my_own", "another"])
+    assert len({look.color for look in mixed.values()}) == 3
+
+
+def test_deficit_panels_give_each_scenario_its_own_colour(figures):
+    for ax in _axes_with_data(figures["deficit_nwf"]):
+        colours = [_colour(line) for line in _scenario_lines(ax)]
+        assert len(colours) == len(SCENARIOS) == len(set(colours))
+        assert charts.ACCENT not in colours
+
+
+def _end_label_gaps(ax) -> dict[str, float]:
+    """How far (in data units) each scenario's end label sits from its own line's last value."""
+    texts = {t.get_text(): t for t in ax.texts}
+    return {
+        _scenario(line): abs(texts[line.get_label()].get_position()[1] - float(line.get_ydata()[-1]))
+        for line in _scenario_lines(ax)
+        if line.get_label() in texts
+    }
+
+
+def _renderer(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    return fig.canvas.get_renderer()
+
+
+def test_end_labels_sit_by_their_own_line_not_by_another():
+    paths = _paths()
+    paths["de_escalation"] = paths["pre_war"] - 0.5  # ends under another line, beside two caps
+    fig = charts.price_paths(
+        paths, [LAW], highlight="war_premium", budget_price=59, history_end="2026-02",
+        caps={"US cap": 60.0, "EU cap": 44.0}, base_price=pd.Series(59.0, index=MONTHS),
+    )
+    ax = _axes_with_data(fig)[0]
+    gaps = _end_label_gaps(ax)
+    assert set(gaps) == set(SCENARIOS)
+    step = (ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.06  # about the label gap
+    assert max(gaps.values()) < 3 * step, gaps
+    # labels keep the order of their lines' ends
+    ends = sorted(SCENARIOS, key=lambda n: float(paths[n].iloc[-1]))
+    texts = {t.get_text(): t for t in ax.texts}
+    ys = [texts[n.replace("_", " ")].get_position()[1] for n in ends]
+    assert ys == sorted(ys)
+
+
+def test_waterfall_legend_and_labels_touch_no_bar_or_title():
+    for steps in (
+        pd.Series({"Rouble": -1270.0, "Volume": 0.0, "Published": -729.0, "Scenario": 1398.0, "Rest": 37.0}),
+        pd.Series({"Brent": 694.0, "Discount": 974.0, "Rouble": -1185.0, "Volume": 0.0}),
+    ):
+        fig = charts.waterfall(steps, [LAW], total_label="Total change", subtitle="A subtitle, bn RUB")
+        renderer = _renderer(fig)
+        ax = _axes_with_data(fig)[0]
+        bars = [p.get_window_extent(renderer) for p in ax.patches if p.get_height() != 0]
+        legend = ax.get_legend().get_window_extent(renderer)
+        assert not any(legend.overlaps(bar) for bar in bars)
+        assert legend.y1 < ax.get_window_extent(renderer).y0  # under the axis
+        title = ax.title.get_window_extent(renderer)
+        frame = ax.get_window_extent(renderer)
+        for text in ax.texts:
+            box = text.get_window_extent(renderer)
+            assert not box.overlaps(title), text.get_text()
+            assert frame.y0 <= box.y0 and box.y1 <= frame.y1, text.get_text()
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert any("Total change" in label for label in labels)
+
+
+def test_waterfall_total_is_not_drawn_as_a_loss_when_it_is_a_gain():
+    from matplotlib.colors import to_hex
+
+    gain_and_loss = ((pd.Series({"a": 70.0, "b": -2.0}), True), (pd.Series({"a": -70.0, "b": 2.0}), False))
+    for steps, gain in gain_and_loss:
+        fig = charts.waterfall(steps, [LAW])
+        total = [p for p in _axes_with_data(fig)[0].patches if p.get_height() != 0][-1]
+        assert charts.ACCENT not in (to_hex(total.get_facecolor()), to_hex(total.get_edgecolor()))
+        assert bool(total.get_hatch()) is not gain  # hatched means takes away, as for the steps
+
+
+def test_backtest_title_writes_each_miss_with_its_sign_and_one_decimal():
+    frame = pd.DataFrame({"actual": [100.0, 200.0, 300.0], "model": [101.0, 208.8, 289.5]}, index=MONTHS[:3])
+    fig = charts.backtest(frame, [LAW], out_of_sample=["2025-02", "2025-03"])
+    assert _title(fig) == (
+        "Out of sample the model misses February 2025 by +4.4 % and March 2025 by \u22123.5 %"
+    )
+    written = {t.get_text() for t in _axes_with_data(fig)[0].texts}
+    assert {"+4.4 %", "\u22123.5 %"} <= written
+
+
+def _heatmap_with(placed: pd.DataFrame) -> Figure:
+    grid_u, grid_fx = np.arange(30, 101, 5), np.arange(70, 111, 5)
+    grid = pd.DataFrame(
+        [[3786.4 + (59 - u) * 160 + (92.2 - f) * 95 for f in grid_fx] for u in grid_u],
+        index=grid_u,
+        columns=grid_fx,
+    )
+    return charts.heatmap(grid, [LAW], placed=placed, highlight="war_premium", reference=3786.4,
+                          titles={"war_premium": "War premium held"})
+
+
+def test_heatmap_shows_and_labels_every_scenario_even_at_one_point():
+    placed = pd.DataFrame({
+        "name": ["budget_law", "war_premium", "hormuz_prolonged", "sanctions_tighten", "pre_war"],
+        "x": [92.2, 77.3, 77.3, 77.4, 78.4], "y": [59.0, 72.0, 72.4, 66.0, 39.0],
+    })
+    fig = _heatmap_with(placed)
+    renderer = _renderer(fig)
+    ax = _axes_with_data(fig)[0]
+    markers = [line for line in ax.get_lines() if line.get_marker() not in ("None", "", None)]
+    assert len(markers) == len(placed)
+    centres = [line.get_transform().transform(np.c_[line.get_xdata(), line.get_ydata()])[0]
+               for line in markers]
+    for i, a in enumerate(centres):
+        for b in centres[i + 1:]:
+            assert np.hypot(*(a - b)) >= 8, "a marker hides another"
+    from matplotlib.text import Annotation
+
+    names = [t for t in ax.texts if isinstance(t, Annotation) and t.get_text()]
+    assert {t.get_text() for t in names} == {
+        "budget law", "War premium held", "hormuz prolonged", "sanctions tighten", "pre war"
+    }
+    boxes = [t.get_window_extent(renderer) for t in names]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    contour_labels = [t for t in ax.texts if not isinstance(t, Annotation) and t.get_text()]
+    assert contour_labels
+    frame = ax.get_window_extent(renderer)
+    for label in contour_labels:
+        box = label.get_window_extent(renderer)
+        assert not any(box.overlaps(b) for b in boxes), label.get_text()
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, label.get_text()  # not cut by the axes' edge
+
+
+def test_reference_lines_are_labelled_at_their_ends_and_the_base_price_merges_with_the_law():
+    base = pd.Series(59.0, index=MONTHS)
+    base.loc[:"2025-12"] = 60.0
+    fig = charts.price_paths(_paths(), [LAW], highlight="war_premium", budget_price=59, history_end="2026-02",
+                             base_price=base, caps={"US cap": 60.0})
+    ax = _axes_with_data(fig)[0]
+    texts = {t.get_text() for t in ax.texts}
+    assert {"budget law and base price $59", "US cap $60"} <= texts
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Budget-rule base price $60" in legend  # only where it differs from the law's price
+    assert not any(label.startswith("US cap") for label in legend)  # labelled at its end instead
+    base_line = [line for line in ax.get_lines() if line.get_label().startswith("Budget-rule")][0]
+    drawn = pd.Series(np.asarray(base_line.get_ydata(), dtype=float))
+    assert set(drawn.dropna()) == {60.0}

@@ -226,3 +226,18 @@ def test_the_brief_defines_every_scenario_with_its_modelled_months():
     assert story.definitions_markdown(definitions) == (
         "Averages over March–December 2026, the months each scenario models; January and February 2026 "
         "are published and the same in all of them.")
+
+
+def test_the_heatmap_subtitle_names_the_months_its_markers_average():
+    from oilimpact import story
+
+    result = model.run_scenario(resolve_parameters("war_premium"))
+    paths = result.paths
+    months = paths.months[(paths.months.year == 2026) & paths.is_scenario]
+    span = f"{months[0]:%B}–{months[-1]:%B} 2026"
+    subtitle = story.heatmap_subtitle(result)
+    assert f"average Urals and rouble over {span}" in subtitle
+    assert "placed at their averages" not in subtitle
+    placed = story.placed_scenarios({"war_premium": result})
+    assert float(placed["y"].iloc[0]) == pytest.approx(float(paths.urals[(paths.months.year == 2026)
+                                                                           & paths.is_scenario].mean()))

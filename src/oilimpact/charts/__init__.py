@@ -21,25 +21,31 @@ from __future__ import annotations
 
 from oilimpact.charts.articles import headline, timeline
 from oilimpact.charts.base import (
+    ACCENT,
     CAPTION_GID,
     LOOKS,
+    SCENARIO_LOOKS,
     STYLE,
     Look,
     caption,
     caption_text,
     save,
+    scenario_looks,
     setup,
 )
-from oilimpact.charts.budget import backtest, deficit_nwf, heatmap, revenue_vs_plan, tornado, waterfall
+from oilimpact.charts.budget import backtest, deficit_nwf, revenue_vs_plan, tornado, waterfall
 from oilimpact.charts.compare import compare_paths
 from oilimpact.charts.prices import price_paths
 from oilimpact.charts.risk import fan, histogram
+from oilimpact.charts.surface import heatmap
 from oilimpact.charts.tracker import year_to_date
 
 __all__ = [
     "compare_paths",
+    "ACCENT",
     "CAPTION_GID",
     "LOOKS",
+    "SCENARIO_LOOKS",
     "STYLE",
     "Look",
     "backtest",
@@ -53,6 +59,7 @@ __all__ = [
     "price_paths",
     "revenue_vs_plan",
     "save",
+    "scenario_looks",
     "setup",
     "timeline",
     "tornado",

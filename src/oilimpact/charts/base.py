@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +12,15 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 import matplotlib.lines
 import matplotlib.style
+import matplotlib.transforms as mtransforms
 import numpy as np
 import pandas as pd
 from IPython import get_ipython
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FuncFormatter
 
 from oilimpact import fmt, provenance
@@ -54,15 +56,38 @@ class Look:
         return {"color": self.color, "linestyle": self.linestyle, "marker": self.marker}
 
 
-# Lightness alternates dark/light and every line style differs, so series survive greyscale.
+# Lightness alternates dark/light and every line style differs, so series survive greyscale. None is
+# ACCENT (the law's and the plan's lines), INK (history) or the greys of reference lines.
 LOOKS: tuple[Look, ...] = (
     Look("#1f3b73", "-", "o"),
     Look("#e8a33d", "--", "s"),
-    Look("#000000", ":", "^"),
+    Look("#6a3d9a", ":", "^"),
     Look("#4aa3a2", "-.", "D"),
-    Look("#7f7f7f", (0, (5, 1, 1, 1, 1, 1)), "v"),
-    Look("#c8102e", (0, (1, 2)), "x"),
+    Look("#8c564b", (0, (5, 1, 1, 1, 1, 1)), "v"),
+    Look("#5f9e3a", (0, (1, 2)), "x"),
 )
+
+# Each preset scenario keeps its look in every chart and report, whichever one is highlighted (the
+# highlighted one is drawn thicker, never in another colour). Other names take the looks left over.
+SCENARIO_LOOKS: dict[str, Look] = {
+    "budget_law": LOOKS[0],
+    "pre_war": LOOKS[4],
+    "war_premium": LOOKS[1],
+    "hormuz_prolonged": LOOKS[2],
+    "de_escalation": LOOKS[3],
+    "sanctions_tighten": LOOKS[5],
+}
+
+
+def scenario_looks(names: Iterable[Any]) -> dict[Any, Look]:
+    """The look of each scenario: a preset's own (:data:`SCENARIO_LOOKS`), any other name the first of
+    :data:`LOOKS` no name here uses yet (cycling when all are taken)."""
+    names = list(names)
+    looks = {name: SCENARIO_LOOKS[str(name)] for name in names if str(name) in SCENARIO_LOOKS}
+    spare = [look for look in LOOKS if look not in looks.values()] or list(LOOKS)
+    others = [name for name in names if name not in looks]
+    looks.update({name: spare[i % len(spare)] for i, name in enumerate(others)})
+    return {name: looks[name] for name in names}
 
 F = TypeVar("F", bound=Callable[..., Figure])
 
@@ -110,16 +135,36 @@ def _new(nrows: int = 1, *, height: float | None = None, width: float = 8.0, **k
     return fig, axes
 
 
-def _wrap(text: str, fig: Figure, fontsize: float) -> str:
-    chars = max(30, int(fig.get_figwidth() * 72 / (fontsize * 0.56)))
-    return "\n".join(textwrap.fill(part, chars) for part in text.split("\n"))
+def _text_width(text: str, fontsize: float, weight: str = "normal") -> float:
+    """The width of one line of ``text`` in points, as the house font draws it."""
+    prop = FontProperties(family=mpl.rcParams["font.family"], size=fontsize, weight=weight)
+    return text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0]
+
+
+def _wrap(text: str, fig: Figure, fontsize: float, weight: str = "normal", share: float = 0.97) -> str:
+    """``text`` broken on words so every line fits ``share`` of the figure's width (measured in the font,
+    bold or not); a line break in ``text`` is kept."""
+    room = fig.get_figwidth() * 72 * share
+    lines = []
+    for part in text.split("\n"):
+        line = ""
+        for word in part.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and _text_width(candidate, fontsize, weight) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _titles(fig: Figure, ax: Axes, title: str, subtitle: str) -> None:
     size = mpl.rcParams["figure.titlesize"]
-    fig.suptitle(_wrap(title, fig, size), x=0.0, ha="left", fontsize=size, fontweight="bold")
+    fig.suptitle(_wrap(title, fig, size, "bold"), x=0.0, ha="left", fontsize=size, fontweight="bold")
     if subtitle:
-        ax.set_title(subtitle, loc="left", fontsize=9.5, color="#555555", pad=8)
+        # the subtitle starts at the axes' left edge, right of the tick labels
+        ax.set_title(_wrap(subtitle, fig, 9.5, share=0.86), loc="left", fontsize=9.5, color="#555555", pad=8)
 
 
 def caption(fig_or_ax: Figure | Axes, sources: Iterable[Source], note: str = "") -> str:
@@ -195,38 +240,60 @@ def _thousands(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
 
 
 def _dodge(positions: Sequence[float], gap: float, low: float, high: float) -> list[float]:
-    """Spread sorted 1-D label positions at least ``gap`` apart, kept within [low, high]."""
-    order = np.argsort(positions, kind="stable")
-    placed = np.clip(np.asarray(positions, dtype=float)[order], low, high)
-    for i in range(1, len(placed)):
-        placed[i] = max(placed[i], placed[i - 1] + gap)
-    if len(placed) and placed[-1] > high:
-        placed[-1] = high
-        for i in range(len(placed) - 2, -1, -1):
-            placed[i] = min(placed[i], placed[i + 1] - gap)
+    """Spread 1-D label positions at least ``gap`` apart within [low, high], keeping their order and
+    moving each as little as possible: labels that would overlap are set as one evenly spaced group
+    centred on their own positions (least squares), so no label is pushed far from its point."""
+    values = np.asarray(positions, dtype=float)
+    order = np.argsort(values, kind="stable")
+    targets = values[order]
+    groups: list[list[int]] = []  # runs of sorted indices placed together
+
+    def start(group: list[int]) -> float:
+        offsets = targets[group] - gap * np.arange(len(group))
+        top = high - gap * (len(group) - 1)
+        return float(min(max(offsets.mean(), low), max(top, low)))
+
+    for i in range(len(targets)):
+        groups.append([i])
+        while len(groups) > 1 and start(groups[-2]) + gap * len(groups[-2]) > start(groups[-1]) + 1e-9:
+            last = groups.pop()
+            groups[-1].extend(last)
+    placed = np.empty_like(targets)
+    for group in groups:
+        placed[group] = start(group) + gap * np.arange(len(group))
     result = np.empty_like(placed)
     result[order] = placed
     return result.tolist()
 
 
 def _end_labels(ax: Axes, entries: list[tuple[pd.Timestamp, float, str, str]]) -> None:
-    """Label lines at their right ends (x, y, text, colour), dodged so labels never overlap."""
+    """Label lines at their right ends (x, y, text, colour), dodged so labels never overlap; a label
+    moved off its line's end is joined to it by a thin leader in the line's colour."""
     if not entries:
         return
     ax.figure.canvas.draw_idle()
     low, high = ax.get_ylim()
-    gap = (high - low) * 0.055
+    # a label's height (8.5 pt and its leading) in data units, on the axes' height before the layout
+    # shrinks it by about a fifth; never less than 4.5 % of the axis
+    height_pt = ax.get_position().height * ax.figure.get_figheight() * 72 * 0.8
+    gap = (high - low) * max(0.045, 11.5 / max(height_pt, 1.0))
     ys = _dodge([e[1] for e in entries], gap, low + gap / 2, high - gap / 2)
-    for (x, _y, text, color), y in zip(entries, ys, strict=True):
+    moved = [abs(y - e[1]) > gap * 0.25 for e, y in zip(entries, ys, strict=True)]
+    shift = 16 if any(moved) else 6
+    for (x, y_end, text, color), y, leader in zip(entries, ys, moved, strict=True):
+        at_label = mtransforms.offset_copy(ax.transData, fig=ax.figure, x=shift, y=0, units="points")
         ax.annotate(
             text,
-            xy=(x, y),
-            xytext=(6, 0),
-            textcoords="offset points",
+            xy=(x, y_end),
+            xytext=(ax.convert_xunits(x), y),
+            textcoords=at_label,
             va="center",
             fontsize=8.5,
             color=color,
             annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": color, "linewidth": 0.6, "shrinkA": 1, "shrinkB": 2}
+            if leader
+            else None,
         )
 
 

@@ -1,23 +1,23 @@
-"""Charts of the budget: revenue against plan, backtest, deficit and NWF, waterfall, tornado, heatmap."""
+"""Charts of the budget: revenue against plan, backtest, deficit and NWF, waterfall, tornado (the heatmap
+is in charts.surface)."""
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import matplotlib.transforms as mtransforms
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from oilimpact import fmt
 from oilimpact.charts.base import (
     ACCENT,
     INK,
     LIGHT,
-    LOOKS,
     MUTED,
     _date_axis,
     _end_labels,
@@ -29,6 +29,7 @@ from oilimpact.charts.base import (
     _thousands,
     _titles,
     caption,
+    scenario_looks,
 )
 from oilimpact.provenance import Source
 
@@ -55,7 +56,7 @@ def revenue_vs_plan(
     months = _months(monthly.index)
     values = monthly.set_axis(months)
     fig, (ax,) = _new(height=4.8)
-    name = scenario.replace("_", " ")
+    name = scenario.replace("_", " ")  # a scenario's title passes unchanged
     if status is None:
         status = pd.Series("scenario", index=monthly.index)
     kinds = status.set_axis(months).reindex(months).fillna("scenario")
@@ -174,7 +175,7 @@ def backtest(
         error = (row[model] - row[actual]) / row[actual] * 100
         errors.append((month, error))
         ax.annotate(
-            fmt.percent(error, 0, signed=True),
+            fmt.percent(error, 1, signed=True),
             xy=(month, row[model]),
             xytext=(0, 8),
             textcoords="offset points",
@@ -203,7 +204,8 @@ def backtest(
     ax.legend(loc="lower left", ncols=2)
     if title is None:
         if errors:
-            parts = [f"{m:%B %Y} by {fmt.percent(abs(e), 0)}" for m, e in errors]
+            # one decimal and the sign (model above actual is +), as the report's text and table write it
+            parts = [f"{m:%B %Y} by {fmt.percent(e, 1, signed=True)}" for m, e in errors]
             title = "Out of sample the model misses " + " and ".join(parts)
         else:
             fit = (data[model] - data[actual]).abs().mean()
@@ -224,35 +226,33 @@ def deficit_nwf(
     unit: str = "bn RUB",
     title: str | None = None,
     top_label: str = "Cumulative deficit",
+    titles: Mapping[str, str] | None = None,
 ) -> Figure:
     """Two panels sharing the month axis: cumulative deficit and NWF liquid balance, one column per
-    scenario (``highlight`` bold), with the law's full-year deficit as a line."""
+    scenario (each in its own look, ``highlight`` thicker), with the law's full-year deficit as a line;
+    ``titles`` names the columns for the reader (else the name in words)."""
     fig, (top, bottom) = _new(2, height=6.6, sharex=True)
     highlight = highlight if highlight in deficit.columns else deficit.columns[0]
+    named = {name: (titles or {}).get(name, str(name).replace("_", " ")) for name in deficit.columns}
+    looks = scenario_looks(deficit.columns)
     for ax, frame, label in ((top, deficit, top_label), (bottom, nwf, "NWF liquid assets")):
         data = frame.set_axis(_months(frame.index))
         entries = []
-        for i, name in enumerate(data.columns):
-            look = LOOKS[i % len(LOOKS)]
+        for name in data.columns:
+            look = looks[name]
             bold = name == highlight
             ax.plot(
                 data.index,
                 data[name].values,
-                color=ACCENT if bold else look.color,
+                color=look.color,
                 linestyle="-" if bold else look.linestyle,
                 marker=look.marker,
-                markersize=4 if bold else 3,
-                linewidth=2.6 if bold else 1.2,
+                markersize=4.5 if bold else 3,
+                linewidth=3.0 if bold else 1.2,
                 zorder=5 if bold else 3,
+                gid=f"scenario:{name}",
             )
-            entries.append(
-                (
-                    data.index[-1],
-                    float(data[name].iloc[-1]),
-                    name.replace("_", " "),
-                    ACCENT if bold else look.color,
-                )
-            )
+            entries.append((data.index[-1], float(data[name].iloc[-1]), named[name], look.color))
         ax.set_ylabel(f"{label},\n{unit}")
         _thousands(ax)
         lo, hi = ax.get_ylim()
@@ -268,10 +268,12 @@ def deficit_nwf(
     end_nwf = float(nwf[highlight].iloc[-1])
     if title is None:
         title = (
-            f"{highlight.replace('_', ' ').capitalize()}: deficit reaches {fmt.bn_rub(end_def)} "
+            f"{named[highlight]}: deficit reaches {fmt.bn_rub(end_def)} "
             f"and the NWF ends at {fmt.bn_rub(end_nwf)}"
         )
-    _titles(fig, top, title, f"Top: {top_label.lower()}. Bottom: NWF liquid assets. By scenario, {unit}")
+    first_word = top_label.split(" ", 1)[0]
+    lowered = top_label if first_word.isupper() else top_label[:1].lower() + top_label[1:]  # "O&G" stays
+    _titles(fig, top, title, f"Top: {lowered}. Bottom: NWF liquid assets. By scenario, {unit}")
     caption(fig, sources)
     return fig
 
@@ -290,12 +292,15 @@ def waterfall(
     subtitle: str | None = None,
 ) -> Figure:
     """The change against a reference split into effects (a Series label → value) that add up to the
-    total bar. Increases are solid, decreases hatched; the axis includes zero."""
+    total bar. Increases are solid, decreases hatched, the total dark grey (solid a gain, cross-hatched a
+    loss); values are written beyond each bar's end, the legend sits under the axis; the axis includes
+    zero."""
     labels = [str(i) for i in steps.index] + [total_label]
     values = steps.astype(float).to_numpy()
     total = float(values.sum())
     starts = np.concatenate([[0.0], np.cumsum(values)[:-1]])
-    fig, (ax,) = _new(height=4.6)
+    fig, (ax,) = _new(height=4.8)
+    ends: list[tuple[float, float, bool]] = []  # (x, where the label goes, above the bar)
     for i, (start, value) in enumerate(zip(starts, values, strict=True)):
         up = value >= 0
         ax.bar(
@@ -313,41 +318,43 @@ def waterfall(
             ax.plot(
                 [i + 0.3, i + 0.7], [start + value] * 2, color=MUTED, linestyle="-", linewidth=0.8, marker=""
             )
-        ax.annotate(
-            fmt.number(value, 0, signed=True),
-            xy=(i, max(start, start + value)),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-        )
+        ends.append((i, start + value, up))
     n = len(values)
+    gain = total >= 0
     ax.bar(
         n,
         total,
         width=0.6,
-        color=ACCENT if total >= 0 else "white",
-        edgecolor=ACCENT,
-        hatch=None if total >= 0 else "xx",
+        color=INK if gain else "white",
+        edgecolor=INK,
+        hatch=None if gain else "xx",
         linewidth=1.2,
         zorder=2,
     )
-    ax.annotate(
-        fmt.number(total, 0, signed=True),
-        xy=(n, max(0.0, total)),
-        xytext=(0, 3),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        fontsize=10,
-        fontweight="bold",
-    )
+    ends.append((n, total, gain))
+    for (x, y, above), value in zip(ends, [*values, total], strict=True):
+        ax.annotate(
+            fmt.number(value, 0, signed=True),
+            xy=(x, y),
+            xytext=(0, 3 if above else -3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom" if above else "top",
+            fontsize=10 if x == n else 9,
+            fontweight="bold" if x == n else "normal",
+        )
     ax.axhline(0, color=INK, linewidth=0.9)
-    ax.set_xticks(range(n + 1), [textwrap.fill(lbl, 14) for lbl in labels])
+    ticks = [textwrap.fill(lbl, 14) for lbl in labels]
+    ax.set_xticks(range(n + 1), ticks)
     ax.tick_params(axis="x", length=0)
-    lo, hi = ax.get_ylim()
-    ax.set_ylim(min(lo, 0) * 1.1, max(hi, 0) * 1.12 + (hi - lo) * 0.02)
+    # Headroom on both sides for the value labels, from the bars themselves, so no label meets a title.
+    tops = np.concatenate([starts, starts + values, [0.0, total]])
+    lo, hi = float(tops.min()), float(tops.max())
+    pad = (hi - lo or 1.0) * 0.13
+    floor, ceiling = min(lo, 0.0), max(hi, 0.0)
+    label_below = any(not above and y - floor < pad for _x, y, above in ends)
+    label_above = any(above and ceiling - y < pad for _x, y, above in ends)
+    ax.set_ylim(floor - pad * label_below, ceiling + pad * label_above)
     _thousands(ax)
     ax.set_ylabel(f"Change, {unit}")
     if title is None:
@@ -357,13 +364,25 @@ def waterfall(
             f"{biggest} ({fmt.bn_rub(float(steps[biggest]), signed=True)})"
         )
     _titles(fig, ax, title, subtitle or f"Contributions to the change, {unit}")
+    # Under the category labels (as many lines as the longest), clear of every bar.
+    tick_lines = max(label.count("\n") + 1 for label in ticks)
+    below = mtransforms.ScaledTranslation(0, -(8 + 12 * tick_lines) / 72, fig.dpi_scale_trans)
     ax.legend(
         handles=[
             Patch(facecolor="#1f3b73", edgecolor="#1f3b73", label="adds"),
             Patch(facecolor="white", edgecolor="#1f3b73", hatch="///", label="takes away"),
+            Patch(
+                facecolor=INK if gain else "white",
+                edgecolor=INK,
+                hatch=None if gain else "xx",
+                label=f"{total_label} (the sum, {'a gain' if gain else 'a loss'})",
+            ),
         ],
-        loc="upper right",
-        ncols=2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=ax.transAxes + below,
+        ncols=3,
+        fontsize=8.5,
     )
     caption(fig, sources)
     return fig
@@ -441,82 +460,5 @@ def tornado(
             f"{fmt.bn_rub(float(top[low]), signed=True)} to {fmt.bn_rub(float(top[high]), signed=True)}"
         )
     _titles(fig, ax, title or "", subtitle or f"Sensitivity of the {what} to each lever, {unit}")
-    caption(fig, sources)
-    return fig
-
-
-@_styled
-def heatmap(
-    grid: pd.DataFrame,
-    sources: Iterable[Source],
-    *,
-    placed: pd.DataFrame | None = None,
-    highlight: str | None = None,
-    reference: float | None = None,
-    reference_label: str = "budget law",
-    x_label: str = "RUB per USD",
-    y_label: str = "Urals, USD per barrel",
-    value_label: str = "2026 deficit, bn RUB",
-    title: str | None = None,
-    subtitle: str | None = None,
-) -> Figure:
-    """A value over a grid (index = y values, columns = x values), labelled contours, the
-    ``reference`` contour bold, and scenarios ``placed`` (columns name, x, y) as labelled markers."""
-    ys = grid.index.to_numpy(dtype=float)
-    xs = grid.columns.to_numpy(dtype=float)
-    z = grid.to_numpy(dtype=float)
-    fig, (ax,) = _new(height=5.4, width=7.6)
-    mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="cividis_r", rasterized=False)
-    bar = fig.colorbar(mesh, ax=ax, pad=0.02)
-    bar.set_label(value_label)
-    bar.formatter = FuncFormatter(lambda v, _p: fmt.number(v, 0))
-    bar.update_ticks()
-    levels = MaxNLocator(8).tick_values(np.nanmin(z), np.nanmax(z))
-    lines = ax.contour(xs, ys, z, levels=levels, colors="white", linewidths=0.6, alpha=0.9)
-    ax.clabel(lines, fmt=lambda v: fmt.number(v, 0), fontsize=7, inline=True)
-    if reference is not None and np.nanmin(z) < reference < np.nanmax(z):
-        ref = ax.contour(xs, ys, z, levels=[reference], colors=INK, linewidths=2.0, linestyles="--")
-        ax.clabel(ref, fmt=lambda v: f"{reference_label} {fmt.number(v, 0)}", fontsize=8)
-    if placed is not None:
-        # Scenarios at (nearly) the same point get their labels stacked downwards, highlight drawn last.
-        span_x, span_y = float(np.ptp(xs)) or 1.0, float(np.ptp(ys)) or 1.0
-        order = sorted(range(len(placed)), key=lambda k: placed.iloc[k]["name"] == highlight)
-        labelled: list[tuple[float, float]] = []
-        for i in order:
-            row = placed.iloc[i]
-            bold = row["name"] == highlight
-            near = sum(
-                abs(row["x"] - x) / span_x < 0.06 and abs(row["y"] - y) / span_y < 0.06 for x, y in labelled
-            )
-            labelled.append((row["x"], row["y"]))
-            marker = LOOKS[i % len(LOOKS)].marker
-            ax.plot(
-                row["x"],
-                row["y"],
-                linestyle="",
-                marker="*" if bold else marker,
-                markersize=15 if bold else 8,
-                color=ACCENT if bold else "white",
-                markeredgecolor=INK,
-                markeredgewidth=1.2,
-                zorder=6,
-            )
-            ax.annotate(
-                str(row["name"]).replace("_", " "),
-                xy=(row["x"], row["y"]),
-                xytext=(9, 4 - 13 * near),
-                textcoords="offset points",
-                fontsize=8.5,
-                fontweight="bold" if bold else "normal",
-                color=INK,
-                zorder=7,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
-            )
-    ax.grid(False)
-    ax.set_xlabel(x_label)
-    ax.set_ylabel(y_label)
-    if title is None:
-        title = f"{value_label.split(',')[0]} across oil prices and exchange rates"
-    _titles(fig, ax, title, subtitle or f"{value_label}; darker = larger")
     caption(fig, sources)
     return fig

@@ -8,7 +8,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from oilimpact import fmt
-from oilimpact.charts.base import LOOKS, _date_axis, _months, _new, _styled, _thousands, _titles, caption
+from oilimpact.charts.base import (
+    LOOKS,
+    _date_axis,
+    _months,
+    _new,
+    _styled,
+    _thousands,
+    _titles,
+    caption,
+    scenario_looks,
+)
 from oilimpact.provenance import Source
 
 
@@ -20,14 +30,18 @@ def compare_paths(
     sources: Iterable[Source],
     *,
     title: str | None = None,
+    names: tuple[str, str] | None = None,
 ) -> Figure:
     """Two scenarios' monthly frames (``urals_usd_bbl``, ``brent_usd_bbl``, ``og_revenue_used_bn_rub``):
     Urals and Brent on top (Brent thin), oil and gas revenue below; the first scenario solid, the
-    second dashed. The title, when not given, states the gap in the last month's revenue."""
+    second dashed; with ``names`` (their scenario names) each in its scenario's own colour, as in every
+    other chart, else in the first two looks. The title, when not given, states the gap in the last
+    month's revenue."""
     fig, (top, bottom) = _new(2, height=6.4, sharex=True)
-    for frame, label, look in ((first, labels[0], LOOKS[0]), (second, labels[1], LOOKS[1])):
+    looks = list(scenario_looks(names).values()) if names and names[0] != names[1] else list(LOOKS[:2])
+    for frame, label, look, dash in ((first, labels[0], looks[0], "-"), (second, labels[1], looks[1], "--")):
         months = _months(frame.index)
-        style = {"color": look.color, "linestyle": look.linestyle}
+        style = {"color": look.color, "linestyle": dash}
         top.plot(months, frame["urals_usd_bbl"], marker=look.marker, markersize=3, label=f"{label}: Urals",
                  **style)
         top.plot(months, frame["brent_usd_bbl"], linewidth=0.9, alpha=0.6, label=f"{label}: Brent", **style)

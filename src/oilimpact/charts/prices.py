@@ -17,11 +17,9 @@ from oilimpact.charts.base import (
     ACCENT,
     INK,
     LIGHT,
-    LOOKS,
     _date_axis,
     _end_labels,
     _events_key,
-    _hline,
     _is_upper_bound,
     _month,
     _months,
@@ -30,8 +28,11 @@ from oilimpact.charts.base import (
     _styled,
     _titles,
     caption,
+    scenario_looks,
 )
 from oilimpact.provenance import Source
+
+REFERENCE = "#707070"  # the price caps: thin grey lines, labelled at their ends
 
 # --- price paths --------------------------------------------------------------------------------
 
@@ -80,30 +81,25 @@ def price_paths(
         )
         entries.append((hist.index[-1], float(hist.iloc[-1]), "", INK))
     future = frame.loc[cut:] if cut is not None else frame
-    for i, name in enumerate(frame.columns):
-        look = LOOKS[i % len(LOOKS)]
+    looks = scenario_looks(frame.columns)
+    for name in frame.columns:
+        look = looks[name]
         bold = name == highlight
         ax.plot(
             future.index,
             future[name].values,
-            color=ACCENT if bold else look.color,
+            color=look.color,
             linestyle="-" if bold else look.linestyle,
             marker=look.marker,
-            markersize=4 if bold else 3,
+            markersize=4.5 if bold else 3,
             markevery=1 if bold else 3,
-            linewidth=2.6 if bold else 1.3,
+            linewidth=3.0 if bold else 1.3,
             alpha=1.0 if bold else 0.9,
             zorder=6 if bold else 3,
-            label=name,
+            label=named[name],
+            gid=f"scenario:{name}",
         )
-        entries.append(
-            (
-                future.index[-1],
-                float(future[name].iloc[-1]),
-                named[name],
-                ACCENT if bold else look.color,
-            )
-        )
+        entries.append((future.index[-1], float(future[name].iloc[-1]), named[name], look.color))
     if brent is not None:
         brent_line = brent.set_axis(_months(brent.index)).reindex(months)
         ax.plot(
@@ -129,19 +125,30 @@ def price_paths(
             label="Discount to Brent",
         )
         entries.append((months[-1], float(brent_line.iloc[-1]), "Brent", "#555555"))
+    # Reference lines are thin and labelled at their right ends with the scenarios (one dodged column); the
+    # budget-rule base price is drawn only where it differs from the law's price and merged with it there.
+    law_text = f"budget law {fmt.usd(budget_price)}" if budget_price is not None else ""
     if base_price is not None:
         base = base_price.set_axis(_months(base_price.index)).reindex(months)
-        ax.step(
-            months,
-            base.values,
-            where="mid",
-            color="#1f3b73",
-            linestyle=(0, (6, 2)),
-            linewidth=1.2,
-            marker="",
-            label="Budget-rule base price",
-            zorder=2,
-        )
+        same = (base - budget_price).abs() < 1e-9 if budget_price is not None else base.isna()
+        if budget_price is not None and bool(same.iloc[-1]):
+            law_text = f"budget law and base price {fmt.usd(budget_price)}"
+        shown = base.where(~same)
+        if shown.notna().any():
+            values = [fmt.usd(v) for v in dict.fromkeys(shown.dropna())]
+            ax.step(
+                months,
+                shown.values,
+                where="mid",
+                color=ACCENT,
+                linestyle=(0, (6, 2, 1, 2)),
+                linewidth=0.9,
+                marker="",
+                label=f"Budget-rule base price {' → '.join(values)}",
+                zorder=2,
+            )
+            if pd.notna(shown.iloc[-1]):
+                entries.append((months[-1], float(shown.iloc[-1]), "base price", ACCENT))
     for i, (label, cap) in enumerate((caps or {}).items()):
         style = [(0, (1, 1)), (0, (3, 1, 1, 1)), (0, (8, 2))][i % 3]
         line = (
@@ -154,15 +161,18 @@ def price_paths(
             months,
             line.values,
             where="mid",
-            color="#555555",
+            color=REFERENCE,
             linestyle=style,
-            linewidth=1.2,
+            linewidth=0.9,
             marker="",
             label=f"{label} {' → '.join(values)}",
             zorder=2,
         )
+        if pd.notna(line.iloc[-1]):
+            entries.append((months[-1], float(line.iloc[-1]), f"{label} {fmt.usd(line.iloc[-1])}", REFERENCE))
     if budget_price is not None:
-        _hline(ax, budget_price, f"budget law {fmt.usd(budget_price)}", where="left")
+        ax.axhline(budget_price, color=ACCENT, linestyle="--", linewidth=1.0, zorder=2)
+        entries.append((months[-1], float(budget_price), law_text, ACCENT))
     if points is not None and not points.empty:
         for _, row in points.iterrows():
             when = pd.Timestamp(row["date"])
@@ -207,8 +217,9 @@ def price_paths(
             )
     _titles(fig, ax, title, subtitle or f"Urals by scenario, monthly average, {unit}")
     handles, labels = ax.get_legend_handles_labels()
-    scenario_names = {str(c) for c in frame.columns}
-    keep = [(h, lbl) for h, lbl in zip(handles, labels, strict=True) if lbl not in scenario_names]
+    labelled_at_end = {e[2] for e in entries} | set(named.values())
+    keep = [(h, lbl) for h, lbl in zip(handles, labels, strict=True) if lbl.split(" $")[0] not in
+            {t.split(" $")[0] for t in labelled_at_end}]
     if points is not None and not points.empty:
         keep.append(
             (

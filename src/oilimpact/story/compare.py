@@ -16,8 +16,8 @@ import pandas as pd
 
 from oilimpact import charts
 from oilimpact.fmt import bn_rub, usd
-from oilimpact.model import default_context, load_scenarios, resolve_parameters, run_scenario
-from oilimpact.story.common import table
+from oilimpact.model import default_context, resolve_parameters, run_scenario
+from oilimpact.story.common import scenario_title, table
 from oilimpact.story.scenarios import model_sources
 
 BASELINE = "budget_law"
@@ -46,8 +46,7 @@ def compare(p: Any, compare_to: str | None = None) -> Comparison:
     """``p``'s run against the preset ``compare_to`` (default :func:`default_other`), each with its
     title."""
     other = resolve_parameters(compare_to or default_other(p.scenario))
-    titles = {name: preset.title for name, preset in load_scenarios().items()}
-    labels = (titles.get(p.scenario, p.scenario), titles.get(other.scenario, other.scenario))
+    labels = (scenario_title(p.scenario), scenario_title(other.scenario))
     if labels[0] == labels[1]:  # a scenario against itself (the budget law with the default): tell them apart
         labels = (labels[0], f"{labels[1]} as preset")
     return Comparison(run_scenario(p), run_scenario(other), labels)
@@ -106,7 +105,8 @@ def compare_chart(c: Comparison) -> Any:
     gap = float(c.first.annual["og_revenue_bn_rub"] - c.second.annual["og_revenue_bn_rub"])
     title = (f"{c.labels[0]} against {c.labels[1]}: {bn_rub(gap, signed=True)} of oil and gas revenue "
              f"in {YEAR}")
-    return charts.compare_paths(c.first.monthly, c.second.monthly, c.labels, model_sources(), title=title)
+    return charts.compare_paths(c.first.monthly, c.second.monthly, c.labels, model_sources(), title=title,
+                                names=(c.first.params.scenario, c.second.params.scenario))
 
 
 def compare_waterfall(c: Comparison) -> Any:

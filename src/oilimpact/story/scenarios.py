@@ -243,7 +243,7 @@ def revenue_chart(result: Any, year: int = 2026) -> Any:
         plan=this["plan_bn_rub"],
         prior_year=prior,
         status=this["revenue_status"],  # published months are the dark bars
-        scenario=result.params.scenario,
+        scenario=scenario_title(result.params.scenario),
     )
 
 
@@ -373,6 +373,7 @@ def deficit_chart(runs: Mapping[str, Any], chosen: str, year: int = 2026) -> Any
         highlight=chosen,
         title=title,
         top_label="O&G shortfall vs plan, cumulative",
+        titles=scenario_titles(runs),
     )
 
 

@@ -16,7 +16,7 @@ from oilimpact.model import (
     sensitivity_card,
     tornado,
 )
-from oilimpact.story.brief import first_scenario_month, month_words
+from oilimpact.story.brief import first_scenario_month, month_span, month_words
 from oilimpact.story.common import (
     scenario_title,
     table,
@@ -124,17 +124,29 @@ def placed_scenarios(runs: Mapping[str, Any], year: int = 2026) -> pd.DataFrame:
 def heatmap_chart(p: Any, runs: Mapping[str, Any]) -> Any:
 
     grid = deficit_grid(params=p)
+    placed = placed_scenarios(runs)
     return charts.heatmap(
         grid,
         model_sources("budget_law_urals_price", "budget_law_rub_usd"),
-        placed=placed_scenarios(runs),
+        placed=placed,
         highlight=p.scenario,
         reference=default_context().law_deficit,
         reference_label="law",
-        title=heatmap_finding(p, placed_scenarios(runs), default_context().law_deficit),
-        subtitle="2026 deficit, bn RUB, with Urals and the rouble flat over the months still to "
-        "come; scenarios placed at their averages",
+        title=heatmap_finding(p, placed, default_context().law_deficit),
+        subtitle=heatmap_subtitle(runs[p.scenario]),
+        titles={name: scenario_title(name) for name in runs},
     )
+
+
+def heatmap_subtitle(result: Any, year: int = 2026) -> str:
+    """What the heatmap draws, in the months it draws it: the grid holds Urals and the rouble flat over
+    the scenario's months of the year, and each marker is a scenario's average over those same months
+    (:func:`placed_scenarios`), not over the whole year."""
+    paths = result.paths
+    months = paths.months[(paths.months.year == year) & paths.is_scenario]
+    span = f"{month_span(months)} {year}"
+    return (f"{year} deficit, bn RUB, with Urals and the rouble flat over {span} (the months still to "
+            f"come); each scenario placed at its average Urals and rouble over {span}")
 
 
 # --- 05 ------------------------------------------------------------------------------------------
