@@ -62,6 +62,9 @@ def test_later_data_cannot_move_an_origins_choice(data, protocol):
 
 
 def test_the_choices_are_made_per_origin(backtest, protocol):
+    # the NDD's costs and the oil split are in every fit (mechanics, not choices): 6 seasons × trend ×
+    # weighting
+    assert len(realtime.CANDIDATES) == 24 and all(c.ndd_costs and c.oil_split for c in realtime.CANDIDATES)
     chosen = backtest["choice"].replace("", None).dropna()
     # fewer than twelve scored months (one gas season) before 2024-09: the simplest candidate
     assert set(chosen[chosen.index < "2024-09"]) == {"no season, NDD costs, oil split"}
