@@ -34,7 +34,7 @@ def main() -> None:
     months = [m for m in frame.index if not np.isnan(frame.loc[m, "predicted_bn_rub"])]
     for choice in realtime.CANDIDATES:
         errors = np.array([protocol.ape(m, choice) for m in months])
-        print(f"  {choice.label:<40} median APE {np.median(errors):4.1f} %, MAPE {errors.mean():4.1f} %, "
+        print(f"  {choice.label:<58} median APE {np.median(errors):4.1f} %, MAPE {errors.mean():4.1f} %, "
               f"worst {errors.max():4.1f} %")
 
 

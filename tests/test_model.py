@@ -42,13 +42,13 @@ def test_calibration_fits_2025_and_reproduces_the_law():
     # 2026-01); March and April 2025 have no inputs (February 2025's tax price is not published), so they
     # are shown but not fitted
     assert [str(m) for m in table.index[~table["in_fit"]]] == ["2025-03", "2025-04"]
-    assert fitted["error_pct"].abs().median() == pytest.approx(3.69, abs=0.01)
-    assert fitted["error_pct"].abs().max() < 11.0
+    assert fitted["error_pct"].abs().median() == pytest.approx(2.49, abs=0.01)
+    assert fitted["error_pct"].abs().max() < 12.5  # August 2025
     check = model.calibration_check()
     assert abs(check["error_pct"]) < 0.5
     assert check["law_og_revenue_bn_rub"] == 8918
-    assert check["model_without_level_bn_rub"] == pytest.approx(9133.3, abs=1.0)
-    assert check["gap_without_level_pct"] == pytest.approx(2.41, abs=0.01)
+    assert check["model_without_level_bn_rub"] == pytest.approx(9126.1, abs=1.0)
+    assert check["gap_without_level_pct"] == pytest.approx(2.33, abs=0.01)
     assert check["level_term_bn_rub_month"] == pytest.approx(
         (8918 - check["model_without_level_bn_rub"]) / 12
     )
@@ -57,16 +57,16 @@ def test_calibration_fits_2025_and_reproduces_the_law():
 def test_backtest_out_of_sample_and_the_articles_minus_50_percent():
     table = model.backtest()
     assert list(table["actual_bn_rub"]) == [447.8, 393.3]
-    assert table["predicted_bn_rub"].round(1).tolist() == [467.3, 407.0]
-    # under the real-time protocol (choices and coefficients from the months before each): +4.4 % / +3.5 %
+    assert table["predicted_bn_rub"].round(1).tolist() == [474.2, 413.9]
+    # under the real-time protocol (choices and coefficients from the months before each): +5.9 % / +5.2 %
     assert (table["error_pct"].abs() < 6.0).all()
     assert table["yoy_actual_pct"].iloc[-1] == pytest.approx(-50.2, abs=0.05)
-    assert table["yoy_predicted_pct"].iloc[-1] == pytest.approx(-48.42, abs=0.05)
+    assert table["yoy_predicted_pct"].iloc[-1] == pytest.approx(-47.55, abs=0.05)
 
 
 def test_coefficients_have_their_economic_signs():
     c = model.coefficients()
-    assert c["c0_level_bn_rub"] == pytest.approx(145.5, abs=0.1)  # gas, other taxes, average damper
+    assert c["c0_level_bn_rub"] == pytest.approx(156.9, abs=0.1)  # gas, other taxes, average damper
     assert 20 < c["s_gas_season_bn_rub"] < 80  # gas taxes higher in the winter receipts
     assert 0.8 < c["c1_extraction"] < 1.0  # net of Dm: below the gross 919·Kc
     # the NDD on profit: a rate on the quarter's base minus the costs it deducts (chosen at 2026-01)
@@ -79,16 +79,16 @@ def test_leave_one_out_over_2025():
     assert len(table) == 12
     fitted = table[table["in_fit"]]
     rmse = float(np.sqrt((fitted["error_bn_rub"] ** 2).mean()))
-    assert rmse == pytest.approx(29.8, abs=0.1)
-    assert fitted["error_pct"].abs().max() < 11.7
+    assert rmse == pytest.approx(30.7, abs=0.1)
+    assert fitted["error_pct"].abs().max() < 13.0
 
 
 def test_components_next_to_the_published_ones():
     table = model.components_check()
     ndd = table.loc["ndd"]
     assert ndd.loc[pd.Period("2025-10", "M"), "published_bn_rub"] == 327.8
-    assert ndd["model_bn_rub"].round(1).tolist() == [438.7, 316.6]
-    assert (ndd["difference_bn_rub"].abs() / ndd["published_bn_rub"] < 0.11).all()
+    assert ndd["model_bn_rub"].round(1).tolist() == [423.0, 298.7]
+    assert (ndd["difference_bn_rub"].abs() / ndd["published_bn_rub"] < 0.14).all()
     damper = table.loc["damper"]
     assert damper["published_bn_rub"].tolist() == [-80.4, -30.5, -16.9, 18.8]
 
@@ -218,7 +218,7 @@ def test_cli_model_table_and_json(cli):
         "2026-01   39.2   65.7  26.5     78.4  1.0   393.3" in result.output
         and "level term (calibration)" in result.output and "calibration check" not in result.output
     )
-    assert "backtest 2026-01 predicted 407.0 vs actual 393.3 (+3.5 %)" in " ".join(result.output.split())
+    assert "backtest 2026-01 predicted 413.9 vs actual 393.3 (+5.2 %)" in " ".join(result.output.split())
     result = cli.invoke(main, ["model", "war_premium", "-p", "urals_price=80", "--format", "json"])
     payload = json.loads(result.output)
     assert payload["parameters"]["urals_price"] == 80
