@@ -29,6 +29,7 @@ from oilimpact.report.notebook import notebook_subject, notebook_title
 from oilimpact.report.outcome import Outcome
 from oilimpact.report.plan import Report
 from oilimpact.report.pool import Limits
+from oilimpact.report.stages import StageClock
 from oilimpact.results import collect
 
 FAILED_SUFFIX = ".failed"
@@ -124,9 +125,20 @@ def capped_outputs(nb: dict[str, Any], limit: int) -> dict[str, Any]:
 
 def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, pdf: bool = True,
                date: str | None = None, stop: threading.Event | None = None,
-               preset: dict[str, str] | None = None, limits: Limits | None = None) -> Outcome:
-    """Execute one report with papermill and export it; never raises for a notebook's own error."""
+               preset: dict[str, str] | None = None, limits: Limits | None = None,
+               clock: StageClock | None = None) -> Outcome:
+    """Execute one report with papermill and export it; never raises for a notebook's own error.
+    ``clock`` (kept in the outcome's ``stages``) times its stages."""
     limits = limits or Limits()
+    clock = clock or StageClock()
+    outcome = _render_one(report, reports_dir, kernel, pdf, date, stop, preset, limits, clock)
+    outcome.stages = clock.as_dict()
+    return outcome
+
+
+def _render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, pdf: bool, date: str | None,
+                stop: threading.Event | None, preset: dict[str, str] | None, limits: Limits,
+                clock: StageClock) -> Outcome:
     register_engine()
     started = time.perf_counter()
     target = report.output(reports_dir, ".ipynb")
@@ -134,16 +146,24 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
     tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.ipynb")
     message = ""
     try:
+        begun = clock.now()
         try:
-            nb = papermill.execute_notebook(
-                str(report.notebook.path), str(tmp), parameters=dict(report.parameters),
-                engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
-                request_save_on_cell_execute=False, execution_timeout=limits.cell_timeout,
-                warm_kernel=kernel, cwd=None if kernel else str(report.notebook.path.parent),
-            )
-        except PapermillExecutionError as exc:
-            message = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
-            nb = json.loads(tmp.read_text(encoding="utf-8"))
+            try:
+                nb = papermill.execute_notebook(
+                    str(report.notebook.path), str(tmp), parameters=dict(report.parameters),
+                    engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
+                    request_save_on_cell_execute=False, execution_timeout=limits.cell_timeout,
+                    warm_kernel=kernel, cwd=None if kernel else str(report.notebook.path.parent),
+                    clock=clock,
+                )
+            except PapermillExecutionError as exc:
+                message = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+                nb = json.loads(tmp.read_text(encoding="utf-8"))
+        finally:
+            engine = clock.marks.pop("engine", [])
+            if len(engine) == 2:  # before the engine: load, parameterize; after: write the ipynb
+                clock.span("inject", begun, engine[0])
+                clock.span("save", engine[1], clock.now())
         if stop is not None and stop.is_set():
             tmp.unlink(missing_ok=True)
             return Outcome(report, "interrupted", time.perf_counter() - started)
@@ -159,9 +179,10 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
         return Outcome(report, "interrupted", time.perf_counter() - started)
 
     failed = bool(message)
+    outputs = [target]
+    prepared = clock.now()
     info = _report_info(report, nb, date, failed, preset)
     shown = capped_outputs(nb, limits.output_chars)
-    outputs = [target]
     try:
         html_path = target.with_suffix(".html")  # beside the last good report when this run failed
         data = datapackage.data_folder(report.output(reports_dir, ".html"))
@@ -175,11 +196,13 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
                                              "default")) for p in info.parameters],
                 extra={"scenario": report.scenario or "", "notebook": report.notebook.path.name})
             info = replace(info, data_folder=data.name, data_files=frozenset(p.stem for p in outputs[1:]))
-        atomic_write(html_path, export.html_report(shown, info))
+        clock.span("data", prepared, clock.now())
+        with clock.stage("html"):
+            atomic_write(html_path, export.html_report(shown, info))
         outputs.append(html_path)
         pdf_path = report.output(reports_dir, ".pdf")
         if pdf and not failed:
-            atomic_write(pdf_path, export.pdf_report(shown, info, timeout=limits.export_timeout))
+            atomic_write(pdf_path, export.pdf_report(shown, info, timeout=limits.export_timeout, clock=clock))
             outputs.append(pdf_path)
         elif not keep:
             pdf_path.unlink(missing_ok=True)  # a stale PDF would contradict the failed notebook

@@ -21,6 +21,8 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.engines import NBClientEngine, papermill_engines
 
+from oilimpact.report.stages import StageClock
+
 ENGINE_NAME = "oilimpact-warm"
 
 # Lives in its own module object inside the kernel, so resetting the user namespace keeps it.
@@ -150,10 +152,18 @@ def register_engine() -> None:
     class WarmKernelEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, warm_kernel: WarmKernel | None = None,
-                                     **kwargs):
-            if warm_kernel is None:
-                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-            warm_kernel.reset()
-            return super().execute_managed_notebook(nb_man, kernel_name, km=warm_kernel.km, **kwargs)
+                                     clock: StageClock | None = None, **kwargs):
+            clock = clock or StageClock()
+            clock.mark("engine")
+            try:
+                if warm_kernel is None:
+                    with clock.stage("execute"):
+                        return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+                with clock.stage("kernel", warm_kernel.pid):
+                    warm_kernel.reset()
+                with clock.stage("execute", warm_kernel.pid):
+                    return super().execute_managed_notebook(nb_man, kernel_name, km=warm_kernel.km, **kwargs)
+            finally:
+                clock.mark("engine")
 
     papermill_engines.register(ENGINE_NAME, WarmKernelEngine)

@@ -20,6 +20,7 @@ from oilimpact.report.manifest import KERNEL_NAME
 from oilimpact.report.notebook import notebook_imports
 from oilimpact.report.outcome import Outcome
 from oilimpact.report.plan import Report
+from oilimpact.report.stages import StageClock, process_cpu
 
 
 @dataclass(frozen=True)
@@ -85,16 +86,19 @@ class LocalPool:
                         report = pending.get_nowait()
                     except queue.Empty:
                         return
+                    clock = StageClock()
                     try:
                         if kernel is None or not kernel.alive():
                             if kernel is not None:
                                 kernel.shutdown()
-                            kernel = WarmKernel(KERNEL_NAME, cwd, preload)
+                            with clock.stage("kernel"):
+                                kernel = WarmKernel(KERNEL_NAME, cwd, preload)
+                            clock.add("kernel", process_cpu(kernel.pid), 0.0)  # its start and imports
                             with self._lock:
                                 self._kernels.append(kernel)
                         outcome = render_one(report, job.reports_dir, kernel, pdf=job.pdf, date=job.date,
                                              stop=self._stop, preset=job.presets.get(report.scenario or ""),
-                                             limits=job.limits)
+                                             limits=job.limits, clock=clock)
                     except Exception as exc:  # kernel would not start: this report fails, the rest go on
                         outcome = Outcome(report, "failed", 0.0, message=f"{type(exc).__name__}: {exc}")
                     self._finished.put(outcome)
@@ -114,6 +118,11 @@ class LocalPool:
                 continue
             given += 1
             yield outcome
+        # Each worker shuts its kernel down on the way out: wait for that, or the process could end
+        # first, leaving the kernel to notice its parent is gone and its connection file (with the
+        # signing key) in the temp folder.
+        for thread in self._threads:
+            thread.join(timeout=30)
 
     def stop(self) -> list[Outcome]:
         self._stop.set()
