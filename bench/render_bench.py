@@ -28,7 +28,7 @@ Then a scenario grid of 50 points × one notebook (``--grid-notebook``, default 
 
 Peak memory is the largest sum of RSS over the process tree (the command and its kernels), sampled
 every 50 ms. Usage: ``python bench/render_bench.py [--jobs N] [--limit N] [--skip-toolchain]
-[--grid-only | --skip-grid]``.
+[--grid-only | --skip-grid] [--grid AXIS ...] [--skip-cluster]``.
 """
 
 from __future__ import annotations
@@ -166,17 +166,17 @@ def toolchain(reports, out: Path) -> tuple[float, float]:
 GRID = ("urals_price=40:85:5", "rub_usd=70:110:10")  # 10 x 5 = 50 points
 
 
-def grid_bench(jobs: int, notebook: str) -> None:
+def grid_bench(jobs: int, notebook: str, axes: tuple[str, ...] = GRID, cluster: bool = True) -> None:
     from oilimpact.report import gridplan
     from oilimpact.report import plan as planning
 
-    grid = gridplan.parse_grid("war_premium", gridplan.cli_axes(GRID))
+    grid = gridplan.parse_grid("war_premium", gridplan.cli_axes(axes))
     reports = planning.plan_grids([grid], notebooks=[notebook])
     presets = [r for r in planning.plan(notebooks=[notebook]) if r.scenario]
     print(f"\ngrid: {grid.size} points x {reports[0].notebook.name} (no PDF), {os.cpu_count()} CPUs, "
           f"--jobs {jobs} / local:{jobs}")
     base = [str(BIN / "oilimpact"), "render", "-n", notebook, "--no-pdf"]
-    grid_args = [a for axis in GRID for a in ("--grid", axis)] + ["-s", "war_premium"]
+    grid_args = [a for axis in axes for a in ("--grid", axis)] + ["-s", "war_premium"]
     with tempfile.TemporaryDirectory(prefix="oilimpact-grid-bench-") as tmp:
         out = Path(tmp)
         preset_s, _mem, rc = measure([*base, "--jobs", str(jobs), "--output", str(out / "presets")])
@@ -193,6 +193,8 @@ def grid_bench(jobs: int, notebook: str) -> None:
         stage_table(out / "grid-timings.json", CPU_SECONDS[" ".join(timed)], pool_s)
         warm_s, _mem, rc = measure(pool)
         print(f"grid, warm re-run       : {warm_s:7.2f} s  exit {rc}")
+        if not cluster:
+            return
         dask_s, dask_mem, rc = measure([*base, *grid_args, "--scheduler", f"local:{jobs}",
                                         "--output", str(out / "dask")])
         name = reports[0].notebook.name
@@ -213,12 +215,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N reports")
     parser.add_argument("--skip-toolchain", action="store_true")
     parser.add_argument("--grid-notebook", default="03", help="the notebook of the grid benchmark")
+    parser.add_argument("--grid", dest="grid_axes", action="append", metavar="AXIS",
+                        help=f"a grid axis NAME=START:STOP:STEP (repeatable; default {' '.join(GRID)})")
+    parser.add_argument("--skip-cluster", action="store_true", help="no LocalCluster run of the grid")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--grid-only", action="store_true", help="only the grid benchmark")
     which.add_argument("--skip-grid", action="store_true", help="no grid benchmark")
     args = parser.parse_args()
+    axes = tuple(args.grid_axes or GRID)
     if args.grid_only:
-        grid_bench(args.jobs, args.grid_notebook)
+        grid_bench(args.jobs, args.grid_notebook, axes, not args.skip_cluster)
         return
 
     reports = plan(args.limit)
@@ -290,7 +296,7 @@ def main() -> None:
     print(f"  peak memory: {peak:.0f} MiB = {peak * 2**20 / 1e9:.2f} GB (target <= 1.2 GB): "
           f"{'met' if peak * 2**20 <= 1.2e9 else 'MISSED'}")
     if not args.skip_grid:
-        grid_bench(args.jobs, args.grid_notebook)
+        grid_bench(args.jobs, args.grid_notebook, axes, not args.skip_cluster)
 
 
 if __name__ == "__main__":
