@@ -13,9 +13,10 @@ Method, in order:
    local threads, or a Dask cluster, :mod:`oilimpact.report.cluster`); each local worker keeps one warm
    Jupyter kernel (:mod:`oilimpact.report.kernel`) whose namespace, working folder and matplotlib state
    are reset between notebooks while the imported modules stay loaded — which is what makes a batch
-   fast. Each report is executed and exported by :func:`oilimpact.report.execute.render_one`. Every file
-   is written to a temporary name in its folder and renamed, the manifest after each report, so Ctrl-C
-   never leaves a half-written file and the next run resumes.
+   fast. Each report is executed (:func:`oilimpact.report.execute.execute_report`) and then exported
+   (:func:`~oilimpact.report.execute.export_report`) on the worker's export thread while its kernel
+   executes the next report. Every file is written to a temporary name in its folder and renamed, the
+   manifest after each report, so Ctrl-C never leaves a half-written file and the next run resumes.
 
 A notebook that fails keeps its executed ``.ipynb`` (error visible, as papermill writes it) and an
 HTML page showing the traceback; it gets no PDF, is marked ``failed`` and the others go on.

@@ -12,6 +12,8 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -56,7 +58,8 @@ class Executor(Protocol):
 
 
 class LocalPool:
-    """``jobs`` threads on this machine, each keeping one warm kernel across the reports it runs."""
+    """``jobs`` threads on this machine, each keeping one warm kernel across the reports it runs and
+    exporting each report while its kernel executes the next."""
 
     def __init__(self, jobs: int):
         self.jobs = max(1, jobs)
@@ -69,7 +72,7 @@ class LocalPool:
     def run(self, todo: Sequence[Report], job: Job) -> Iterator[Outcome]:
         # Imported here, for start-up speed: papermill, jupyter_client and the model take seconds to
         # import and a run where every report is up to date never needs them.
-        from oilimpact.report.execute import render_one
+        from oilimpact.report.execute import Executed, execute_report, export_report
         from oilimpact.report.kernel import WarmKernel
 
         pending: queue.Queue[Report] = queue.Queue()
@@ -78,8 +81,25 @@ class LocalPool:
         cwd = todo[0].notebook.path.parent
         preload = notebook_imports(sorted({r.notebook.path for r in todo}))
 
+        def exported(report: Report, future: Future) -> Outcome:
+            try:
+                return future.result()
+            except Exception as exc:  # e.g. the disk filled up under the HTML: this report fails
+                return Outcome(report, "failed", 0.0, message=f"{type(exc).__name__}: {exc}")
+
         def worker() -> None:
             kernel: WarmKernel | None = None
+            # Each worker exports a report (data, HTML, pandoc, Typst) on its own export thread while
+            # its kernel executes the next one; at most one export waits, so memory stays bounded.
+            exporter = ThreadPoolExecutor(1, thread_name_prefix=f"{threading.current_thread().name}-export")
+            exporting: Future | None = None
+
+            def export(report: Report, step: Executed) -> Future:
+                future = exporter.submit(export_report, step)
+                # Recorded as soon as it is written, not when the next execution ends (resume).
+                future.add_done_callback(lambda done: self._finished.put(exported(report, done)))
+                return future
+
             try:
                 while not self._stop.is_set():
                     try:
@@ -87,6 +107,7 @@ class LocalPool:
                     except queue.Empty:
                         return
                     clock = StageClock()
+                    step: Executed | Outcome
                     try:
                         if kernel is None or not kernel.alive():
                             if kernel is not None:
@@ -96,15 +117,22 @@ class LocalPool:
                             clock.add("kernel", process_cpu(kernel.pid), 0.0)  # its start and imports
                             with self._lock:
                                 self._kernels.append(kernel)
-                        outcome = render_one(report, job.reports_dir, kernel, pdf=job.pdf, date=job.date,
-                                             stop=self._stop, preset=job.presets.get(report.scenario or ""),
-                                             limits=job.limits, clock=clock)
+                        step = execute_report(report, job.reports_dir, kernel, pdf=job.pdf, date=job.date,
+                                              stop=self._stop, preset=job.presets.get(report.scenario or ""),
+                                              limits=job.limits, clock=clock)
                     except Exception as exc:  # kernel would not start: this report fails, the rest go on
-                        outcome = Outcome(report, "failed", 0.0, message=f"{type(exc).__name__}: {exc}")
-                    self._finished.put(outcome)
+                        step = Outcome(report, "failed", 0.0, message=f"{type(exc).__name__}: {exc}")
+                    if exporting is not None:
+                        futures.wait([exporting])  # one export at a time per worker
+                        exporting = None
+                    if isinstance(step, Outcome):
+                        self._finished.put(step)
+                    else:
+                        exporting = export(report, step)
             finally:
-                if kernel is not None:
+                if kernel is not None:  # idle now: stopped first, its memory back while the export ends
                     kernel.shutdown()
+                exporter.shutdown(wait=True)  # the last export, and its outcome recorded
 
         self._threads = [threading.Thread(target=worker, name=f"render-{i}", daemon=True)
                          for i in range(min(self.jobs, len(todo)))]
