@@ -193,20 +193,25 @@ def grid_bench(jobs: int, notebook: str, axes: tuple[str, ...] = GRID, cluster: 
         stage_table(out / "grid-timings.json", CPU_SECONDS[" ".join(timed)], pool_s)
         warm_s, _mem, rc = measure(pool)
         print(f"grid, warm re-run       : {warm_s:7.2f} s  exit {rc}")
-        if not cluster:
-            return
-        dask_s, dask_mem, rc = measure([*base, *grid_args, "--scheduler", f"local:{jobs}",
-                                        "--output", str(out / "dask")])
-        name = reports[0].notebook.name
-        pages = sorted(p.relative_to(out / "pool") for p in (out / "pool").rglob(f"*/{name}.html"))
-        same = all((out / "pool" / p).read_bytes() == (out / "dask" / p).read_bytes() for p in pages)
-        print(f"grid, LocalCluster      : {dask_s:7.1f} s  {len(reports) / dask_s:5.2f} reports/s  "
-              f"({dask_s / pool_s:.2f}x the pool's time)  peak {dask_mem:6.0f} MiB  exit {rc}  "
-              f"HTML identical to the pool's: {'yes' if same and pages else 'NO'} ({len(pages)} pages)")
+        if cluster:
+            cluster_bench(out, reports, base, grid_args, jobs, pool_s)
     sample = reports[:5]
     floor_s = floor(sample) / len(sample)
-    print(f"floor (code cells only) : {floor_s:5.2f} s/report; a grid report costs "
-          f"{per_point / floor_s:.1f}x the floor")
+    print(f"floor (code cells only) : {floor_s:5.2f} s/report (CPU {FLOOR_CPU[0] / len(sample):5.2f} s); "
+          f"a grid report costs {per_point / floor_s:.1f}x the floor")
+
+
+def cluster_bench(out: Path, reports, base: list[str], grid_args: list[str], jobs: int,
+                  pool_s: float) -> None:
+    """The grid again on a Dask LocalCluster: time against the pool's, and the HTML byte-identical."""
+    dask_s, dask_mem, rc = measure([*base, *grid_args, "--scheduler", f"local:{jobs}",
+                                    "--output", str(out / "dask")])
+    name = reports[0].notebook.name
+    pages = sorted(p.relative_to(out / "pool") for p in (out / "pool").rglob(f"*/{name}.html"))
+    same = all((out / "pool" / p).read_bytes() == (out / "dask" / p).read_bytes() for p in pages)
+    print(f"grid, LocalCluster      : {dask_s:7.1f} s  {len(reports) / dask_s:5.2f} reports/s  "
+          f"({dask_s / pool_s:.2f}x the pool's time)  peak {dask_mem:6.0f} MiB  exit {rc}  "
+          f"HTML identical to the pool's: {'yes' if same and pages else 'NO'} ({len(pages)} pages)")
 
 
 def main() -> None:
