@@ -288,12 +288,13 @@ def main() -> None:
               f"{args.jobs} {cold[args.jobs][0]:.1f} s ({cold[args.jobs][0] / floor_s:.2f}x the floor): "
               f"{cold[1][0] / cold[args.jobs][0]:.2f}x faster with {args.jobs} workers")
     wall, cpu, mem = cold[args.jobs]
-    overhead = (cpu - floor_cpu) / n
-    per_floor = floor_s / n
+    per_floor = floor_cpu / n  # the floor's CPU: its wall is inflated on a loaded machine
     print("targets (printed, not asserted; timings are noisy on a shared machine):")
-    met = "met" if overhead <= 0.3 * per_floor else "MISSED"
-    print(f"  overhead per report (batch CPU - floor CPU) / n = {overhead:.2f} s = "
-          f"{overhead / per_floor:.2f}x the floor's {per_floor:.2f} s/report (target <= 0.30x): {met}")
+    for jobs, (_w, jobs_cpu, _m) in sorted(cold.items()):
+        extra = (jobs_cpu - floor_cpu) / n
+        met = "met" if extra <= 0.3 * per_floor else "MISSED"
+        print(f"  overhead per report, --jobs {jobs} (batch CPU - floor CPU) / n = {extra:.2f} s = "
+              f"{extra / per_floor:.2f}x the floor's {per_floor:.2f} CPU s/report (target <= 0.30x): {met}")
     print(f"  cold suite, --jobs {args.jobs}: {wall:.1f} s = {wall / floor_s:.2f}x the one-process floor "
           f"{floor_s:.1f} s (target <= 0.75x): {'met' if wall <= 0.75 * floor_s else 'MISSED'}")
     print(f"  warm no-op: {warm:.2f} s (target <= 0.5 s): {'met' if warm <= 0.5 else 'MISSED'}")
