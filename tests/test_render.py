@@ -199,6 +199,24 @@ def test_manifest_and_index(rendered):
     assert "http://" not in index and "https://" not in index
 
 
+def test_every_rendered_report_says_where_its_time_went(rendered, tmp_path):
+    """Each outcome carries its stages (CPU and wall seconds, never negative; which stages, not how
+    long), and ``--timings`` writes them as JSON."""
+    from oilimpact.report.stages import STAGES
+
+    _, summary = rendered
+    for outcome in summary.outcomes:
+        expected = set(STAGES) if outcome.status == "ok" else set(STAGES) - {"pandoc", "typst"}
+        assert set(outcome.stages) == expected, outcome.report.name
+        assert all(cpu >= 0 and wall >= 0 for cpu, wall in outcome.stages.values())
+    timings = tmp_path / "timings.json"
+    reports = plan.plan(FIXTURES, presets=["low"], notebooks=["02"])
+    batch.render(reports, tmp_path / "out", jobs=1, progress=False, pdf=False, timings=timings)
+    recorded = json.loads(timings.read_text())["reports"]
+    assert list(recorded) == ["default/02_plain"]
+    assert set(recorded["default/02_plain"]) == set(STAGES) - {"pandoc", "typst"}
+
+
 def test_second_run_skips_what_is_unchanged(rendered):
     out, first = rendered
     reports = plan.plan(FIXTURES, presets=list(PRESETS), overrides=["years=4"], notebooks=["01", "02"])

@@ -356,11 +356,13 @@ def nowcast_command(month: str, fmt: str) -> None:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run the reports on Dask: tcp://HOST:8786 (a running scheduler) or local:N "
                    "(N worker processes here); --jobs does not apply.")
+@click.option("--timings", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Write each rendered report's stage times (CPU and wall seconds) to FILE as JSON.")
 def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs: tuple[str, ...],
                    jobs: int | None, force: bool, output: Path | None, notebooks_dir: Path | None,
                    no_pdf: bool, grid_specs: tuple[str, ...], max_points: int | None,
                    compare: tuple[str, str] | None, cell_timeout: float, export_timeout: float,
-                   max_output: int, scheduler: str | None) -> None:
+                   max_output: int, scheduler: str | None, timings: Path | None) -> None:
     """Render notebooks x scenarios to reports/<scenario>/<notebook>.{ipynb,html,pdf} and index.html.
 
     Unchanged reports (same notebook, parameters, data/, seeds/, package) are skipped. Notebooks
@@ -394,7 +396,7 @@ def render_command(notebooks: tuple[str, ...], scenarios: tuple[str, ...], pairs
     try:
         summary = batch.render(reports, reports_dir, jobs=jobs, force=force, pdf=not no_pdf,
                                progress=sys.stderr.isatty(), presets=known, executor=executor,
-                               limits=Limits(cell_timeout, export_timeout, max_output))
+                               limits=Limits(cell_timeout, export_timeout, max_output), timings=timings)
     except KeyboardInterrupt:  # Ctrl-C outside the batch loop (which handles its own)
         echo("interrupted: run the same command again to resume", err=True)
         sys.exit(130)

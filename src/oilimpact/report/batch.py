@@ -13,9 +13,10 @@ Method, in order:
    local threads, or a Dask cluster, :mod:`oilimpact.report.cluster`); each local worker keeps one warm
    Jupyter kernel (:mod:`oilimpact.report.kernel`) whose namespace, working folder and matplotlib state
    are reset between notebooks while the imported modules stay loaded — which is what makes a batch
-   fast. Each report is executed and exported by :func:`oilimpact.report.execute.render_one`. Every file
-   is written to a temporary name in its folder and renamed, the manifest after each report, so Ctrl-C
-   never leaves a half-written file and the next run resumes.
+   fast. Each report is executed (:func:`oilimpact.report.execute.execute_report`) and then exported
+   (:func:`~oilimpact.report.execute.export_report`) on the worker's export thread while its kernel
+   executes the next report. Every file is written to a temporary name in its folder and renamed, the
+   manifest after each report, so Ctrl-C never leaves a half-written file and the next run resumes.
 
 A notebook that fails keeps its executed ``.ipynb`` (error visible, as papermill writes it) and an
 HTML page showing the traceback; it gets no PDF, is marked ``failed`` and the others go on.
@@ -23,6 +24,7 @@ HTML page showing the traceback; it gets no PDF, is marked ``failed`` and the ot
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -34,8 +36,8 @@ from tqdm import tqdm
 from oilimpact import presets as preset_file
 from oilimpact.articles import article_date
 from oilimpact.errors import OilImpactError
+from oilimpact.project import atomic_write, seeds_dir
 from oilimpact.project import reports_dir as default_reports_dir
-from oilimpact.project import seeds_dir
 from oilimpact.report.index import write_index
 from oilimpact.report.lock import RenderLock, render_lock
 from oilimpact.report.manifest import (
@@ -48,6 +50,7 @@ from oilimpact.report.outcome import Outcome, Summary
 from oilimpact.report.plan import Report
 from oilimpact.report.pool import Executor, Job, Limits, LocalPool
 from oilimpact.report.revisions import record_revision
+from oilimpact.report.stages import StageClock
 
 
 def data_date() -> str | None:
@@ -89,15 +92,21 @@ def render(
     on_outcome: Callable[[Outcome], None] | None = None,
     executor: Executor | None = None,
     limits: Limits | None = None,
+    timings: Path | None = None,
 ) -> Summary:
     """Render ``reports`` (from :func:`plan`) into ``reports_dir``; skip the unchanged ones. Holds the
     folder's render lock (:mod:`oilimpact.report.lock`) throughout. ``executor`` runs them (default a
-    :class:`~oilimpact.report.pool.LocalPool` of ``jobs`` warm kernels)."""
+    :class:`~oilimpact.report.pool.LocalPool` of ``jobs`` warm kernels). ``timings``: a JSON file to
+    write each rendered report's stage times into (:mod:`oilimpact.report.stages`)."""
     reports_dir = Path(reports_dir) if reports_dir is not None else default_reports_dir()
     with render_lock(reports_dir) as held:
-        return _render(reports, reports_dir, jobs=jobs, force=force, pdf=pdf, progress=progress,
-                       presets=presets, on_outcome=on_outcome, executor=executor, held=held,
-                       limits=limits or Limits())
+        summary = _render(reports, reports_dir, jobs=jobs, force=force, pdf=pdf, progress=progress,
+                          presets=presets, on_outcome=on_outcome, executor=executor, held=held,
+                          limits=limits or Limits())
+    if timings is not None:
+        stages = {o.report.name: o.stages for o in summary.outcomes if o.stages}
+        atomic_write(timings, json.dumps({"seconds": round(summary.seconds, 3), "reports": stages}, indent=1))
+    return summary
 
 
 def _render(reports: Sequence[Report], reports_dir: Path, *, jobs: int | None, force: bool, pdf: bool,
@@ -151,7 +160,10 @@ def _run_parallel(todo, reports_dir, executor: Executor, pdf, date, progress, ma
             manifest[outcome.report.name] = _manifest_entry(outcome, keys[outcome.report.name], reports_dir)
             if save:
                 held.check()  # the folder deleted under us: stop, a second render may own it now
-                write_manifest(reports_dir, manifest)  # OilImpactError when the disk is full
+                clock = StageClock()
+                with clock.stage("manifest"):
+                    write_manifest(reports_dir, manifest)  # OilImpactError when the disk is full
+                outcome.stages.update(clock.as_dict())
         bar.set_postfix_str(f"{outcome.report.name} {outcome.status}", refresh=False)
         bar.update(1)
         if on_outcome is not None:

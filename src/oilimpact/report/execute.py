@@ -11,7 +11,7 @@ import os
 import threading
 import time
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from oilimpact.report.notebook import notebook_subject, notebook_title
 from oilimpact.report.outcome import Outcome
 from oilimpact.report.plan import Report
 from oilimpact.report.pool import Limits
+from oilimpact.report.stages import StageClock
 from oilimpact.results import collect
 
 FAILED_SUFFIX = ".failed"
@@ -124,9 +125,42 @@ def capped_outputs(nb: dict[str, Any], limit: int) -> dict[str, Any]:
 
 def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, pdf: bool = True,
                date: str | None = None, stop: threading.Event | None = None,
-               preset: dict[str, str] | None = None, limits: Limits | None = None) -> Outcome:
-    """Execute one report with papermill and export it; never raises for a notebook's own error."""
+               preset: dict[str, str] | None = None, limits: Limits | None = None,
+               clock: StageClock | None = None) -> Outcome:
+    """Execute one report with papermill and export it; never raises for a notebook's own error.
+    ``clock`` (kept in the outcome's ``stages``) times its stages."""
+    step = execute_report(report, reports_dir, kernel, pdf=pdf, date=date, stop=stop, preset=preset,
+                          limits=limits, clock=clock)
+    return step if isinstance(step, Outcome) else export_report(step)
+
+
+@dataclass
+class Executed:
+    """A report whose notebook ran and is saved (``target``): what :func:`export_report` needs."""
+
+    report: Report
+    reports_dir: Path
+    nb: dict[str, Any]
+    message: str  # the notebook's error, "" when it ran through
+    target: Path  # the executed notebook as written
+    keep: bool  # it failed and the last good report stays (this run is written beside it)
+    started: float
+    pdf: bool
+    date: str | None
+    stop: threading.Event | None
+    preset: dict[str, str] | None
+    limits: Limits
+    clock: StageClock
+
+
+def execute_report(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, pdf: bool = True,
+                   date: str | None = None, stop: threading.Event | None = None,
+                   preset: dict[str, str] | None = None, limits: Limits | None = None,
+                   clock: StageClock | None = None) -> Executed | Outcome:
+    """The first half of :func:`render_one`: execute the notebook on ``kernel`` and save it. An
+    :class:`Outcome` when there is nothing to export (interrupted, or papermill itself failed)."""
     limits = limits or Limits()
+    clock = clock or StageClock()
     register_engine()
     started = time.perf_counter()
     target = report.output(reports_dir, ".ipynb")
@@ -134,19 +168,27 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
     tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.ipynb")
     message = ""
     try:
+        begun = clock.now()
         try:
-            nb = papermill.execute_notebook(
-                str(report.notebook.path), str(tmp), parameters=dict(report.parameters),
-                engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
-                request_save_on_cell_execute=False, execution_timeout=limits.cell_timeout,
-                warm_kernel=kernel, cwd=None if kernel else str(report.notebook.path.parent),
-            )
-        except PapermillExecutionError as exc:
-            message = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
-            nb = json.loads(tmp.read_text(encoding="utf-8"))
+            try:
+                nb = papermill.execute_notebook(
+                    str(report.notebook.path), str(tmp), parameters=dict(report.parameters),
+                    engine_name=ENGINE_NAME, kernel_name=KERNEL_NAME, progress_bar=False,
+                    request_save_on_cell_execute=False, execution_timeout=limits.cell_timeout,
+                    warm_kernel=kernel, cwd=None if kernel else str(report.notebook.path.parent),
+                    clock=clock,
+                )
+            except PapermillExecutionError as exc:
+                message = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+                nb = json.loads(tmp.read_text(encoding="utf-8"))
+        finally:
+            engine = clock.marks.pop("engine", [])
+            if len(engine) == 2:  # before the engine: load, parameterize; after: write the ipynb
+                clock.span("inject", begun, engine[0])
+                clock.span("save", engine[1], clock.now())
         if stop is not None and stop.is_set():
             tmp.unlink(missing_ok=True)
-            return Outcome(report, "interrupted", time.perf_counter() - started)
+            return _timed(Outcome(report, "interrupted", time.perf_counter() - started), clock)
         keep = bool(message) and _good_report(target)
         if keep:  # the last good report stays; the failed run is written beside it
             target = target.with_name(f"{target.stem}{FAILED_SUFFIX}.ipynb")
@@ -154,14 +196,29 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, Exception) and not (stop is not None and stop.is_set()):
-            return Outcome(report, "failed", time.perf_counter() - started,
-                           message=f"{type(exc).__name__}: {exc}")
-        return Outcome(report, "interrupted", time.perf_counter() - started)
+            return _timed(Outcome(report, "failed", time.perf_counter() - started,
+                                  message=f"{type(exc).__name__}: {exc}"), clock)
+        return _timed(Outcome(report, "interrupted", time.perf_counter() - started), clock)
+    return Executed(report, reports_dir, nb, message, target, keep, started, pdf, date, stop, preset, limits,
+                    clock)
 
+
+def _timed(outcome: Outcome, clock: StageClock) -> Outcome:
+    outcome.stages = clock.as_dict()
+    return outcome
+
+
+def export_report(done: Executed) -> Outcome:
+    """The second half of :func:`render_one`: the data package, HTML and PDF of an executed report.
+    Touches no kernel, so a worker runs it while its kernel executes the next report."""
+    report, reports_dir, nb, clock, target, keep = (done.report, done.reports_dir, done.nb, done.clock,
+                                                    done.target, done.keep)
+    stop, date, message = done.stop, done.date, done.message
     failed = bool(message)
-    info = _report_info(report, nb, date, failed, preset)
-    shown = capped_outputs(nb, limits.output_chars)
     outputs = [target]
+    prepared = clock.now()
+    info = _report_info(report, nb, date, failed, done.preset)
+    shown = capped_outputs(nb, done.limits.output_chars)
     try:
         html_path = target.with_suffix(".html")  # beside the last good report when this run failed
         data = datapackage.data_folder(report.output(reports_dir, ".html"))
@@ -175,11 +232,14 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
                                              "default")) for p in info.parameters],
                 extra={"scenario": report.scenario or "", "notebook": report.notebook.path.name})
             info = replace(info, data_folder=data.name, data_files=frozenset(p.stem for p in outputs[1:]))
-        atomic_write(html_path, export.html_report(shown, info))
+        clock.span("data", prepared, clock.now())
+        with clock.stage("html"):
+            atomic_write(html_path, export.html_report(shown, info))
         outputs.append(html_path)
         pdf_path = report.output(reports_dir, ".pdf")
-        if pdf and not failed:
-            atomic_write(pdf_path, export.pdf_report(shown, info, timeout=limits.export_timeout))
+        if done.pdf and not failed:
+            atomic_write(pdf_path, export.pdf_report(shown, info, timeout=done.limits.export_timeout,
+                                                     clock=clock))
             outputs.append(pdf_path)
         elif not keep:
             pdf_path.unlink(missing_ok=True)  # a stale PDF would contradict the failed notebook
@@ -188,7 +248,7 @@ def render_one(report: Report, reports_dir: Path, kernel: WarmKernel | None, *, 
                 report.output(reports_dir, f"{FAILED_SUFFIX}{stale}").unlink(missing_ok=True)
     except export.ExportError as exc:
         if stop is not None and stop.is_set():  # Ctrl-C reaches pandoc too: not the report's fault
-            return Outcome(report, "interrupted", time.perf_counter() - started)
+            return _timed(Outcome(report, "interrupted", time.perf_counter() - done.started), clock)
         failed, message = True, str(exc)
-    return Outcome(report, "failed" if failed else "ok", time.perf_counter() - started, outputs, message,
-                   info.title, collect(nb))
+    return _timed(Outcome(report, "failed" if failed else "ok", time.perf_counter() - done.started, outputs,
+                          message, info.title, collect(nb)), clock)

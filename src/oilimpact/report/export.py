@@ -34,6 +34,7 @@ from typing import Any, Literal
 from oilimpact import __version__
 from oilimpact.dataset import Table, collect_tables
 from oilimpact.report.notebook import HEADING, cell_source, cell_tags
+from oilimpact.report.stages import StageClock, TimedPopen
 from oilimpact.report.values import format_result, format_value  # noqa: F401 (the export's face)
 from oilimpact.results import MIME_TYPE as RESULT_MIME
 
@@ -341,7 +342,9 @@ def page_html(title: str, body: str, kind: str = "report") -> str:
 
 def check_self_contained(text: str, where: str | Path) -> None:
     """Refuse a page that would load or point at anything outside itself."""
-    found = _EXTERNAL.search(text)
+    # Every match of _EXTERNAL holds a literal "//": a page without one (the usual) needs no regex
+    # scan of its megabytes of base64 images, which cost more than the rest of the page.
+    found = _EXTERNAL.search(text) if "//" in text else None
     if found:
         start = max(found.start() - 40, 0)
         raise ExportError(f"{where}: external URL in generated HTML near {text[start:found.end() + 40]!r}")
@@ -357,7 +360,8 @@ def html_report(nb: dict[str, Any], info: ReportInfo) -> str:
         else:
             outputs = "\n".join(_output_html(output, markdown, info) for output in cell["outputs"])
             parts.append(f'<div class="output">\n{outputs}\n</div>')
-    content = _SCHEME.sub("", "\n".join(parts))
+    content = "\n".join(parts)
+    content = _SCHEME.sub("", content) if "://" in content else content  # "://" is in every match
     banner = (
         '<p class="banner"><b>This report failed.</b> The notebook stopped with an error; the '
         "traceback is shown where it happened and the figures below it are missing.</p>"
@@ -447,33 +451,46 @@ def _pandoc() -> str:
     return path
 
 
-def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path, timeout: float | None = None) -> str:
+def typst_source(nb: dict[str, Any], info: ReportInfo, workdir: Path, timeout: float | None = None,
+                 clock: StageClock | None = None) -> str:
     """Typst source of the report; media pandoc extracts land in ``workdir/media``; pandoc is stopped
-    after ``timeout`` seconds (an :class:`ExportError`)."""
+    after ``timeout`` seconds (an :class:`ExportError`); ``clock`` times it as stage ``pandoc``."""
+    clock = clock or StageClock()
+    begun = clock.now()
     lua = workdir / "ipynb.lua"
     lua.write_text(_resource("ipynb.lua"), encoding="utf-8")
     notebook = json.dumps(clean_notebook(nb, "pdf", title=info.title), ensure_ascii=False)
     pandoc = _pandoc()
     try:
-        proc = subprocess.run(
-            [pandoc, "--from", "ipynb", "--to", "typst", "--ipynb-output=all", "--wrap=none",
-             "--lua-filter", lua.name, "--extract-media=media"],
-            input=notebook.encode("utf-8"), cwd=workdir, capture_output=True, check=False, timeout=timeout,
-        )
+        with TimedPopen([pandoc, "--from", "ipynb", "--to", "typst", "--ipynb-output=all", "--wrap=none",
+                         "--lua-filter", lua.name, "--extract-media=media"], cwd=workdir,
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+            try:
+                stdout, stderr = proc.communicate(notebook.encode("utf-8"), timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+                raise
     except subprocess.TimeoutExpired:
         raise ExportError(f"pandoc took over {timeout:g} s on {info.notebook} (raise --export-timeout, "
                           "or print less)") from None
     except OSError as exc:  # the pandoc binary is gone or not executable
         raise ExportError(f"pandoc could not run ({pandoc}: {exc.strerror}); run `make venv` to reinstall "
                           "pypandoc-binary") from None
+    finally:
+        clock.span("pandoc", begun, clock.now())
+    clock.add("pandoc", proc.child_cpu, 0.0)
     if proc.returncode != 0:
-        raise ExportError(f"pandoc failed on {info.notebook}: {proc.stderr.decode(errors='replace').strip()}")
-    body = proc.stdout.decode("utf-8")
+        raise ExportError(f"pandoc failed on {info.notebook}: {stderr.decode(errors='replace').strip()}")
+    body = stdout.decode("utf-8")
     return f"{_resource('report.typ')}\n{_typst_title_call(info, report_sources(nb))}\n{body}"
 
 
-def pdf_report(nb: dict[str, Any], info: ReportInfo, timeout: float | None = None) -> bytes:
-    """The report as a PDF (A4, Typst's bundled fonts only, creation date = the data's date)."""
+def pdf_report(nb: dict[str, Any], info: ReportInfo, timeout: float | None = None,
+               clock: StageClock | None = None) -> bytes:
+    """The report as a PDF (A4, Typst's bundled fonts only, creation date = the data's date);
+    ``clock`` times its stages ``pandoc`` and ``typst``."""
+    clock = clock or StageClock()
     try:
         import typst  # here, for start-up speed (a no-op `render` never compiles)
     except ImportError as exc:
@@ -484,12 +501,13 @@ def pdf_report(nb: dict[str, Any], info: ReportInfo, timeout: float | None = Non
     with tempfile.TemporaryDirectory(prefix="oilimpact-pdf-") as tmp:
         workdir = Path(tmp)
         main = workdir / "report.typ"
-        main.write_text(typst_source(nb, info, workdir, timeout), encoding="utf-8")
+        main.write_text(typst_source(nb, info, workdir, timeout, clock), encoding="utf-8")
         try:
-            pdf, warnings = typst.compile_with_warnings(
-                str(main), root=str(workdir), ignore_system_fonts=True, format="pdf", timestamp=timestamp,
-                pdf_standards=[PDF_STANDARD], pdf_tags=True,
-            )
+            with clock.stage("typst"):
+                pdf, warnings = typst.compile_with_warnings(
+                    str(main), root=str(workdir), ignore_system_fonts=True, format="pdf",
+                    timestamp=timestamp, pdf_standards=[PDF_STANDARD], pdf_tags=True,
+                )
         except RuntimeError as exc:  # typst.TypstError
             raise ExportError(f"typst failed on {info.notebook}: {exc}") from exc
     if warnings:

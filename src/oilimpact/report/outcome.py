@@ -22,6 +22,7 @@ class Outcome:
     message: str = ""
     title: str = ""
     results: dict[str, Any] = field(default_factory=dict)
+    stages: dict[str, list[float]] = field(default_factory=dict)  # stage → [cpu s, wall s] (stages.py)
 
 
 @dataclass
