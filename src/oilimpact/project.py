@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import stat
 import uuid
@@ -50,6 +51,24 @@ def relative_to_root(path: str | Path) -> str:
         with contextlib.suppress(ValueError):
             return candidate.relative_to(root).as_posix()
     return str(path)
+
+
+def file_stamp(*paths: str | Path) -> tuple[tuple[str, str], ...]:
+    """What identifies the current content of files for a cache: each path with the SHA-256 of its
+    bytes ("missing" for a file that is not there). Hashing is cheap next to parsing, and unlike a
+    modification time it cannot miss a rewrite within the clock's tick."""
+    stamps = []
+    for path in paths:
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or a device is never opened here:
+                digest = "not a regular file"  # its reader refuses it with the one clear line
+            else:
+                with open(path, "rb") as handle:
+                    digest = hashlib.sha256(handle.read(MAX_DATA_BYTES + 1)).hexdigest()
+        except OSError:
+            digest = "missing"
+        stamps.append((str(path), digest))
+    return tuple(stamps)
 
 
 MAX_DATA_BYTES = 20_000_000

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from oilimpact.errors import OilImpactError
 from oilimpact.model.schemas import PRICE_BAND, Domain
-from oilimpact.project import data_dir, read_text, relative_to_root
+from oilimpact.project import data_dir, file_stamp, read_text, relative_to_root
 from oilimpact.provenance import Source
 from oilimpact.yamlfile import read_yaml_mapping
 
@@ -265,6 +266,12 @@ def parse_assumptions(text: str, where: Path) -> Assumptions:
 
 
 def load_assumptions(path: str | Path | None = None) -> Assumptions:
-    """Read and validate ``data/assumptions.yaml`` (or ``path``)."""
+    """Read and validate ``data/assumptions.yaml`` (or ``path``); parsed once per version of the file
+    (a report asks for it dozens of times)."""
     file = Path(path) if path is not None else default_path()
+    return _parsed(file, file_stamp(file))
+
+
+@lru_cache(maxsize=8)
+def _parsed(file: Path, _stamp: tuple) -> Assumptions:
     return parse_assumptions(read_text(file, what="assumptions file"), file)

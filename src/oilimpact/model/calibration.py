@@ -4,6 +4,7 @@ backtest, leave-one-out over 2025 and the published components (NDD, damper) nex
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -93,7 +94,12 @@ def backtest() -> pd.DataFrame:
     """December 2025 and January 2026 out of sample: each predicted by the structural model fitted only
     on the months before it (:func:`oilimpact.model.realtime.rolling_backtest` and
     :func:`~oilimpact.model.realtime.nowcast`); also the January year-on-year change (the article's
-    −50 %)."""
+    −50 %). Computed once per version of the project's data files."""
+    return _backtest(realtime.project_stamp()).copy()
+
+
+@lru_cache(maxsize=4)
+def _backtest(_stamp: tuple) -> pd.DataFrame:
     data = structural.load_data()
     december = realtime.rolling_backtest(data, start="2025-12", end="2025-12").loc["2025-12"]
     january = realtime.nowcast("2026-01", data)

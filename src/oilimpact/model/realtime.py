@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from oilimpact.errors import OilImpactError
-from oilimpact.model import rule
+from oilimpact.model import assumptions, history, rule
 from oilimpact.model.structural import (
     OIL_PART,
     PUBLISHED_TERMS,
@@ -48,6 +49,7 @@ from oilimpact.model.structural import (
     shift,
 )
 from oilimpact.params import is_month
+from oilimpact.project import file_stamp
 
 BACKTEST_FROM = "2024-01"
 CANDIDATES = tuple(Choice(peak, trend, robust, ndd_costs=True, oil_split=True) for robust in (False, True)
@@ -153,8 +155,27 @@ COLUMNS = ["month", "actual_bn_rub", "predicted_bn_rub", "error_pct", "naive_bn_
            "note"]
 
 
+def project_stamp() -> tuple:
+    """The files the model's data come from (data/history.csv, data/assumptions.yaml) as a cache key."""
+    return file_stamp(history.default_path(), assumptions.default_path())
+
+
 def rolling_backtest(data: Data | None = None, start: str = BACKTEST_FROM, end: str | None = None,
                      protocol: Protocol | None = None) -> pd.DataFrame:
+    """:func:`compute_rolling_backtest`; on the project's own data computed once per version of its files
+    (a report shows it in a chart, a table, a sentence and a key result)."""
+    if data is None and protocol is None:
+        return _project_backtest(start, end, project_stamp()).copy()
+    return compute_rolling_backtest(data, start, end, protocol)
+
+
+@lru_cache(maxsize=8)
+def _project_backtest(start: str, end: str | None, _stamp: tuple) -> pd.DataFrame:
+    return compute_rolling_backtest(None, start, end, None)
+
+
+def compute_rolling_backtest(data: Data | None = None, start: str = BACKTEST_FROM, end: str | None = None,
+                             protocol: Protocol | None = None) -> pd.DataFrame:
     """One row per receipt month from ``start`` to ``end`` (default: the last month with a published
     revenue): each predicted with the choices and coefficients of its origin, made from the months
     before it only; with the budget rule's expected additional revenue and FX operations next to the

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,12 @@ from pydantic import ValidationError
 
 from oilimpact.articles import find_figure, load_figures
 from oilimpact.errors import OilImpactError
+from oilimpact.model import assumptions as _assumptions
 from oilimpact.model.assumptions import Assumptions, load_assumptions
 from oilimpact.model.schemas import AssumptionRef, FigureRef, LiteralValue, Preset, error_line
 from oilimpact.params import Parameters, build_parameters, validate_overrides
 from oilimpact.presets import GRIDS_KEY, preset_names, presets_path, read_presets
-from oilimpact.project import data_dir, relative_to_root
+from oilimpact.project import data_dir, file_stamp, relative_to_root
 from oilimpact.provenance import Source
 from oilimpact.yamlfile import Lines, read_yaml_mapping
 
@@ -217,9 +219,19 @@ def load_scenarios(
     figures: pd.DataFrame | Path | None = None,
     assumptions: Assumptions | None = None,
 ) -> dict[str, Scenario]:
-    """The presets of ``data/scenarios.yaml`` (or ``path``), in file order, values traced to sources."""
+    """The presets of ``data/scenarios.yaml`` (or ``path``), in file order, values traced to sources.
+    The project's own files are read once per version of them (a report asks dozens of times)."""
+    if path is None and figures is None and assumptions is None:
+        stamp = file_stamp(presets_path(), figures_path(), _assumptions.default_path())
+        return dict(_project_scenarios(stamp))
     raw, lines, shown = read_presets(path)
     return _scenarios(raw, lines, shown, assumptions, figures)
+
+
+@lru_cache(maxsize=4)
+def _project_scenarios(_stamp: tuple) -> dict[str, Scenario]:
+    raw, lines, shown = read_presets(None)
+    return _scenarios(raw, lines, shown, None, None)
 
 
 def scenario_names() -> list[str]:
