@@ -17,7 +17,7 @@ from pathlib import Path
 
 from oilimpact.errors import OilImpactError
 from oilimpact.fmt import day_words
-from oilimpact.project import read_regular, relative_to_root, seeds_dir
+from oilimpact.project import file_stamp, read_regular, relative_to_root, seeds_dir
 
 SOURCES_FILE = "sources.csv"
 COLUMNS = ("file", "outlet", "title", "date", "address")
@@ -75,14 +75,12 @@ def read_outlets(path: Path) -> dict[str, Outlet]:
 
 
 @lru_cache(maxsize=4)
-def _outlets(folder: str, stamp: float) -> dict[str, Outlet]:
-    path = Path(folder) / SOURCES_FILE
-    return read_outlets(path) if stamp else {}
+def _outlets(path: Path, stamp: tuple) -> dict[str, Outlet]:
+    return {} if stamp[0][1] == "missing" else read_outlets(path)
 
 
 def outlet(where: str) -> Outlet | None:
-    """The publication of the article at ``where`` (``seeds/004_….txt`` or a file name), if listed."""
-    folder = seeds_dir()
-    path = folder / SOURCES_FILE
-    stamp = path.stat().st_mtime if path.is_file() else 0.0
-    return _outlets(str(folder), stamp).get(Path(where).name)
+    """The publication of the article at ``where`` (``seeds/004_….txt`` or a file name), if listed;
+    the table is read once per version of the file (:func:`oilimpact.project.file_stamp`)."""
+    path = seeds_dir() / SOURCES_FILE
+    return _outlets(path, file_stamp(path)).get(Path(where).name)

@@ -29,7 +29,7 @@ from oilimpact.story.articles import (
     events_for_chart,
     headline,
 )
-from oilimpact.story.brief import counterfactual_markdown, month_span
+from oilimpact.story.brief import DATA_SERIES, counterfactual_markdown, month_span
 from oilimpact.story.common import (
     article_sources,
     assumption_sources,
@@ -335,9 +335,9 @@ def _months_words(months: pd.PeriodIndex) -> str:
 def _input_words(missing: str) -> str:
     """``urals_tax_price 2025-02`` → ``the Urals tax price of February 2025``."""
     series, _, month = missing.partition(" ")
-    names = {"urals_tax_price": "the Urals tax price", "rub_usd_avg": "the CBR rouble rate"}
+    name = DATA_SERIES.get(series, series.replace("_", " ")).split(",")[0]
     when = f" of {pd.Period(month, 'M'):%B %Y}" if month else ""
-    return names.get(series, series.replace("_", " ")) + when
+    return f"the {name[0].lower() + name[1:] if name.split()[0] not in ('Urals', 'CBR') else name}{when}"
 
 
 def rolling_backtest_table() -> pd.DataFrame:
